@@ -1,0 +1,44 @@
+# `make run` and `make test` do all the set-up: a .venv with the pinned dependencies.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Variables from .env (if present) reach the assistant; see .env.example.
+-include .env
+export
+
+.PHONY: run chat test lint messages check-content clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m bot run
+
+chat: $(STAMP)
+	$(BIN)/python -m bot chat
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+# Extract the strings from the code, merge them into lt/lv/ru, compile the .mo files.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F pyproject.toml -k _ -k N_ -k n_:1,2 --no-location --sort-output \
+		--project=socassist -o locales/messages.pot bot dialogs storage
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel compile -d locales -D messages --statistics
+
+check-content: $(STAMP)
+	$(BIN)/python -m bot content check
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""How the assistant meets the world: CLI, settings, channels."""

@@ -1,0 +1,87 @@
+"""The command line: `python -m bot run | chat | content check`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.app import open_engine
+from bot.channels import console
+from bot.settings import Settings, SettingsError
+from storage.content import Content, ContentError, load_content
+from storage.db import StorageError
+
+log = logging.getLogger(__name__)
+START_ERRORS = (ContentError, SettingsError, StorageError, FileNotFoundError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Residents' assistant")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the assistant (terminal chat when no Telegram token)")
+    chat = commands.add_parser("chat", help="talk to the assistant in the terminal")
+    chat.add_argument("--municipality", help="municipality id, e.g. elektrenai")
+    chat.add_argument("--lang", choices=("lt", "lv", "ru", "en"), help="language")
+    chat.add_argument("--sms", action="store_true", help="show replies as an SMS client sees them")
+    chat.add_argument("--user", default="local", help="who is talking (keeps separate histories)")
+    content = commands.add_parser("content", help="content files")
+    content.add_argument("action", choices=("check",))
+    content.add_argument("directory", nargs="?", type=Path, help="default: BOT_CONTENT_DIR")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; start-up problems print one clear line and exit with status 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.command == "content":
+            return _check_content(args.directory or settings.content_dir)
+        if args.command == "run" and settings.telegram_token:
+            print("error: the Telegram channel is not available in this version", file=sys.stderr)
+            return 2
+        if args.command == "run":
+            print("TELEGRAM_BOT_TOKEN is not set: opening the terminal chat.", file=sys.stderr)
+            return asyncio.run(_chat(settings, municipality=None, lang=None, sms=False, user="local"))
+        return asyncio.run(_chat(settings, args.municipality, args.lang, args.sms, args.user))
+    except START_ERRORS as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check_content(directory: Path) -> int:
+    content = load_content(directory)
+    for municipality in content.municipalities.values():
+        print(
+            f"{municipality.id}: {len(municipality.departments)} contacts,"
+            f" {len(municipality.services)} services, {len(municipality.facilities)} facilities"
+        )
+    return 0
+
+
+async def _chat(settings: Settings, municipality: str | None, lang: str | None, sms: bool, user: str) -> int:
+    content = load_content(settings.content_dir)
+    _check_flags(content, municipality, lang)
+    payload = "_".join(part for part in (municipality, lang) if part)
+    async with open_engine(settings, content) as engine:
+        await console.chat(engine, sys.stdin, sys.stdout, user=user, payload=payload, sms=sms)
+    return 0
+
+
+def _check_flags(content: Content, municipality_id: str | None, lang: str | None) -> None:
+    if municipality_id is None:
+        return
+    municipality = content.municipality(municipality_id)
+    if municipality is None:
+        known = ", ".join(sorted(content.municipalities))
+        raise SettingsError(f"unknown municipality {municipality_id!r}; choose one of: {known}")
+    if lang is not None and lang not in municipality.languages:
+        offered = ", ".join(municipality.languages)
+        raise SettingsError(f"{municipality_id} offers the languages {offered}, not {lang!r}")

@@ -1,0 +1,1 @@
+"""What the assistant says and decides, independent of any transport."""

@@ -1,0 +1,147 @@
+"""The engine: loads a conversation, routes one Incoming to a dialog, saves the state."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from dialogs import contacts, menu, onboarding, search, services
+from dialogs.clock import Clock, local_today
+from dialogs.i18n import LANGUAGES, Catalogs
+from dialogs.keywords import keyword_action
+from dialogs.text import MAX_MESSAGE_CHARS, clean, match_label
+from dialogs.turn import Handler, Turn, Understander
+from dialogs.types import Choice, Incoming, Reply
+from storage import conversations, residents
+from storage.content import Content
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+DIALOGS = (menu, onboarding, contacts, services)
+# Actions valid at any time, whatever choices were offered last.
+ALWAYS_VALID = frozenset({"start", "menu", "help", "contacts", "services", "language", "municipality"})
+# Actions that setup (municipality and language) allows before it is complete.
+SETUP_ACTIONS = frozenset({"start", "mun", "lang", "help", "municipality", "language"})
+DEFAULT_IDLE_TIMEOUT = timedelta(minutes=30)
+
+
+class Engine:
+    """Answers residents; one instance serves every channel."""
+
+    def __init__(
+        self,
+        database: Database,
+        content: Content,
+        catalogs: Catalogs,
+        clock: Clock,
+        idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
+    ) -> None:
+        self._database = database
+        self._content = content
+        self._catalogs = catalogs
+        self._clock = clock
+        self._idle_timeout = idle_timeout
+        self._handlers: dict[str, Handler] = {}
+        self._understanders: dict[str, Understander] = {}
+        for dialog in DIALOGS:
+            self._handlers.update(dialog.ACTIONS)
+            self._understanders.update(getattr(dialog, "UNDERSTANDS", {}))
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message; the conversation's new state is saved with the answer."""
+        now = self._clock.now()
+        async with self._database.transaction() as conn:
+            resident = await residents.find_or_create(conn, incoming.channel, incoming.address, now)
+            conversation = await conversations.load(conn, incoming.channel, incoming.address)
+            hint = incoming.language_hint if incoming.language_hint in LANGUAGES else None
+            turn = Turn(
+                content=self._content,
+                catalogs=self._catalogs,
+                conversation=conversation,
+                connection=conn,
+                today=local_today(self._clock),
+                municipality_id=resident.municipality_id,
+                language=resident.language or hint,
+            )
+            last = conversation.updated_at
+            if last is not None and now - last > self._idle_timeout:
+                turn.timed_out = True
+                conversation.choices = []
+                turn.go("menu")
+            reply = await self._respond(turn, incoming)
+            conversation.choices = [(choice.label, choice.action) for choice in reply.choices]
+            if (turn.municipality_id, turn.language) != (resident.municipality_id, resident.language):
+                updated = residents.Resident(resident.id, turn.municipality_id, turn.language)
+                await residents.save_preferences(conn, updated)
+            await conversations.save(conn, conversation, now)
+        log.debug("answered %s in %s/%s", incoming.channel, conversation.dialog, conversation.step)
+        return [reply]
+
+    async def _respond(self, turn: Turn, incoming: Incoming) -> Reply:
+        if incoming.start:
+            return await self._run(turn, "start:" + clean(incoming.text)[:64])
+        offered = {action for _, action in turn.conversation.choices}
+        if incoming.action is not None:
+            name = incoming.action.partition(":")[0]
+            if incoming.action in offered or name in ALWAYS_VALID:
+                return await self._run(turn, incoming.action)
+            return self._expired(turn)
+        text = clean(incoming.text)
+        if len(text) > MAX_MESSAGE_CHARS:
+            return self._again(turn, turn.t._("Your message is too long. Please write it in fewer words."))
+        if not text:
+            return self._again(turn, turn.t._("Your message was empty. Choose a number or write a word."))
+        action = self._understood_action(turn, text)
+        if action is not None:
+            return await self._run(turn, action)
+        if onboarding.needs_setup(turn):
+            understood = await onboarding.understand(turn, text)
+            return understood or await self._run(turn, "start")
+        return await self._understand(turn, text)
+
+    def _understood_action(self, turn: Turn, text: str) -> str | None:
+        """The action of a chosen number or label, or of a keyword."""
+        choices = turn.conversation.choices
+        index = match_label(text, [label for label, _ in choices])
+        if index is not None:
+            return choices[index][1]
+        action = keyword_action(text)
+        if action == "back":
+            return str(turn.conversation.data.get("back", "menu"))
+        return action
+
+    async def _understand(self, turn: Turn, text: str) -> Reply:
+        """Free text: the current dialog's reading first, then a search, then the menu."""
+        understander = self._understanders.get(turn.conversation.dialog)
+        if understander is not None:
+            reply = await understander(turn, text)
+            if reply is not None:
+                return reply
+        found = search.find(turn, text)
+        if len(found) == 1:
+            return await self._run(turn, found[0].action)
+        if found:
+            return search.which_one(turn, found)
+        return menu.not_understood(turn)
+
+    async def _run(self, turn: Turn, action: str) -> Reply:
+        name, _, argument = action.partition(":")
+        if onboarding.needs_setup(turn) and name not in SETUP_ACTIONS:
+            name, argument = "start", ""
+        handler = self._handlers.get(name)
+        if handler is None:
+            return self._expired(turn)
+        return await handler(turn, argument)
+
+    def _expired(self, turn: Turn) -> Reply:
+        if onboarding.needs_setup(turn):
+            return onboarding.prompt(turn)
+        return menu.menu_reply(turn, turn.t._("This choice has expired. Here is the menu."))
+
+    def _again(self, turn: Turn, lead: str) -> Reply:
+        """Say what was wrong and offer the last choices again."""
+        if onboarding.needs_setup(turn):
+            return onboarding.prompt(turn)
+        choices = tuple(Choice(label, action) for label, action in turn.conversation.choices)
+        return Reply(lead, choices) if choices else menu.menu_reply(turn, lead)

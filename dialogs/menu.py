@@ -1,0 +1,70 @@
+"""The main menu, help, and the answer to anything not understood."""
+
+from __future__ import annotations
+
+from dialogs.i18n import N_
+from dialogs.turn import Handler, Turn
+from dialogs.types import Choice, Reply
+
+MENU_ITEMS = (
+    (N_("Contacts"), "contacts"),
+    (N_("Service availability"), "services"),
+    (N_("Help"), "help"),
+    (N_("Language"), "language"),
+    (N_("Municipality"), "municipality"),
+)
+
+
+def menu_choices(turn: Turn) -> tuple[Choice, ...]:
+    """The main menu's choices in the resident's language."""
+    return tuple(Choice(turn.t._(label), action) for label, action in MENU_ITEMS)
+
+
+def menu_reply(turn: Turn, lead: str = "") -> Reply:
+    """The main menu, after an optional first paragraph."""
+    turn.go("menu")
+    assert turn.municipality is not None
+    question = turn.t._("%(name)s. What would you like to know?") % {
+        "name": turn.text(turn.municipality.name)
+    }
+    return Reply("\n\n".join(part for part in (lead, question) if part), menu_choices(turn))
+
+
+async def show_menu(turn: Turn, _: str) -> Reply:
+    """Show the main menu."""
+    return menu_reply(turn)
+
+
+async def show_help(turn: Turn, _: str) -> Reply:
+    """Explain what the assistant does and how to talk to it."""
+    t = turn.t
+    text = "\n\n".join(
+        (
+            t._(
+                "I answer questions about the social services of your municipality: "
+                "whom to contact, and which services work, work remotely, are limited "
+                "or suspended, and until when."
+            ),
+            t._(
+                "Reply with the number of a choice, or write a word: "
+                "menu, contacts, services, restrictions, language, municipality, help. "
+                "You can also write what you need, for example \"home help\"."
+            ),
+            t._("In an emergency call 112."),
+        )
+    )
+    if turn.municipality is None:
+        return turn.reply(text, menu=False)
+    return menu_reply(turn, text)
+
+
+def not_understood(turn: Turn) -> Reply:
+    """A friendly answer to text nothing understood, with the menu."""
+    t = turn.t
+    lead = t._("Sorry, I did not understand that.")
+    if turn.timed_out:
+        lead = t._("We have not talked for a while, so let us start again from the menu.")
+    return menu_reply(turn, lead)
+
+
+ACTIONS: dict[str, Handler] = {"menu": show_menu, "help": show_help}

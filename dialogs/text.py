@@ -1,0 +1,97 @@
+"""Normalising what residents type, and matching it to choices, keywords and names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+MAX_MESSAGE_CHARS = 4096  # Telegram's limit; longer input is refused with an explanation
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_NON_WORD = re.compile(r"[^\w]+")
+MIN_SCORE = 85.0
+
+
+def clean(text: str) -> str:
+    """Drop control and invisible characters, keep line breaks, trim."""
+    return _CONTROL.sub("", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics or punctuation: "Pagalba į namus?" -> "pagalba i namus"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", plain).replace("_", " ").split())
+
+
+def tokens(text: str) -> list[str]:
+    """The folded words of a text."""
+    return fold(text).split()
+
+
+def token_similarity(a: str, b: str) -> float:
+    """0-100: equal words, the same stem with another ending (Baltic and Russian inflection), or a typo."""
+    if a == b:
+        return 100.0
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    # "pagalba"/"pagalbos", "kontaktai"/"kontakti", "лекарства"/"лекарств": same stem.
+    if common >= 4 and common >= min(len(a), len(b)) - 3:
+        return 95.0
+    return float(fuzz.ratio(a, b))
+
+
+def phrase_score(phrase: str, query_tokens: Sequence[str]) -> float:
+    """How well every significant word of `phrase` appears in the query (0-100)."""
+    words = tokens(phrase)
+    significant = [w for w in words if len(w) >= 3] or words
+    if not significant or not query_tokens:
+        return 0.0
+    total = sum(max(token_similarity(w, q) for q in query_tokens) for w in significant)
+    return total / len(significant)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something a resident may mean, with the phrases that name it."""
+
+    key: str
+    phrases: tuple[str, ...]
+
+
+def best_matches(query: str, candidates: Iterable[Candidate], minimum: float = MIN_SCORE) -> list[str]:
+    """Keys of the candidates that match best (ties kept), or none if nothing is close enough."""
+    query_tokens = tokens(query)
+    scored: list[tuple[float, str]] = []
+    for candidate in candidates:
+        score = max((phrase_score(p, query_tokens) for p in candidate.phrases), default=0.0)
+        if score >= minimum:
+            scored.append((score, candidate.key))
+    if not scored:
+        return []
+    top = max(score for score, _ in scored)
+    return [key for score, key in scored if score >= top - 2.5]
+
+
+def match_label(text: str, labels: Sequence[str]) -> int | None:
+    """Index of the label the text names: its number, its words, or a close spelling."""
+    folded = fold(text)
+    if folded.isdigit():
+        number = int(folded)
+        return number - 1 if 1 <= number <= len(labels) else None
+    if not folded:
+        return None
+    folded_labels = [fold(label) for label in labels]
+    if folded in folded_labels:
+        return folded_labels.index(folded)
+    scores = [fuzz.ratio(folded, label) for label in folded_labels]
+    best = max(range(len(scores)), key=scores.__getitem__, default=None)
+    if best is not None and scores[best] >= 88 and scores.count(scores[best]) == 1:
+        return best
+    return None

@@ -1,0 +1,73 @@
+"""One turn of a conversation: what a dialog handler may read and change."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import aiosqlite
+
+from dialogs.i18n import Catalogs, Translator
+from dialogs.types import Choice, Link, Reply
+from storage.content import Content, Municipality
+from storage.conversations import Conversation
+
+
+@dataclass
+class Turn:
+    """The resident's settings, the conversation state and the world as of today."""
+
+    content: Content
+    catalogs: Catalogs
+    conversation: Conversation
+    connection: aiosqlite.Connection
+    today: date
+    municipality_id: str | None
+    language: str | None
+    timed_out: bool = False
+
+    @property
+    def municipality(self) -> Municipality | None:
+        """The resident's municipality, once chosen."""
+        return self.content.municipality(self.municipality_id)
+
+    @property
+    def t(self) -> Translator:
+        """Translations and formatting in the resident's language."""
+        return self.catalogs.get(self.language)
+
+    def text(self, value: object) -> str:
+        """A content text (LocalText) in the resident's language."""
+        get = getattr(value, "get", None)
+        return str(get(self.t.lang)) if callable(get) else str(value)
+
+    def go(self, dialog: str, step: str = "", back: str = "menu") -> None:
+        """Move to a dialog step, where typed text is read next; `back` is where "back" leads."""
+        self.conversation.dialog = dialog
+        self.conversation.step = step
+        self.conversation.data["back"] = back
+
+    def reply(
+        self,
+        text: str,
+        choices: Sequence[Choice] = (),
+        links: Sequence[Link] = (),
+        *,
+        menu: bool = True,
+    ) -> Reply:
+        """A reply; `menu` adds the way back to the main menu."""
+        extra = (Choice(self.t._("Main menu"), "menu"),) if menu else ()
+        return Reply(text, tuple(choices) + extra, tuple(links))
+
+    def require_municipality(self) -> Municipality:
+        """The municipality; dialogs past setup can rely on it (the engine runs setup first)."""
+        assert self.municipality is not None, "setup must run before this dialog"
+        return self.municipality
+
+
+Handler = Callable[[Turn, str], Awaitable[Reply]]
+"""Handles an action; the string is the part after "name:" (empty if none)."""
+
+Understander = Callable[[Turn, str], Awaitable[Reply | None]]
+"""Reads typed text in a dialog's own step; None if it does not understand it."""

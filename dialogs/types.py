@@ -1,0 +1,48 @@
+"""The channel-agnostic messages: Incoming from a resident, Replies with Choices back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_ACTION_BYTES = 64  # Telegram's callback_data limit, counted in UTF-8 bytes
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option offered to the resident: a button on Telegram, a numbered line elsewhere."""
+
+    label: str
+    action: str
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.action.encode()) <= MAX_ACTION_BYTES:
+            raise ValueError(f"action {self.action!r} must be 1-{MAX_ACTION_BYTES} bytes")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A phone (`tel:`) or e-mail (`mailto:`) link, for channels that can make it tappable."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the resident."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a resident: typed text, a pressed choice, or the start of a chat."""
+
+    channel: str
+    address: str
+    text: str = ""
+    action: str | None = None
+    start: bool = False
+    language_hint: str | None = None

@@ -1,0 +1,178 @@
+"""Frozen dataclasses for municipality content, as loaded from `content/*.toml`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import phonenumbers
+
+Status = Literal["available", "remote_only", "limited", "suspended"]
+STATUSES: tuple[Status, ...] = ("available", "remote_only", "limited", "suspended")
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text in several languages; English is the last resort."""
+
+    values: Mapping[str, str]
+
+    def get(self, lang: str) -> str:
+        """Return the text in `lang`, else in English, else any language."""
+        return self.values.get(lang) or self.values.get("en") or next(iter(self.values.values()))
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone number: E.164 for ordinary numbers, plain digits for short ones like 1808."""
+
+    number: str
+    region: str
+
+    @property
+    def is_short(self) -> bool:
+        """True for short service numbers, which have no country code."""
+        return not self.number.startswith("+")
+
+    def national(self) -> str:
+        """Format as people of the number's country dial it."""
+        if self.is_short:
+            return self.number
+        parsed = phonenumbers.parse(self.number)
+        return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+
+    def international(self) -> str:
+        """Format with the country code, readable from abroad."""
+        if self.is_short:
+            return self.number
+        parsed = phonenumbers.parse(self.number)
+        return str(
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        )
+
+    @property
+    def uri(self) -> str:
+        """A `tel:` link."""
+        return f"tel:{self.number}"
+
+
+@dataclass(frozen=True)
+class ServiceKind:
+    """A kind of social service from the catalogue (seed 003)."""
+
+    id: str
+    name: LocalText
+    words: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Department:
+    """A department or contact point with its phones and e-mails."""
+
+    id: str
+    name: LocalText
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[str, ...] = ()
+    topics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of days with one availability status; `end` None means until further notice."""
+
+    status: Status
+    start: date
+    end: date | None
+    note: LocalText | None = None
+
+    def covers(self, day: date) -> bool:
+        """True if `day` falls inside the period."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service with its availability periods, sorted by start."""
+
+    id: str
+    name: LocalText
+    departments: tuple[str, ...]
+    periods: tuple[Period, ...] = ()
+    default_status: Status | None = None
+    description: LocalText | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Facility:
+    """A bookable facility such as a shower or laundry."""
+
+    id: str
+    service: str
+    places_per_day: int
+    by_appointment: bool
+    certificate_required: bool
+    contactless_without_certificate: bool
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """An emergency period declared by the state or municipality."""
+
+    id: str
+    name: LocalText
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class Hotline:
+    """A phone line outside the departments, such as a national hotline."""
+
+    id: str
+    phone: Phone
+    name: LocalText
+    hours: LocalText | None
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """Everything the assistant knows about one municipality's social services."""
+
+    id: str
+    country: str
+    languages: tuple[str, ...]
+    default_language: str
+    place: LocalText
+    name: LocalText
+    source: str
+    website: str | None
+    contacts_note: LocalText | None
+    departments: tuple[Department, ...]
+    services: tuple[Service, ...]
+    facilities: tuple[Facility, ...]
+    emergencies: tuple[Emergency, ...]
+    hotlines: tuple[Hotline, ...]
+
+    def department(self, department_id: str) -> Department | None:
+        """Find a department by id."""
+        return next((d for d in self.departments if d.id == department_id), None)
+
+    def service(self, service_id: str) -> Service | None:
+        """Find a service by id."""
+        return next((s for s in self.services if s.id == service_id), None)
+
+
+@dataclass(frozen=True)
+class Content:
+    """All municipalities and the catalogue of service kinds."""
+
+    municipalities: Mapping[str, Municipality]
+    kinds: Mapping[str, ServiceKind]
+
+    def municipality(self, municipality_id: str | None) -> Municipality | None:
+        """Find a municipality by id."""
+        return self.municipalities.get(municipality_id) if municipality_id else None

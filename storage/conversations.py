@@ -1,0 +1,65 @@
+"""The conversations table: where each conversation stands and which choices it was offered."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+
+@dataclass
+class Conversation:
+    """Dialog state of one (channel, address); mutable while a turn runs, then saved."""
+
+    channel: str
+    address: str
+    dialog: str = "menu"
+    step: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    updated_at: datetime | None = None
+
+
+async def load(conn: aiosqlite.Connection, channel: str, address: str) -> Conversation:
+    """Return the stored state, or a fresh one at the menu."""
+    async with conn.execute(
+        "SELECT dialog, step, data, choices, updated_at FROM conversations"
+        " WHERE channel = ? AND address = ?",
+        (channel, address),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return Conversation(channel, address)
+    return Conversation(
+        channel=channel,
+        address=address,
+        dialog=row[0],
+        step=row[1],
+        data=json.loads(row[2]),
+        choices=[(label, action) for label, action in json.loads(row[3])],
+        updated_at=datetime.fromisoformat(row[4]),
+    )
+
+
+async def save(conn: aiosqlite.Connection, conversation: Conversation, now: datetime) -> None:
+    """Insert or replace the state of a conversation."""
+    await conn.execute(
+        "INSERT INTO conversations (channel, address, dialog, step, data, choices, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (channel, address) DO UPDATE SET dialog = excluded.dialog,"
+        " step = excluded.step, data = excluded.data, choices = excluded.choices,"
+        " updated_at = excluded.updated_at",
+        (
+            conversation.channel,
+            conversation.address,
+            conversation.dialog,
+            conversation.step,
+            json.dumps(conversation.data, ensure_ascii=False),
+            json.dumps(conversation.choices, ensure_ascii=False),
+            now.isoformat(),
+        ),
+    )
+    conversation.updated_at = now

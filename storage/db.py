@@ -1,0 +1,88 @@
+"""The one aiosqlite connection of a process: PRAGMAs, migrations, serialized transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage.migrations import migrate
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+
+class StorageError(RuntimeError):
+    """The database cannot be opened or used; the message says why in plain words."""
+
+
+class Database:
+    """One connection; writers take turns through `transaction()`."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
+        self._connection = connection
+        self._write_lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        location = str(path)
+        if location != ":memory:":
+            try:
+                Path(location).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StorageError(f"cannot create the folder for {location}: {error}") from None
+        try:
+            connection = await aiosqlite.connect(location, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StorageError(f"cannot open the database {location}: {error}") from None
+        database = cls(connection, location)
+        try:
+            for pragma in PRAGMAS:
+                await connection.execute(pragma)
+            async with database.transaction() as conn:
+                await migrate(conn)
+        except sqlite3.Error as error:
+            await connection.close()
+            raise StorageError(_explain(location, error)) from None
+        return database
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._connection.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run a block as one write transaction, never interleaved with another."""
+        async with self._write_lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                await self._connection.rollback()
+                raise
+            await self._connection.commit()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Run a read-only query outside any transaction."""
+        async with self._connection.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+
+def _explain(location: str, error: sqlite3.Error) -> str:
+    message = str(error)
+    if "not a database" in message or "malformed" in message:
+        return f"{location} is not a usable SQLite database ({message}); move it away or restore a backup"
+    if "readonly" in message or "unable to open" in message:
+        return f"cannot write the database {location} ({message}); check the path and its permissions"
+    return f"database {location}: {message}"
