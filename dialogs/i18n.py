@@ -11,6 +11,7 @@ from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("lt", "lv", "ru", "en")
 DOMAIN = "messages"
+SENTENCE_DATE_PATTERNS = {"lv": "dd.MM.yyyy"}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
@@ -34,7 +35,13 @@ class Translator:
         return str(self._translations.ngettext(singular, plural, count))
 
     def date(self, day: date) -> str:
-        """A long date: "2020 m. kovo 27 d.", "2020. gada 27. marts", "27 марта 2020 г."."""
+        """A date inside a sentence: "2020 m. kovo 27 d.", "27.03.2020", "27 марта 2020 г."."""
+        # Babel's Latvian long date is nominative ("27. marts"), wrong after "līdz" or "no";
+        # Latvian notices write the numeric date there ("līdz 14.04.2020").
+        return str(format_date(day, SENTENCE_DATE_PATTERNS.get(self.lang, "long"), locale=self.lang))
+
+    def long_date(self, day: date) -> str:
+        """A long date standing alone: "2020 m. kovo 27 d.", "2020. gada 27. marts"."""
         return str(format_date(day, "long", locale=self.lang))
 
     def day_month(self, day: date) -> str:

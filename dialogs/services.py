@@ -56,8 +56,8 @@ async def show_restricted(turn: Turn, _: str) -> Reply:
     if restricted:
         lines.append(
             t.n_(
-                "%(date)s: %(num)d service is restricted.",
-                "%(date)s: %(num)d services are restricted.",
+                "On %(date)s, %(num)d service is restricted.",
+                "On %(date)s, %(num)d services are restricted.",
                 len(restricted),
             )
             % {"date": today, "num": len(restricted)}
@@ -65,8 +65,8 @@ async def show_restricted(turn: Turn, _: str) -> Reply:
         lines += [f"• {turn.text(s.name)}: {status_summary(turn, state)}" for s, state in restricted]
     else:
         lines.append(
-            t._("%(date)s: no service of %(name)s is recorded as suspended, remote-only or limited.")
-            % {"date": today, "name": turn.text(municipality.name)}
+            t._("On %(date)s, no service is recorded as suspended, remote-only or limited.")
+            % {"date": today}
         )
     choices = [Choice(turn.text(s.name), f"svc:{s.id}") for s, _ in restricted]
     choices.append(Choice(t._("All services"), "services"))
@@ -118,7 +118,7 @@ def _what_changes(turn: Turn, service: Service, state: Availability) -> list[str
             t._("The last notice we have was for %(start)s - %(end)s: %(status)s.")
             % {"start": t.date(last.start), "end": t.date(last.end), "status": t._(STATUS_LABELS[last.status])}
         )
-        lines.append(t._("Please check the current situation with the contact below."))
+        lines.append(t._("Please ask the contacts of this service about the current situation."))
     return lines
 
 

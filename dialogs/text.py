@@ -47,14 +47,18 @@ def token_similarity(a: str, b: str) -> float:
     return float(fuzz.ratio(a, b))
 
 
-def phrase_score(phrase: str, query_tokens: Sequence[str]) -> float:
-    """How well every significant word of `phrase` appears in the query (0-100)."""
-    words = tokens(phrase)
-    significant = [w for w in words if len(w) >= 3] or words
-    if not significant or not query_tokens:
+def _coverage(words: Sequence[str], other: Sequence[str]) -> float:
+    """How well every significant word (3+ letters) of `words` appears among `other` (0-100)."""
+    significant = [w for w in words if len(w) >= 3]
+    if not significant or not other:
         return 0.0
-    total = sum(max(token_similarity(w, q) for q in query_tokens) for w in significant)
-    return total / len(significant)
+    return sum(max(token_similarity(w, o) for o in other) for w in significant) / len(significant)
+
+
+def phrase_score(phrase: str, query_tokens: Sequence[str]) -> float:
+    """How well a phrase and a query match: the phrase inside the query, or the query inside it."""
+    phrase_tokens = tokens(phrase)
+    return max(_coverage(phrase_tokens, query_tokens), _coverage(query_tokens, phrase_tokens))
 
 
 @dataclass(frozen=True)
