@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         if args.command == "content":
             return _check_content(args.directory or settings.content_dir)
         if args.command == "run" and settings.telegram_token:
@@ -47,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.command == "run":
             print("TELEGRAM_BOT_TOKEN is not set: opening the terminal chat.", file=sys.stderr)
-            return asyncio.run(_chat(settings, municipality=None, lang=None, sms=False, user="local"))
+            return asyncio.run(
+                _chat(settings, municipality=None, lang=None, sms=False, user="local")
+            )
         return asyncio.run(_chat(settings, args.municipality, args.lang, args.sms, args.user))
     except START_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)
@@ -66,7 +70,9 @@ def _check_content(directory: Path) -> int:
     return 0
 
 
-async def _chat(settings: Settings, municipality: str | None, lang: str | None, sms: bool, user: str) -> int:
+async def _chat(
+    settings: Settings, municipality: str | None, lang: str | None, sms: bool, user: str
+) -> int:
     content = load_content(settings.content_dir)
     _check_flags(content, municipality, lang)
     payload = "_".join(part for part in (municipality, lang) if part)

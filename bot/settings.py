@@ -34,7 +34,9 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
-            database_path=Path(env.get("BOT_DATABASE", "") or PROJECT_DIR / "data" / "assistant.sqlite3"),
+            database_path=Path(
+                env.get("BOT_DATABASE", "") or PROJECT_DIR / "data" / "assistant.sqlite3"
+            ),
             content_dir=Path(env.get("BOT_CONTENT_DIR", "") or PROJECT_DIR / "content"),
             locales_dir=PROJECT_DIR / "locales",
             today=_date(env, "BOT_TODAY"),

@@ -15,7 +15,9 @@ async def show_contacts(turn: Turn, _: str) -> Reply:
     municipality = turn.require_municipality()
     t = turn.t
     turn.go("contacts", "search")
-    lines = [t._("Whom do you need? Choose a contact or write what you need, for example \"home help\".")]
+    lines = [
+        t._('Whom do you need? Choose a contact or write what you need, for example "home help".')
+    ]
     links = []
     for hotline in municipality.hotlines:
         hours = f" ({turn.text(hotline.hours)})" if hotline.hours else ""

@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 DIALOGS = (menu, onboarding, contacts, services)
 # Actions valid at any time, whatever choices were offered last.
-ALWAYS_VALID = frozenset({"start", "menu", "help", "contacts", "services", "language", "municipality"})
+ALWAYS_VALID = frozenset(
+    {"start", "menu", "help", "contacts", "services", "language", "municipality"}
+)
 # Actions that setup (municipality and language) allows before it is complete.
 SETUP_ACTIONS = frozenset({"start", "mun", "lang", "help", "municipality", "language"})
 DEFAULT_IDLE_TIMEOUT = timedelta(minutes=30)
@@ -71,7 +73,10 @@ class Engine:
                 turn.go("menu")
             reply = await self._respond(turn, incoming)
             conversation.choices = [(choice.label, choice.action) for choice in reply.choices]
-            if (turn.municipality_id, turn.language) != (resident.municipality_id, resident.language):
+            if (turn.municipality_id, turn.language) != (
+                resident.municipality_id,
+                resident.language,
+            ):
                 updated = residents.Resident(resident.id, turn.municipality_id, turn.language)
                 await residents.save_preferences(conn, updated)
             await conversations.save(conn, conversation, now)
@@ -89,9 +94,13 @@ class Engine:
             return self._expired(turn)
         text = clean(incoming.text)
         if len(text) > MAX_MESSAGE_CHARS:
-            return self._again(turn, turn.t._("Your message is too long. Please write it in fewer words."))
+            return self._again(
+                turn, turn.t._("Your message is too long. Please write it in fewer words.")
+            )
         if not text:
-            return self._again(turn, turn.t._("Your message was empty. Choose a number or write a word."))
+            return self._again(
+                turn, turn.t._("Your message was empty. Choose a number or write a word.")
+            )
         action = self._understood_action(turn, text)
         if action is not None:
             return await self._run(turn, action)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
 from pathlib import Path
 
 from babel import Locale
@@ -34,17 +34,19 @@ class Translator:
         """Translate a message with the plural form that fits `count`."""
         return str(self._translations.ngettext(singular, plural, count))
 
-    def date(self, day: date) -> str:
+    def date(self, day: datetime.date) -> str:
         """A date inside a sentence: "2020 m. kovo 27 d.", "27.03.2020", "27 марта 2020 г."."""
         # Babel's Latvian long date is nominative ("27. marts"), wrong after "līdz" or "no";
         # Latvian notices write the numeric date there ("līdz 14.04.2020").
-        return str(format_date(day, SENTENCE_DATE_PATTERNS.get(self.lang, "long"), locale=self.lang))
+        return str(
+            format_date(day, SENTENCE_DATE_PATTERNS.get(self.lang, "long"), locale=self.lang)
+        )
 
-    def long_date(self, day: date) -> str:
+    def long_date(self, day: datetime.date) -> str:
         """A long date standing alone: "2020 m. kovo 27 d.", "2020. gada 27. marts"."""
         return str(format_date(day, "long", locale=self.lang))
 
-    def day_month(self, day: date) -> str:
+    def day_month(self, day: datetime.date) -> str:
         """Day and month only: "kovo 27 d.", "27. marts", "27 марта"."""
         return str(format_skeleton("MMMMd", day, locale=self.lang))
 

@@ -1,4 +1,4 @@
-"""Words that reach the main dialogs from anywhere, in every language, with or without diacritics."""
+"""Words that lead to the main dialogs from anywhere, in any language, with or without accents."""
 
 from __future__ import annotations
 
@@ -12,29 +12,63 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "menu": ("menu", "start", "meniu", "pradžia", "izvēlne", "sākums", "меню", "начало", "старт"),
     "help": ("help", "pagalba", "padėkite", "palīdzība", "palīdziet", "помощь", "помогите"),
     "contacts": (
-        "contacts", "contact", "phone", "phones",
-        "kontaktai", "kontaktas", "telefonas", "telefonai",
-        "kontakti", "kontakts", "tālrunis", "tālruņi", "telefons",
-        "контакты", "контакт", "телефон", "телефоны",
+        "contacts",
+        "contact",
+        "phone",
+        "phones",
+        "kontaktai",
+        "kontaktas",
+        "telefonas",
+        "telefonai",
+        "kontakti",
+        "kontakts",
+        "tālrunis",
+        "tālruņi",
+        "telefons",
+        "контакты",
+        "контакт",
+        "телефон",
+        "телефоны",
     ),
     "services": (
-        "services", "service availability", "what works",
-        "paslaugos", "kas veikia", "pakalpojumi", "kas strādā",
-        "услуги", "что работает",
+        "services",
+        "service availability",
+        "what works",
+        "paslaugos",
+        "kas veikia",
+        "pakalpojumi",
+        "kas strādā",
+        "услуги",
+        "что работает",
     ),
     "status:now": (
-        "restrictions", "what is suspended", "what is closed",
-        "apribojimai", "kas sustabdyta", "ierobežojumi", "kas apturēts", "kas slēgts",
-        "ограничения", "что приостановлено", "что закрыто",
+        "restrictions",
+        "what is suspended",
+        "what is closed",
+        "apribojimai",
+        "kas sustabdyta",
+        "ierobežojumi",
+        "kas apturēts",
+        "kas slēgts",
+        "ограничения",
+        "что приостановлено",
+        "что закрыто",
     ),
     "language": ("language", "kalba", "valoda", "язык", "lang"),
     "municipality": (
-        "municipality", "savivaldybė", "pašvaldība", "novads", "муниципалитет", "самоуправление",
+        "municipality",
+        "savivaldybė",
+        "pašvaldība",
+        "novads",
+        "муниципалитет",
+        "самоуправление",
     ),
     "back": ("back", "0", "atgal", "atpakaļ", "назад"),
 }
 
-_INDEX: dict[str, str] = {fold(word): action for action, words in KEYWORDS.items() for word in words}
+_INDEX: dict[str, str] = {
+    fold(word): action for action, words in KEYWORDS.items() for word in words
+}
 
 
 def keyword_action(text: str) -> str | None:

@@ -48,7 +48,7 @@ async def show_help(turn: Turn, _: str) -> Reply:
             t._(
                 "Reply with the number of a choice, or write a word: "
                 "menu, contacts, services, restrictions, language, municipality, help. "
-                "You can also write what you need, for example \"home help\"."
+                'You can also write what you need, for example "home help".'
             ),
             t._("In an emergency call 112."),
         )

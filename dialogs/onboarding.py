@@ -115,12 +115,16 @@ async def understand(turn: Turn, text: str) -> Reply | None:
 
 
 def _municipalities(turn: Turn) -> list[Municipality]:
-    return sorted(turn.content.municipalities.values(), key=lambda m: m.place.get(m.default_language))
+    return sorted(
+        turn.content.municipalities.values(), key=lambda m: m.place.get(m.default_language)
+    )
 
 
 def _municipality_choice(turn: Turn, municipality: Municipality) -> Choice:
     lang = turn.language if turn.language in municipality.languages else None
-    return Choice(municipality.place.get(lang or municipality.default_language), f"mun:{municipality.id}")
+    return Choice(
+        municipality.place.get(lang or municipality.default_language), f"mun:{municipality.id}"
+    )
 
 
 ACTIONS: dict[str, Handler] = {

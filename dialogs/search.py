@@ -37,7 +37,9 @@ def which_one(turn: Turn, choices: list[Choice]) -> Reply:
     return turn.reply(turn.t._("Several answers fit. Which one do you mean?"), choices)
 
 
-def _phrases(turn: Turn, municipality: Municipality, entry: Department | Service) -> tuple[str, ...]:
+def _phrases(
+    turn: Turn, municipality: Municipality, entry: Department | Service
+) -> tuple[str, ...]:
     phrases = list(entry.name.values.values())
     if isinstance(entry, Department):
         phrases += [word for words in entry.topics.values() for word in words]

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from dialogs.availability import Availability, active_emergencies, availability, restricted_services, status_after
+from dialogs.availability import (
+    Availability,
+    active_emergencies,
+    availability,
+    restricted_services,
+    status_after,
+)
 from dialogs.i18n import N_
 from dialogs.search import find, which_one
 from dialogs.turn import Handler, Turn, Understander
 from dialogs.types import Choice, Reply
-from storage.content import Municipality, Service, Status
+from storage.content import Service, Status
 
 STATUS_LABELS: dict[Status, str] = {
     "available": N_("works"),
@@ -50,7 +56,8 @@ async def show_restricted(turn: Turn, _: str) -> Reply:
     today = t.date(turn.today)
     restricted = restricted_services(municipality, turn.today)
     lines = [
-        t._("In force: %(name)s (since %(date)s).") % {"name": turn.text(e.name), "date": t.date(e.start)}
+        t._("In force: %(name)s (since %(date)s).")
+        % {"name": turn.text(e.name), "date": t.date(e.start)}
         for e in active_emergencies(municipality, turn.today)
     ]
     if restricted:
@@ -62,7 +69,9 @@ async def show_restricted(turn: Turn, _: str) -> Reply:
             )
             % {"date": today, "num": len(restricted)}
         )
-        lines += [f"• {turn.text(s.name)}: {status_summary(turn, state)}" for s, state in restricted]
+        lines += [
+            f"• {turn.text(s.name)}: {status_summary(turn, state)}" for s, state in restricted
+        ]
     else:
         lines.append(
             t._("On %(date)s, no service is recorded as suspended, remote-only or limited.")
@@ -86,7 +95,7 @@ async def show_service(turn: Turn, service_id: str) -> Reply:
     if service.description:
         lines.append(turn.text(service.description))
     lines.append(
-        t._("Today, %(date)s: %(status)s.")
+        t._("Today, %(date)s: %(status)s")
         % {"date": t.date(turn.today), "status": status_summary(turn, state)}
     )
     if state.period and state.period.note:
@@ -96,7 +105,12 @@ async def show_service(turn: Turn, service_id: str) -> Reply:
     for department_id in service.departments:
         department = municipality.department(department_id)
         if department is not None:
-            choices.append(Choice(t._("Contact: %(name)s") % {"name": turn.text(department.name)}, f"dept:{department.id}"))
+            choices.append(
+                Choice(
+                    t._("Contact: %(name)s") % {"name": turn.text(department.name)},
+                    f"dept:{department.id}",
+                )
+            )
     choices.append(Choice(t._("All services"), "services"))
     return turn.reply("\n".join(lines), choices)
 
@@ -116,7 +130,11 @@ def _what_changes(turn: Turn, service: Service, state: Availability) -> list[str
         assert last.end is not None
         lines.append(
             t._("The last notice we have was for %(start)s - %(end)s: %(status)s.")
-            % {"start": t.date(last.start), "end": t.date(last.end), "status": t._(STATUS_LABELS[last.status])}
+            % {
+                "start": t.date(last.start),
+                "end": t.date(last.end),
+                "status": t._(STATUS_LABELS[last.status]),
+            }
         )
         lines.append(t._("Please ask the contacts of this service about the current situation."))
     return lines
@@ -142,5 +160,9 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     return which_one(turn, found) if found else None
 
 
-ACTIONS: dict[str, Handler] = {"services": show_services, "status": show_restricted, "svc": show_service}
+ACTIONS: dict[str, Handler] = {
+    "services": show_services,
+    "status": show_restricted,
+    "svc": show_service,
+}
 UNDERSTANDS: dict[str, Understander] = {"services": understand}

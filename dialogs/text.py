@@ -33,7 +33,7 @@ def tokens(text: str) -> list[str]:
 
 
 def token_similarity(a: str, b: str) -> float:
-    """0-100: equal words, the same stem with another ending (Baltic and Russian inflection), or a typo."""
+    """0-100: equal words, one stem with other endings (Baltic, Russian inflection), or a typo."""
     if a == b:
         return 100.0
     common = 0
@@ -69,7 +69,9 @@ class Candidate:
     phrases: tuple[str, ...]
 
 
-def best_matches(query: str, candidates: Iterable[Candidate], minimum: float = MIN_SCORE) -> list[str]:
+def best_matches(
+    query: str, candidates: Iterable[Candidate], minimum: float = MIN_SCORE
+) -> list[str]:
     """Keys of the candidates that match best (ties kept), or none if nothing is close enough."""
     query_tokens = tokens(query)
     scored: list[tuple[float, str]] = []
@@ -80,7 +82,7 @@ def best_matches(query: str, candidates: Iterable[Candidate], minimum: float = M
     if not scored:
         return []
     top = max(score for score, _ in scored)
-    return [key for score, key in scored if score >= top - 2.5]
+    return [key for score, key in scored if score >= top - 1.0]
 
 
 def match_label(text: str, labels: Sequence[str]) -> int | None:

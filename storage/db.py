@@ -45,7 +45,7 @@ class Database:
         try:
             connection = await aiosqlite.connect(location, isolation_level=None)
         except sqlite3.Error as error:
-            raise StorageError(f"cannot open the database {location}: {error}") from None
+            raise StorageError(_explain(location, error)) from None
         database = cls(connection, location)
         try:
             for pragma in PRAGMAS:
@@ -82,7 +82,11 @@ class Database:
 def _explain(location: str, error: sqlite3.Error) -> str:
     message = str(error)
     if "not a database" in message or "malformed" in message:
-        return f"{location} is not a usable SQLite database ({message}); move it away or restore a backup"
+        return (
+            f"{location} is not a usable SQLite database ({message}); restore a backup or move it"
+        )
     if "readonly" in message or "unable to open" in message:
-        return f"cannot write the database {location} ({message}); check the path and its permissions"
+        return (
+            f"cannot write the database {location} ({message}); check the path and its permissions"
+        )
     return f"database {location}: {message}"

@@ -44,7 +44,7 @@ class Table:
         value = self._get(key, required)
         if value is None:
             return None
-        if kind is date and isinstance(value, datetime) or not isinstance(value, kind):
+        if (kind is date and isinstance(value, datetime)) or not isinstance(value, kind):
             raise self.error(key, f"expected {what}, got {value!r}")
         return value
 
@@ -102,7 +102,9 @@ class Table:
         for index, item in enumerate(value or ()):
             if not isinstance(item, dict):
                 raise self.error(f"{key}[{index}]", "expected a table")
-            label = f"{key}[{index}]" + (f"({item['id']})" if isinstance(item.get("id"), str) else "")
+            label = f"{key}[{index}]" + (
+                f"({item['id']})" if isinstance(item.get("id"), str) else ""
+            )
             yield Table(self.file, self._sub(label), item)
 
     def each(self, key: str, read: Callable[[Table], T]) -> tuple[T, ...]:

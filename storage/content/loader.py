@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from pathlib import Path
 
@@ -168,9 +169,11 @@ class _MunicipalityReader:
 
     def service(self, table: Table) -> Service:
         periods = tuple(sorted(table.each("periods", self.period), key=lambda p: p.start))
-        for before, after in zip(periods, periods[1:], strict=False):
+        for before, after in itertools.pairwise(periods):
             if before.end is None or before.end >= after.start:
-                raise table.error("periods", f"the periods from {before.start} and {after.start} overlap")
+                raise table.error(
+                    "periods", f"the periods from {before.start} and {after.start} overlap"
+                )
         default = table.optional_string("default_status")
         if default is not None and default not in STATUSES:
             raise table.error("default_status", f"{default!r} is not one of {', '.join(STATUSES)}")
@@ -269,5 +272,6 @@ def _check_references(root: Table, municipality: Municipality) -> None:
     for index, facility in enumerate(municipality.facilities):
         if facility.service not in service_ids:
             raise root.error(
-                f"facilities[{index}]({facility.id}).service", f"unknown service {facility.service!r}"
+                f"facilities[{index}]({facility.id}).service",
+                f"unknown service {facility.service!r}",
             )

@@ -48,9 +48,7 @@ class Phone:
         if self.is_short:
             return self.number
         parsed = phonenumbers.parse(self.number)
-        return str(
-            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-        )
+        return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
     @property
     def uri(self) -> str:

@@ -1,0 +1,152 @@
+"""The command line through real subprocesses: scripted chats and start-up errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+
+
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, user: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot ARGS` as a resident would, optionally as another Unix user."""
+    command = [sys.executable, "-m", "bot", *args]
+    if user is not None:
+        command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+    return subprocess.run(
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env={**os.environ, "BOT_TODAY": "2020-03-20", **(env or {})},
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def db_env(tmp_path: Path) -> dict[str, str]:
+    return {"BOT_DATABASE": str(tmp_path / "chat.sqlite3")}
+
+
+def test_scripted_lithuanian_transcript(db_env: dict[str, str]) -> None:
+    script = "kontaktai\npagalba i namus\n0\nmeniu\n2\nKas šiandien apribota\n"
+    result = run_bot(
+        "chat", "--municipality", "elektrenai", "--lang", "lt", stdin=script, env=db_env
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Elektrėnų socialinių paslaugų centras. Ką norėtumėte sužinoti?" in out
+    assert "> kontaktai" in out
+    assert "Telefonai: (0-528) 39804, (0-652) 34476" in out
+    assert "Nemokama koronos karštoji linija (visą parą): 1808" in out
+    assert "2020 m. kovo 20 d. apribotos 5 paslaugos." in out
+    assert "Kazokiškių vaikų dienos centras: sustabdyta iki 2020 m. kovo 27 d." in out
+    assert "Traceback" not in result.stderr
+
+
+def test_sms_rendering_in_russian(db_env: dict[str, str]) -> None:
+    script = "2\nмобильная служба\n"
+    result = run_bot(
+        "chat", "--municipality", "daugavpils", "--lang", "ru", "--sms", stdin=script, env=db_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\n1 Контакты\n" in result.stdout  # numbered list, no decoration
+    assert "-----" not in result.stdout
+    assert "Мобильная служба ухода" in result.stdout
+    assert "приостановлено до 14 апреля 2020\u202fг." in result.stdout  # babel: narrow space
+
+
+def test_first_contact_without_flags_asks_for_municipality(db_env: dict[str, str]) -> None:
+    result = run_bot("chat", stdin="3\n1\n", env=db_env)
+    assert result.returncode == 0, result.stderr
+    assert "Kurā pašvaldībā jūs dzīvojat?" in result.stdout
+    assert "Izvēlieties valodu." in result.stdout
+    assert "Kokneses sociālais dienests. Ko vēlaties uzzināt?" in result.stdout
+
+
+def test_state_survives_a_restart(db_env: dict[str, str]) -> None:
+    first = run_bot(
+        "chat", "--municipality", "koknese", "--lang", "lv", stdin="kontakti\n", env=db_env
+    )
+    assert first.returncode == 0, first.stderr
+    second = run_bot("chat", stdin="1\n", env=db_env)  # no flags: settings and step are remembered
+    assert "soc.dienests@koknese.lv" in second.stdout
+
+
+def test_run_without_token_opens_the_chat(db_env: dict[str, str]) -> None:
+    result = run_bot("run", stdin="", env={**db_env, "TELEGRAM_BOT_TOKEN": ""})
+    assert result.returncode == 0
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "Which municipality" in result.stdout or "Kurioje savivaldybėje" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (
+            ["chat", "--municipality", "riga"],
+            {},
+            "unknown municipality 'riga'; choose one of: daugavpils",
+        ),
+        (
+            ["chat", "--municipality", "koknese", "--lang", "lt"],
+            {},
+            "koknese offers the languages lv",
+        ),
+        (["chat"], {"BOT_TODAY": "20.03.2020"}, "BOT_TODAY='20.03.2020' is not a date"),
+        (["chat"], {"BOT_IDLE_MINUTES": "soon"}, "BOT_IDLE_MINUTES='soon' must be a whole number"),
+        (["chat"], {"BOT_CONTENT_DIR": "/nonexistent"}, "content directory not found"),
+    ],
+)
+def test_bad_start_up_input_exits_2_with_one_clear_line(
+    db_env: dict[str, str], args: list[str], env: dict[str, str], message: str
+) -> None:
+    result = run_bot(*args, env={**db_env, **env})
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_language_flag_is_refused_by_the_parser(db_env: dict[str, str]) -> None:
+    result = run_bot("chat", "--lang", "de", env=db_env)
+    assert result.returncode == 2
+    assert "invalid choice: 'de'" in result.stderr
+
+
+def test_corrupted_database_is_reported_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "broken.sqlite3"
+    path.write_bytes(b"garbage" * 1000)
+    result = run_bot("chat", env={"BOT_DATABASE": str(path)})
+    assert result.returncode == 2
+    assert "is not a usable SQLite database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == b"garbage" * 1000
+
+
+def test_read_only_database_folder_is_reported() -> None:
+    # Root ignores file permissions, so as root the bot runs as `nobody` for this test.
+    user = "65534" if os.geteuid() == 0 else None
+    with tempfile.TemporaryDirectory() as top:
+        os.chmod(top, 0o755)
+        locked = Path(top) / "locked"
+        locked.mkdir(mode=0o555)
+        result = run_bot("chat", env={"BOT_DATABASE": str(locked / "bot.sqlite3")}, user=user)
+        locked.chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    assert "cannot write the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_content_check_lists_municipalities() -> None:
+    result = run_bot("content", "check")
+    assert result.returncode == 0, result.stderr
+    assert "koknese: 1 contacts, 7 services, 2 facilities" in result.stdout
