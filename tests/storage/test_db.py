@@ -83,10 +83,13 @@ async def test_transactions_do_not_interleave(database: Database) -> None:
 
 
 async def test_failed_transaction_is_rolled_back(database: Database) -> None:
-    with pytest.raises(RuntimeError):
+    async def fail_midway() -> None:
         async with database.transaction() as conn:
             await residents.find_or_create(conn, "test", "b", NOW)
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await fail_midway()
     assert await database.fetchall("SELECT * FROM identities") == []
 
 

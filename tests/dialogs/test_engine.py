@@ -1,0 +1,320 @@
+"""The engine driven through every dialog, in Lithuanian, Latvian and Russian."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from dialogs.engine import ALWAYS_VALID, Engine
+from dialogs.i18n import Catalogs
+from storage.content import Content
+from storage.db import Database
+from tests.conftest import Chat, FixedClock
+
+
+async def test_first_contact_asks_municipality_then_language(chat: Chat) -> None:
+    reply = await chat.start()
+    assert "Kurioje savivaldybėje gyvenate?" in reply.text
+    assert "Kurā pašvaldībā jūs dzīvojat?" in reply.text
+    assert "В каком самоуправлении вы живёте?" in reply.text
+    assert chat.labels == ["Daugavpils novads", "Elektrėnai", "Koknese", "Visaginas"]
+    reply = await chat.say("koknese")
+    assert "Izvēlieties valodu." in reply.text
+    assert chat.labels == ["Latviešu", "Русский", "English"]
+    reply = await chat.say("latviesu")
+    assert "Kokneses sociālais dienests. Ko vēlaties uzzināt?" in reply.text
+    assert chat.labels[:2] == ["Kontakti", "Pakalpojumu pieejamība"]
+
+
+async def test_language_hint_asks_in_that_language_only(chat: Chat) -> None:
+    reply = await chat.start(hint="ru")
+    assert (
+        reply.text
+        == "Здравствуйте! Я помощник социальной службы. В каком самоуправлении вы живёте?"
+    )
+    reply = await chat.say("1")  # Daugavpils offers Russian: no language question
+    assert "Социальная служба Даугавпилсского края. Что вы хотите узнать?" in reply.text
+
+
+async def test_nothing_but_setup_is_answered_before_setup(chat: Chat) -> None:
+    await chat.start()
+    reply = await chat.say("kontaktai")
+    assert "Kurioje savivaldybėje gyvenate?" in reply.text
+    reply = await chat.press("contacts")
+    assert "Kurioje savivaldybėje gyvenate?" in reply.text
+
+
+async def test_contacts_in_lithuanian(chat: Chat) -> None:
+    await chat.start("elektrenai_lt")
+    reply = await chat.say("kontaktai")
+    assert "Nemokama koronos karštoji linija (visą parą): 1808" in reply.text
+    assert "https://soc.elektrenai.lt" in reply.text
+    assert (
+        "Pagalba į namus, dienos socialinė globa, techninės pagalbos priemonės ir transportas"
+        in chat.labels
+    )
+    reply = await chat.say("3")
+    assert reply.text.splitlines()[1] == "Telefonai: (0-528) 39804, (0-652) 34476"
+    assert "• Pagalba namuose: veikia ribotai iki atskiro pranešimo" in reply.text
+    assert [link.url for link in reply.links] == ["tel:+37052839804", "tel:+37065234476"]
+    reply = await chat.say("0")  # back to the list of contacts
+    assert "Į ką norite kreiptis?" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("payload", "question", "expected"),
+    [
+        (
+            "elektrenai_lt",
+            "Į ką kreiptis dėl pagalbos į namus?",
+            "Telefonai: (0-528) 39804, (0-652) 34476",
+        ),
+        (
+            "elektrenai_lt",
+            "kam skambinti del pagalbos i namus",
+            "Telefonai: (0-528) 39804, (0-652) 34476",
+        ),
+        ("elektrenai_en", "who do I call about home help?", "Phones: (0-528) 39804, (0-652) 34476"),
+        (
+            "elektrenai_ru",
+            "кому звонить насчёт помощи на дому",
+            "Телефоны: (0-528) 39804, (0-652) 34476",
+        ),
+        ("elektrenai_lt", "psichologas", "Telefonas: (0-683) 00871"),
+        ("daugavpils_lv", "kur zvanīt sociālajam dienestam", "Tālruņi: 65 476 823, 26 641 869"),
+        ("koknese_ru", "социальная служба", "Эл. почта: soc.dienests@koknese.lv"),
+    ],
+)
+async def test_contacts_by_topic_from_the_menu(
+    chat: Chat, payload: str, question: str, expected: str
+) -> None:
+    await chat.start(payload)
+    reply = await chat.say(question)
+    assert expected in reply.text
+
+
+async def test_contact_without_phone_says_where_to_look(chat: Chat) -> None:
+    await chat.start("visaginas_lt")
+    await chat.say("kontaktai")
+    reply = await chat.choose("šeimos ir vaiko gerovės")
+    assert "Mūsų turimame pranešime šio kontakto telefono ir el. pašto nėra." in reply.text
+    assert "interneto svetainėje" in reply.text
+    assert reply.links == ()
+
+
+async def test_kazokiskes_suspended_on_20_march_2020_in_russian(chat: Chat) -> None:
+    await chat.start("elektrenai_ru")
+    await chat.say("услуги")
+    reply = await chat.choose("Казокишкес")
+    assert "Сегодня, 20 марта 2020\u202fг.: приостановлено до 27 марта 2020\u202fг." in reply.text
+    assert "С 28 марта 2020\u202fг.: работает." in reply.text
+    assert "Обучение и групповые встречи временно не проводятся." in reply.text
+    reply = await chat.choose("Контакты")
+    assert "Телефон: (0-673) 48165" in reply.text
+
+
+async def test_what_is_restricted_today_in_lithuanian(chat: Chat) -> None:
+    await chat.start("elektrenai_lt")
+    reply = await chat.say("apribojimai")
+    lines = reply.text.splitlines()
+    assert lines[0].startswith("Galioja: Valstybės lygio ekstremalioji situacija")
+    assert lines[1] == "2020 m. kovo 20 d. apribotos 5 paslaugos."
+    assert "• Kazokiškių vaikų dienos centras: sustabdyta iki 2020 m. kovo 27 d." in lines
+    assert "• Asmenų aptarnavimas centre: tik nuotoliniu būdu iki 2020 m. kovo 30 d." in lines
+
+
+async def test_daugavpils_mobile_care_unit_stopped_in_latvian(chat: Chat) -> None:
+    await chat.start("daugavpils_lv")
+    reply = await chat.say("mobilā aprūpe")
+    assert reply.text.splitlines()[0] == "Mobilās aprūpes vienība"
+    assert "Šodien (20.03.2020): apturēts līdz 14.04.2020" in reply.text
+    assert "pārtraukta" in reply.text
+
+
+async def test_after_the_notice_ends_the_assistant_says_it_has_no_news(
+    chat: Chat, clock: FixedClock
+) -> None:
+    clock.current = clock.current.replace(year=2026, month=11, day=22)
+    await chat.start("koknese_lv")
+    reply = await chat.say("dušas pakalpojums")
+    assert "Šodien (22.11.2026): jaunāku ziņu nav" in reply.text
+    assert "bija spēkā no 11.10.2021 līdz 11.01.2022: ar ierobežojumiem." in reply.text
+    reply = await chat.say("ierobežojumi")
+    assert "22.11.2026 nav ziņu par apturētiem" in reply.text
+
+
+async def test_visaginas_project_runs_until_the_end_of_2026(chat: Chat, clock: FixedClock) -> None:
+    clock.current = clock.current.replace(year=2026, month=11, day=22)
+    await chat.start("visaginas_lt")
+    await chat.say("paslaugos")
+    reply = await chat.say("integrali pagalba")
+    assert "Šiandien, 2026 m. lapkričio 22 d.: veikia iki 2026 m. gruodžio 31 d." in reply.text
+
+
+async def test_choices_by_number_label_and_keyword_with_or_without_diacritics(chat: Chat) -> None:
+    await chat.start("elektrenai_lt")
+    assert "Kuri paslauga?" in (await chat.say("Paslaugu teikimas")).text
+    assert "Ką norėtumėte sužinoti?" in (await chat.say("MENIU")).text
+    assert "Kuri paslauga?" in (await chat.say("2")).text
+    assert "Į ką norite kreiptis?" in (await chat.say("kontaktai")).text
+
+
+async def test_change_language_and_municipality(chat: Chat) -> None:
+    await chat.start("elektrenai_lt")
+    reply = await chat.say("kalba")
+    assert chat.labels == ["Lietuvių", "Русский", "English"]
+    reply = await chat.say("2")
+    assert reply.text.startswith("Язык: Русский.")
+    reply = await chat.say("самоуправление")
+    assert chat.labels == ["Даугавпилсский край", "Электренай", "Кокнесе", "Висагинас"]
+    reply = await chat.choose("Кокнесе")  # Russian is offered there too
+    assert reply.text.startswith("Самоуправление: Кокнесе.")
+    await chat.say("язык")
+    reply = await chat.choose("Latviešu")
+    assert reply.text.startswith("Valoda: Latviešu.")
+    reply = await chat.say("pašvaldība")
+    reply = await chat.choose("Visaginas")  # Latvian is not offered in Visaginas
+    assert chat.labels == ["Lietuvių", "Русский", "English"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "word", "expected"),
+    [
+        (
+            "elektrenai_lt",
+            "pagalba",
+            "Atsakau į klausimus apie jūsų savivaldybės socialines paslaugas",
+        ),
+        ("koknese_lv", "palīdzība", "Atbildu uz jautājumiem par jūsu pašvaldības sociālajiem"),
+        ("daugavpils_ru", "помощь", "Я отвечаю на вопросы о социальных услугах"),
+    ],
+)
+async def test_help(chat: Chat, payload: str, word: str, expected: str) -> None:
+    await chat.start(payload)
+    reply = await chat.say(word)
+    assert expected in reply.text
+    assert "112" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kas bus rytoj su oru",
+        "🙂🙂🙂",
+        "'; DROP TABLE residents; --",
+        "<b>hello</b>",
+        "\x00\x01\x02 ???",
+    ],
+)
+async def test_anything_not_understood_gets_a_friendly_answer_and_the_menu(
+    chat: Chat, text: str
+) -> None:
+    await chat.start("elektrenai_lt")
+    reply = await chat.say(text)
+    assert reply.text.startswith("Atsiprašau, nesupratau.")
+    assert chat.labels[0] == "Kontaktai"
+
+
+async def test_empty_and_too_long_messages(chat: Chat) -> None:
+    await chat.start("koknese_lv")
+    await chat.say("kontakti")
+    offered = chat.labels
+    reply = await chat.say("   \n\t ")
+    assert reply.text == "Jūsu ziņa ir tukša. Izvēlieties numuru vai uzrakstiet vārdu."
+    assert chat.labels == offered
+    reply = await chat.say("ā" * 5000)
+    assert reply.text == "Jūsu ziņa ir pārāk gara. Lūdzu, uzrakstiet īsāk."
+    assert chat.labels == offered
+    reply = await chat.say("1")  # the conversation is intact
+    assert "soc.dienests@koknese.lv" in reply.text
+
+
+async def test_expired_or_forged_choice(chat: Chat) -> None:
+    await chat.start("elektrenai_lt")
+    reply = await chat.press("dept:administration")  # never offered in this menu
+    assert reply.text.startswith("Šis pasirinkimas nebegalioja.")
+    await chat.say("kontaktai")
+    reply = await chat.press("dept:' OR 1=1 --")
+    assert reply.text.startswith("Šis pasirinkimas nebegalioja.")
+    await chat.say("kontaktai")
+    reply = await chat.press("dept:administration")
+    assert "info@soc.elektrenai.lt" in reply.text
+
+
+async def test_idle_conversation_falls_back_to_the_menu(chat: Chat, clock: FixedClock) -> None:
+    await chat.start("elektrenai_lt")
+    await chat.say("kontaktai")
+    clock.advance(timedelta(minutes=31))
+    reply = await chat.say("3")  # a number from a list the resident no longer sees
+    assert reply.text.startswith("Seniai kalbėjomės, todėl pradėkime iš naujo nuo meniu.")
+    reply = await chat.say("1")
+    assert "Į ką norite kreiptis?" in reply.text
+
+
+async def test_conversation_survives_a_restart(
+    database: Database, content: Content, catalogs: Catalogs, clock: FixedClock
+) -> None:
+    first = Chat(Engine(database, content, catalogs, clock))
+    await first.start("daugavpils_ru")
+    await first.say("контакты")
+    second = Chat(Engine(database, content, catalogs, clock))  # a new process, same database
+    reply = await second.say("1")
+    assert "Телефоны: 65 476 823, 26 641 869" in reply.text
+
+
+async def test_residents_do_not_share_state(engine: Engine) -> None:
+    anna, jonas = Chat(engine, "anna"), Chat(engine, "jonas")
+    await anna.start("koknese_lv")
+    await jonas.start("elektrenai_lt")
+    assert "Ko vēlaties uzzināt?" in (await anna.say("izvēlne")).text
+    assert "Ką norėtumėte sužinoti?" in (await jonas.say("meniu")).text
+
+
+@pytest.mark.parametrize(
+    "payload", ["elektrenai_lt", "koknese_ru", "daugavpils_lv", "visaginas_ru"]
+)
+async def test_every_choice_leads_somewhere(
+    engine: Engine, payload: str, clock: FixedClock
+) -> None:
+    """Press every choice reachable from the menu: each answers, in short Telegram-safe actions."""
+    clock.current = clock.current.replace(year=2021, month=11, day=1)
+    chat = Chat(engine, f"crawler-{payload}")
+    await chat.start(payload)
+    seen: set[str] = set()
+    frontier = [c.action for c in chat.last.choices] if chat.last else []
+    while frontier:
+        action = frontier.pop()
+        if action in seen:
+            continue
+        seen.add(action)
+        await chat.start(payload)
+        await _reach(chat, action)
+        assert chat.last is not None
+        assert chat.last.text.strip()
+        for choice in chat.last.choices:
+            assert len(choice.action.encode()) <= 64
+        if action.partition(":")[0] not in ("mun", "lang"):  # settings are tested on their own
+            frontier += [choice.action for choice in chat.last.choices]
+    assert len(seen) > 8
+
+
+async def _reach(chat: Chat, action: str) -> None:
+    """Press an action, opening the list it belongs to first when it is not on screen."""
+    prefix = action.partition(":")[0]
+    opener = {
+        "dept": "contacts",
+        "svc": "services",
+        "status": "services",
+        "lang": "language",
+        "mun": "municipality",
+    }
+    if prefix in opener:
+        await chat.press(opener[prefix])
+    assert chat.last is not None
+    assert action in ALWAYS_VALID or action in [c.action for c in chat.last.choices]
+    await chat.press(action)
+
+
+def test_the_clock_fixture_starts_on_20_march_2020(clock: FixedClock) -> None:
+    assert clock.now().date() == date(2020, 3, 20)
