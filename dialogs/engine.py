@@ -51,7 +51,29 @@ class Engine:
             self._understanders.update(getattr(dialog, "UNDERSTANDS", {}))
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Answer one message; the conversation's new state is saved with the answer."""
+        """Answer one message; on any failure, say so and keep the last saved state."""
+        try:
+            return await self._handle(incoming)
+        except Exception:
+            # No message text or address here: they may be personal data.
+            log.exception("a %s turn failed; its changes were rolled back", incoming.channel)
+            t = self._catalogs.get(await self._stored_language(incoming))
+            text = t._("Sorry, something went wrong. Please try again in a moment.")
+            return [Reply(text, (Choice(t._("Main menu"), "menu"),))]
+
+    async def _stored_language(self, incoming: Incoming) -> str | None:
+        try:
+            rows = await self._database.fetchall(
+                "SELECT r.language FROM identities i JOIN residents r ON r.id = i.resident_id"
+                " WHERE i.channel = ? AND i.address = ?",
+                (incoming.channel, incoming.address),
+            )
+        except Exception:
+            log.warning("the language of a failed turn could not be read", exc_info=True)
+            return incoming.language_hint
+        return str(rows[0][0]) if rows and rows[0][0] else incoming.language_hint
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
         now = self._clock.now()
         async with self._database.transaction() as conn:
             resident = await residents.find_or_create(conn, incoming.channel, incoming.address, now)

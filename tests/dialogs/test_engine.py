@@ -318,3 +318,23 @@ async def _reach(chat: Chat, action: str) -> None:
 
 def test_the_clock_fixture_starts_on_20_march_2020(clock: FixedClock) -> None:
     assert clock.now().date() == date(2020, 3, 20)
+
+
+async def test_a_failing_dialog_says_so_and_loses_nothing(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    chat = Chat(engine, "+37060000001")
+    await chat.start("elektrenai_lt")
+    await chat.say("paslaugos")
+
+    async def broken(turn: object, argument: str) -> object:
+        raise RuntimeError("database exploded")
+
+    engine._handlers["svc"] = broken  # type: ignore[assignment]
+    reply = await chat.say("Vievio vaikų dienos centras")
+    assert reply.text == "Atsiprašau, įvyko klaida. Pabandykite dar kartą po akimirkos."
+    assert "a test turn failed" in caplog.text
+    assert "+37060000001" not in caplog.text
+    assert "Vievio" not in caplog.text
+    reply = await chat.say("1")  # still in the services list: the failed turn changed nothing
+    assert "apribotos 5 paslaugos" in reply.text
