@@ -43,6 +43,9 @@ class Database:
             except OSError as error:
                 raise StorageError(f"cannot create the folder for {location}: {error}") from None
         try:
+            # Probe with plain sqlite3 first: a failed aiosqlite.connect() leaves its worker
+            # thread answering a loop that may be closed by then (a traceback at exit).
+            await asyncio.to_thread(_probe, location)
             connection = await aiosqlite.connect(location, isolation_level=None)
         except sqlite3.Error as error:
             raise StorageError(_explain(location, error)) from None
@@ -77,6 +80,10 @@ class Database:
         """Run a read-only query outside any transaction."""
         async with self._connection.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
+
+
+def _probe(location: str) -> None:
+    sqlite3.connect(location).close()
 
 
 def _explain(location: str, error: sqlite3.Error) -> str:

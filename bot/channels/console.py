@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+from collections.abc import AsyncIterator
 from typing import TextIO
 
 from dialogs.engine import Engine
@@ -42,15 +44,46 @@ async def chat(
             stdout.write(render(reply, sms) + separator)
         stdout.flush()
 
-    show(await engine.handle(Incoming(CHANNEL, user, text=payload, start=True)))
-    while True:
+    def prompt() -> None:
         if interactive:
             stdout.write("> ")
             stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
-        if not line:
-            break
+
+    show(await engine.handle(Incoming(CHANNEL, user, text=payload, start=True)))
+    prompt()
+    async for line in read_lines(stdin):
         text = line.rstrip("\r\n")
         if not interactive:
             stdout.write(f"> {text}\n")
         show(await engine.handle(Incoming(CHANNEL, user, text=text)))
+        prompt()
+
+
+async def read_lines(stdin: TextIO) -> AsyncIterator[str]:
+    """Lines of input; undecodable bytes become U+FFFD instead of ending the chat."""
+    reader = await _pipe_reader(stdin)
+    while True:
+        data: bytes | str
+        if reader is not None:
+            data = await reader.readline()
+        else:  # a regular file or an in-memory stream: reading never blocks for long
+            data = await asyncio.to_thread(_read_line, stdin)
+        if not data:
+            return
+        yield data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+
+
+async def _pipe_reader(stdin: TextIO) -> asyncio.StreamReader | None:
+    """Read a terminal or pipe without a thread, so Ctrl-C ends the chat at once."""
+    try:
+        reader = asyncio.StreamReader()
+        protocol = asyncio.StreamReaderProtocol(reader)
+        await asyncio.get_running_loop().connect_read_pipe(lambda: protocol, stdin.buffer)
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        return None
+    return reader
+
+
+def _read_line(stdin: TextIO) -> bytes | str:
+    buffer = getattr(stdin, "buffer", None)
+    return buffer.readline() if buffer is not None else stdin.readline()

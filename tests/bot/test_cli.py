@@ -140,3 +140,19 @@ def test_content_check_lists_municipalities() -> None:
     result = run_bot("content", "check")
     assert result.returncode == 0, result.stderr
     assert "koknese: 1 contacts, 7 services, 2 facilities" in result.stdout
+
+
+def test_undecodable_input_does_not_end_the_chat(db_env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--municipality", "koknese", "--lang", "lv"],
+        input=b"\xff\xfe\n1\n",
+        capture_output=True,
+        cwd=PROJECT,
+        env={**os.environ, **db_env},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    out = result.stdout.decode()
+    assert "Atvainojiet, es nesapratu." in out
+    assert "Pie kā vēlaties vērsties?" in out  # the next line was still read
