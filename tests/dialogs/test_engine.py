@@ -338,3 +338,76 @@ async def test_a_failing_dialog_says_so_and_loses_nothing(
     assert "Vievio" not in caplog.text
     reply = await chat.say("1")  # still in the services list: the failed turn changed nothing
     assert "apribotos 5 paslaugos" in reply.text
+
+
+JOURNEYS = {
+    # language: (payload, words typed, texts expected after each word)
+    "lt": (
+        "elektrenai_lt",
+        ["kontaktai", "7", "0", "meniu", "paslaugos", "1", "2", "pagalba", "kalba", "1"],
+        [
+            "Į ką norite kreiptis?",
+            "Telefonas: (0-673) 48165",
+            "Į ką norite kreiptis?",
+            "Ką norėtumėte sužinoti?",
+            "Kuri paslauga?",
+            "apribotos 5 paslaugos",
+            "Kazokiškių vaikų dienos centras",
+            "Atsakau į klausimus",
+            "Pasirinkite kalbą.",
+            "Kalba: Lietuvių.",
+        ],
+    ),
+    "lv": (
+        "daugavpils_lv",
+        [
+            "kontakti",
+            "1",
+            "atpakaļ",
+            "izvēlne",
+            "pakalpojumi",
+            "1",
+            "1",
+            "palīdzība",
+            "valoda",
+            "1",
+        ],
+        [
+            "Pie kā vēlaties vērsties?",
+            "Tālruņi: 65 476 823, 26 641 869",
+            "Pie kā vēlaties vērsties?",
+            "Ko vēlaties uzzināt?",
+            "Kurš pakalpojums?",
+            "ierobežoti 6 pakalpojumi",
+            "Mobilās aprūpes vienība",
+            "Atbildu uz jautājumiem",
+            "Izvēlieties valodu.",
+            "Valoda: Latviešu.",
+        ],
+    ),
+    "ru": (
+        "daugavpils_ru",
+        ["контакты", "1", "назад", "меню", "услуги", "1", "3", "помощь", "язык", "2"],
+        [
+            "К кому вы хотите обратиться?",
+            "Телефоны: 65 476 823, 26 641 869",
+            "К кому вы хотите обратиться?",
+            "Что вы хотите узнать?",
+            "Какая услуга?",
+            "ограничено 6 услуг",
+            "Услуги психолога",
+            "Я отвечаю на вопросы",
+            "Выберите язык.",
+            "Язык: Русский.",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(JOURNEYS))
+async def test_whole_journey_by_typing(chat: Chat, lang: str) -> None:
+    payload, words, expected = JOURNEYS[lang]
+    await chat.start(payload)
+    for word, text in zip(words, expected, strict=True):
+        reply = await chat.say(word)
+        assert text in reply.text, (word, reply.text)
