@@ -45,8 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "content":
             return _check_content(args.directory or settings.content_dir)
         if args.command == "run" and settings.telegram_token:
-            print("error: the Telegram channel is not available in this version", file=sys.stderr)
-            return 2
+            return asyncio.run(_serve(settings))
         if args.command == "run":
             print("TELEGRAM_BOT_TOKEN is not set: opening the terminal chat.", file=sys.stderr)
             return asyncio.run(
@@ -58,6 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+async def _serve(settings: Settings) -> int:
+    from bot.channels.telegram.run import run_telegram, stop_event
+
+    async with open_engine(settings) as engine:
+        await run_telegram(settings, engine, stop_event())
+    return 0
 
 
 def _check_content(directory: Path) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,12 @@ class Settings:
     today: date | None
     idle_minutes: int
     log_level: str
+    telegram_base_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_chat_rate: float = 1.0
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -42,6 +49,12 @@ class Settings:
             today=_date(env, "BOT_TODAY"),
             idle_minutes=_positive_int(env, "BOT_IDLE_MINUTES", 30),
             log_level=_log_level(env),
+            telegram_base_url=_url(env, "TELEGRAM_BASE_URL") or "https://api.telegram.org",
+            telegram_webhook_url=_url(env, "TELEGRAM_WEBHOOK_URL"),
+            telegram_webhook_secret=_webhook_secret(env),
+            telegram_chat_rate=_positive_float(env, "TELEGRAM_CHAT_RATE", 1.0),
+            http_host=env.get("HTTP_HOST", "").strip() or "127.0.0.1",
+            http_port=_port(env),
         )
 
 
@@ -69,3 +82,41 @@ def _log_level(env: Mapping[str, str]) -> str:
     if value not in LOG_LEVELS:
         raise SettingsError(f"BOT_LOG_LEVEL={value!r} must be one of {', '.join(LOG_LEVELS)}")
     return value
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip().rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise SettingsError(f"{name}={value!r} must start with http:// or https://")
+    return value or None
+
+
+def _webhook_secret(env: Mapping[str, str]) -> str | None:
+    value = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    if env.get("TELEGRAM_WEBHOOK_URL", "").strip() and not value:
+        raise SettingsError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET as well")
+    if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+        raise SettingsError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256)")
+    return value or None
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise SettingsError(f"{name}={value!r} must be a number above 0")
+    return number
+
+
+def _port(env: Mapping[str, str]) -> int:
+    value = env.get("HTTP_PORT", "").strip()
+    if not value:
+        return 8080
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise SettingsError(f"HTTP_PORT={value!r} must be a port number (1-65535)")
+    return int(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from dialogs import contacts, menu, onboarding, search, services
+from dialogs import contacts, menu, onboarding, phone, search, services
 from dialogs.clock import Clock, local_today
 from dialogs.i18n import LANGUAGES, Catalogs
 from dialogs.keywords import keyword_action
@@ -18,10 +18,10 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-DIALOGS = (menu, onboarding, contacts, services)
+DIALOGS = (menu, onboarding, contacts, services, phone)
 # Actions valid at any time, whatever choices were offered last.
 ALWAYS_VALID = frozenset(
-    {"start", "menu", "help", "contacts", "services", "language", "municipality"}
+    {"start", "menu", "help", "contacts", "services", "language", "municipality", "phone"}
 )
 # Actions that setup (municipality and language) allows before it is complete.
 SETUP_ACTIONS = frozenset({"start", "mun", "lang", "help", "municipality", "language"})
@@ -50,6 +50,16 @@ class Engine:
             self._handlers.update(dialog.ACTIONS)
             self._understanders.update(getattr(dialog, "UNDERSTANDS", {}))
 
+    @property
+    def catalogs(self) -> Catalogs:
+        """The translations the engine answers with."""
+        return self._catalogs
+
+    async def set_unreachable(self, channel: str, address: str) -> None:
+        """Record that an address cannot be reached (it blocked the bot); writing clears it."""
+        async with self._database.transaction() as conn:
+            await residents.set_reachable(conn, channel, address, self._clock.now())
+
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; on any failure, say so and keep the last saved state."""
         try:
@@ -77,6 +87,7 @@ class Engine:
         now = self._clock.now()
         async with self._database.transaction() as conn:
             resident = await residents.find_or_create(conn, incoming.channel, incoming.address, now)
+            await residents.set_reachable(conn, incoming.channel, incoming.address, None)
             conversation = await conversations.load(conn, incoming.channel, incoming.address)
             hint = incoming.language_hint if incoming.language_hint in LANGUAGES else None
             turn = Turn(
@@ -87,6 +98,9 @@ class Engine:
                 today=local_today(self._clock),
                 municipality_id=resident.municipality_id,
                 language=resident.language or hint,
+                resident_id=resident.id,
+                phone=resident.phone,
+                can_share_phone=incoming.can_share_phone,
             )
             last = conversation.updated_at
             if last is not None and now - last > self._idle_timeout:
@@ -95,12 +109,9 @@ class Engine:
                 turn.go("menu")
             reply = await self._respond(turn, incoming)
             conversation.choices = [(choice.label, choice.action) for choice in reply.choices]
-            if (turn.municipality_id, turn.language) != (
-                resident.municipality_id,
-                resident.language,
-            ):
-                updated = residents.Resident(resident.id, turn.municipality_id, turn.language)
-                await residents.save_preferences(conn, updated)
+            settings = (turn.resident_id, turn.municipality_id, turn.language)
+            if settings != (resident.id, resident.municipality_id, resident.language):
+                await residents.save_preferences(conn, residents.Resident(*settings))
             await conversations.save(conn, conversation, now)
         log.debug("answered %s in %s/%s", incoming.channel, conversation.dialog, conversation.step)
         return [reply]
@@ -108,6 +119,8 @@ class Engine:
     async def _respond(self, turn: Turn, incoming: Incoming) -> Reply:
         if incoming.start:
             return await self._run(turn, "start:" + clean(incoming.text)[:64])
+        if incoming.shared_phone is not None:
+            return await phone.receive(turn, incoming.shared_phone, incoming.shared_phone_is_own)
         offered = {action for _, action in turn.conversation.choices}
         if incoming.action is not None:
             name = incoming.action.partition(":")[0]

@@ -13,11 +13,13 @@ MENU_ITEMS = (
     (N_("Language"), "language"),
     (N_("Municipality"), "municipality"),
 )
+PHONE_ITEM = (N_("My phone number"), "phone")  # only where the channel can share one
 
 
 def menu_choices(turn: Turn) -> tuple[Choice, ...]:
     """The main menu's choices in the resident's language."""
-    return tuple(Choice(turn.t._(label), action) for label, action in MENU_ITEMS)
+    items = MENU_ITEMS + ((PHONE_ITEM,) if turn.can_share_phone else ())
+    return tuple(Choice(turn.t._(label), action) for label, action in items)
 
 
 def menu_reply(turn: Turn, lead: str = "") -> Reply:

@@ -25,6 +25,9 @@ class Turn:
     today: date
     municipality_id: str | None
     language: str | None
+    resident_id: int
+    phone: str | None = None
+    can_share_phone: bool = False
     timed_out: bool = False
 
     @property

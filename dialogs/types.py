@@ -34,6 +34,7 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
     links: tuple[Link, ...] = ()
+    ask_phone: str | None = None  # label of a "share my phone" button, where the channel has one
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,6 @@ class Incoming:
     action: str | None = None
     start: bool = False
     language_hint: str | None = None
+    shared_phone: str | None = None  # a contact card the resident sent
+    shared_phone_is_own: bool = False  # the card is the sender's own (checked by the channel)
+    can_share_phone: bool = False  # the channel can send a verified phone number

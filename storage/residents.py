@@ -15,6 +15,7 @@ class Resident:
     id: int
     municipality_id: str | None
     language: str | None
+    phone: str | None = None
 
 
 async def find_or_create(
@@ -22,13 +23,13 @@ async def find_or_create(
 ) -> Resident:
     """Return the resident behind (channel, address), creating both rows on first contact."""
     async with conn.execute(
-        "SELECT r.id, r.municipality_id, r.language FROM identities i"
+        "SELECT r.id, r.municipality_id, r.language, r.phone FROM identities i"
         " JOIN residents r ON r.id = i.resident_id WHERE i.channel = ? AND i.address = ?",
         (channel, address),
     ) as cursor:
         row = await cursor.fetchone()
     if row is not None:
-        return Resident(row[0], row[1], row[2])
+        return Resident(row[0], row[1], row[2], row[3])
     cursor = await conn.execute("INSERT INTO residents (created_at) VALUES (?)", (now.isoformat(),))
     resident_id = cursor.lastrowid
     assert resident_id is not None
@@ -44,4 +45,46 @@ async def save_preferences(conn: aiosqlite.Connection, resident: Resident) -> No
     await conn.execute(
         "UPDATE residents SET municipality_id = ?, language = ? WHERE id = ?",
         (resident.municipality_id, resident.language, resident.id),
+    )
+
+
+async def verify_phone(conn: aiosqlite.Connection, channel: str, address: str, phone: str) -> int:
+    """Record a verified phone for the resident behind (channel, address).
+
+    If another resident already has that phone (for example from SMS), this address joins
+    that resident, so bookings and certificates follow the person. Returns the resident id.
+    """
+    async with conn.execute(
+        "SELECT resident_id FROM identities WHERE channel = ? AND address = ?", (channel, address)
+    ) as cursor:
+        current = await cursor.fetchone()
+    async with conn.execute("SELECT id FROM residents WHERE phone = ?", (phone,)) as cursor:
+        owner = await cursor.fetchone()
+    assert current is not None, "the engine creates the identity first"
+    if owner is None:
+        await conn.execute("UPDATE residents SET phone = ? WHERE id = ?", (phone, current[0]))
+        return int(current[0])
+    if owner[0] != current[0]:
+        await conn.execute(
+            "UPDATE identities SET resident_id = ? WHERE channel = ? AND address = ?",
+            (owner[0], channel, address),
+        )
+        # The owner keeps its settings; those it lacks come from this address's resident.
+        await conn.execute(
+            "UPDATE residents SET"
+            " municipality_id = COALESCE(municipality_id, (SELECT municipality_id FROM residents"
+            " WHERE id = :old)), language = COALESCE(language, (SELECT language FROM residents"
+            " WHERE id = :old)) WHERE id = :owner",
+            {"old": current[0], "owner": owner[0]},
+        )
+    return int(owner[0])
+
+
+async def set_reachable(
+    conn: aiosqlite.Connection, channel: str, address: str, when: datetime | None
+) -> None:
+    """Mark an address unreachable since `when` (it blocked the bot), or reachable (None)."""
+    await conn.execute(
+        "UPDATE identities SET unreachable_since = ? WHERE channel = ? AND address = ?",
+        (when.isoformat() if when else None, channel, address),
     )

@@ -1,0 +1,31 @@
+"""Build the python-telegram-bot Application exactly as `python -m bot run` uses it."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.channels.telegram.handlers import TelegramChannel
+from bot.channels.telegram.limits import PerChatUpdateProcessor, PrivateChatRateLimiter
+from bot.settings import Settings
+from dialogs.engine import Engine
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def build_application(settings: Settings, engine: Engine, *, polling: bool) -> Application:  # type: ignore[type-arg]
+    """An Application against TELEGRAM_BASE_URL; without an updater for webhook mode."""
+    assert settings.telegram_token, "the caller checks the token"
+    base = settings.telegram_base_url
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        Application.builder()
+        .token(settings.telegram_token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .rate_limiter(PrivateChatRateLimiter(settings.telegram_chat_rate))
+        .concurrent_updates(PerChatUpdateProcessor())
+    )
+    if not polling:
+        builder = builder.updater(None)
+    application = builder.build()
+    TelegramChannel(engine, application.bot).register(application)
+    return application

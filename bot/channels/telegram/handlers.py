@@ -1,0 +1,160 @@
+"""Telegram updates in, engine replies out: commands, text, buttons and contact cards."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Bot, Message, Update, User
+from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.telegram.render import markup, message_text
+from dialogs.engine import Engine
+from dialogs.types import Choice, Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SEND_ATTEMPTS = 3  # for network errors and Telegram's 5xx; 429 is handled by the rate limiter
+COMMAND_ACTIONS = {"menu": "menu", "cancel": "menu", "help": "help", "language": "language"}
+
+
+class TelegramChannel:
+    """Connects python-telegram-bot's handlers to the engine; private chats only."""
+
+    def __init__(self, engine: Engine, bot: Bot) -> None:
+        self.engine = engine
+        self.bot = bot
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Add the handlers; traffic in groups and channels is ignored."""
+        private = filters.ChatType.PRIVATE
+        application.add_handler(CommandHandler("start", self.on_start, filters=private))
+        application.add_handler(
+            CommandHandler(list(COMMAND_ACTIONS), self.on_command, filters=private)
+        )
+        application.add_handler(MessageHandler(private & filters.CONTACT, self.on_contact))
+        application.add_handler(MessageHandler(private & ~filters.CONTACT, self.on_text))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_error_handler(self.on_error)
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start, with an optional deep-link payload such as "koknese_lv"."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        payload = " ".join(context.args or ())
+        await self._answer(user, self._incoming(user, text=payload, start=True), message)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/menu, /cancel, /help, /language."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.text:
+            return
+        command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+        action = COMMAND_ACTIONS.get(command, "menu")
+        await self._answer(user, self._incoming(user, action=action), message)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Typed text; other messages (stickers, photos) arrive as their caption or nothing."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        text = message.text or message.caption or ""
+        await self._answer(user, self._incoming(user, text=text), message)
+
+    async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A contact card: verified only when it is the sender's own."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.contact is None:
+            return
+        contact = message.contact
+        own = contact.user_id is not None and contact.user_id == user.id
+        incoming = self._incoming(user, shared_phone=contact.phone_number, shared_phone_is_own=own)
+        await self._answer(user, incoming, message)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A pressed inline button: stop the spinner, then edit that message with the answer."""
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        await query.answer()
+        message = query.message if isinstance(query.message, Message) else None
+        if message is None or message.chat.type != "private":
+            return
+        incoming = self._incoming(user, action=query.data or "")
+        replies = await self.engine.handle(incoming)
+        await self._deliver(user.id, replies, edit=message)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log with the update id only, and tell the user to try again."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("Telegram update %s failed", update_id, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.effective_chat.type != "private" or update.effective_user is None:
+            return
+        t = self.engine.catalogs.get(update.effective_user.language_code)
+        reply = Reply(
+            t._("Sorry, something went wrong. Please try again in a moment."),
+            (Choice(t._("Main menu"), "menu"),),
+        )
+        try:
+            await self._deliver(update.effective_chat.id, [reply])
+        except Exception:
+            log.warning("could not tell update %s's user about the error", update_id)
+
+    async def _answer(self, user: User, incoming: Incoming, message: Message) -> None:
+        replies = await self.engine.handle(incoming)
+        await self._deliver(message.chat_id, replies)
+
+    def _incoming(self, user: User, **fields: Any) -> Incoming:
+        """An Incoming from this Telegram user, who can share a verified phone."""
+        hint = (user.language_code or "")[:2] or None
+        return Incoming(CHANNEL, str(user.id), language_hint=hint, can_share_phone=True, **fields)
+
+    async def _deliver(
+        self, chat_id: int, replies: list[Reply], edit: Message | None = None
+    ) -> None:
+        """Send the replies; the first may replace the message whose button was pressed."""
+        try:
+            for index, reply in enumerate(replies):
+                editable = index == 0 and edit is not None and not reply.ask_phone
+                if not (editable and edit is not None and await self._edit(edit, reply)):
+                    await self._send(chat_id, reply)
+        except Forbidden:
+            log.info("a Telegram user blocked the bot; marked unreachable")
+            await self.engine.set_unreachable(CHANNEL, str(chat_id))
+
+    async def _edit(self, message: Message, reply: Reply) -> bool:
+        """Edit in place; False when Telegram refuses (too old, deleted), so a new one is sent."""
+        keyboard = markup(reply)
+        try:
+            await message.edit_text(message_text(reply), reply_markup=keyboard)  # type: ignore[arg-type]
+        except BadRequest as error:
+            return "not modified" in str(error).lower()
+        return True
+
+    async def _send(self, chat_id: int, reply: Reply) -> None:
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await self.bot.send_message(
+                    chat_id, message_text(reply), reply_markup=markup(reply)
+                )
+                return
+            except BadRequest:
+                raise
+            except NetworkError:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                log.warning("sending to Telegram failed (attempt %d), retrying", attempt)
+                await asyncio.sleep(0.5 * attempt)

@@ -1,0 +1,52 @@
+"""Replies as Telegram messages: inline keyboards for choices, a contact button for phones."""
+
+from __future__ import annotations
+
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from telegram.constants import MessageLimit
+
+from dialogs.i18n import N_, Catalogs
+from dialogs.types import Reply
+
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+
+COMMANDS = (
+    ("start", N_("Start the assistant")),
+    ("menu", N_("Main menu")),
+    ("help", N_("How to use the assistant")),
+    ("language", N_("Change the language")),
+    ("cancel", N_("Stop and go back to the menu")),
+)
+COMMAND_LANGUAGES = ("lt", "lv", "ru")
+
+
+def message_text(reply: Reply) -> str:
+    """The reply's text, cut to Telegram's message limit."""
+    limit = MessageLimit.MAX_TEXT_LENGTH
+    return reply.text if len(reply.text) <= limit else reply.text[: limit - 1] + "…"
+
+
+def markup(reply: Reply) -> ReplyMarkup | None:
+    """Choices as one inline button a row; a phone request as a one-time contact button."""
+    if reply.ask_phone:
+        button = KeyboardButton(reply.ask_phone, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if not reply.choices:
+        return None
+    rows = [[InlineKeyboardButton(c.label, callback_data=c.action)] for c in reply.choices]
+    return InlineKeyboardMarkup(rows)
+
+
+async def register_commands(bot: Bot, catalogs: Catalogs) -> None:
+    """Publish the command list in English and in each language Telegram may show."""
+    for lang in (None, *COMMAND_LANGUAGES):
+        t = catalogs.get(lang)
+        commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
+        await bot.set_my_commands(commands, language_code=lang)
