@@ -39,13 +39,22 @@ async def test_existing_database_is_upgraded_and_keeps_its_data(tmp_path: Path) 
     async with aiosqlite.connect(path, isolation_level=None) as conn:
         await conn.execute("BEGIN")
         assert await migrate(conn, up_to=1) == [1]
-        await residents.find_or_create(conn, "sms", "+37060000000", NOW)
+        # Rows as version 1 wrote them.
+        await conn.execute(
+            "INSERT INTO residents (id, municipality_id, language, created_at)"
+            " VALUES (1, 'koknese', 'lv', '2020-03-20')"
+        )
+        await conn.execute(
+            "INSERT INTO identities (channel, address, resident_id, created_at)"
+            " VALUES ('sms', '+37060000000', 1, '2020-03-20')"
+        )
         await conn.commit()
     db = await Database.open(path)
     assert await _versions(db) == [m.version for m in available_migrations()]
     async with db.transaction() as conn:
         resident = await residents.find_or_create(conn, "sms", "+37060000000", NOW)
-        assert resident.id == 1
+        assert (resident.id, resident.municipality_id, resident.language) == (1, "koknese", "lv")
+        assert resident.phone is None
         state = await conversations.load(conn, "sms", "+37060000000")
         state.step = "search"
         await conversations.save(conn, state, NOW)
@@ -106,3 +115,18 @@ async def test_path_under_a_file_gives_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StorageError, match="cannot create the folder"):
         await Database.open(blocker / "bot.sqlite3")
+
+
+async def test_verified_phone_joins_the_resident_who_already_has_it(database: Database) -> None:
+    async with database.transaction() as conn:
+        sms = await residents.find_or_create(conn, "sms", "+37060000009", NOW)
+        await residents.save_preferences(conn, residents.Resident(sms.id, "elektrenai", None))
+        await residents.verify_phone(conn, "sms", "+37060000009", "+37060000009")
+        telegram = await residents.find_or_create(conn, "telegram", "42", NOW)
+        await residents.save_preferences(conn, residents.Resident(telegram.id, "koknese", "ru"))
+        owner = await residents.verify_phone(conn, "telegram", "42", "+37060000009")
+        assert owner == sms.id
+        joined = await residents.find_or_create(conn, "telegram", "42", NOW)
+    # The owner keeps its municipality and takes the language it lacked.
+    assert (joined.id, joined.municipality_id, joined.language) == (sms.id, "elektrenai", "ru")
+    assert joined.phone == "+37060000009"

@@ -6,12 +6,13 @@ import asyncio
 import logging
 import signal
 
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
 from bot.channels.telegram.render import register_commands
 from bot.channels.telegram.webhook import webhook_route
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.web import create_web_app, make_server
 from dialogs.engine import Engine
 
@@ -32,7 +33,14 @@ async def run_telegram(settings: Settings, engine: Engine, stop: asyncio.Event) 
     """Serve Telegram until `stop` is set; updates already received are processed first."""
     polling = settings.telegram_webhook_url is None
     application = build_application(settings, engine, polling=polling)
-    async with application:  # initialize (getMe) ... shutdown
+    try:
+        await application.initialize()  # getMe: checks the token and the server
+    except InvalidToken as error:
+        raise SettingsError(f"Telegram refused TELEGRAM_BOT_TOKEN ({error})") from None
+    except NetworkError as error:
+        url = settings.telegram_base_url
+        raise SettingsError(f"cannot reach the Telegram Bot API at {url} ({error})") from None
+    async with application:  # already initialized; shuts down at the end
         await register_commands(application.bot, engine.catalogs)
         if polling:
             await _poll(application, stop)

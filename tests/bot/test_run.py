@@ -1,0 +1,152 @@
+"""`python -m bot run` as operators start it: a real process against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.telegram_harness import TOKEN
+from tests.conftest import PROJECT
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def _start(fake: FakeTelegram, database: Path) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": fake.url,
+        "BOT_DATABASE": str(database),
+        "BOT_TODAY": "2020-03-20",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=PROJECT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    await fake.wait_for("deleteWebhook", len(fake.sent("deleteWebhook")) + 1, within=30)
+    return process
+
+
+async def _stop(process: asyncio.subprocess.Process, signum: int) -> str:
+    process.send_signal(signum)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    return stderr.decode()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_run_serves_and_stops_cleanly(
+    fake: FakeTelegram, tmp_path: Path, signum: int
+) -> None:
+    process = await _start(fake, tmp_path / "bot.sqlite3")
+    await fake.user_says(601, "/start elektrenai_lt")
+    await fake.wait_for("sendMessage", 1, within=30)
+    stderr = await _stop(process, signum)
+    assert "Traceback" not in stderr
+    assert "Ką norėtumėte sužinoti?" in fake.sent()[0].params["text"]
+    assert {c.params.get("language_code") for c in fake.sent("setMyCommands")} == {
+        None,
+        "lt",
+        "lv",
+        "ru",
+    }
+
+
+async def test_no_update_is_lost_or_answered_twice_across_a_restart(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    process = await _start(fake, database)
+    await fake.user_says(602, "/start elektrenai_lt")
+    await fake.wait_for("sendMessage", 1, within=30)
+    await fake.user_says(602, "kontaktai")
+    await fake.user_says(602, "3")
+    await _stop(process, signal.SIGTERM)  # at once: those two may or may not have been fetched
+    process = await _start(fake, database)
+    await fake.wait_for("sendMessage", 3, within=30)
+    await fake.user_says(602, "meniu")
+    await fake.wait_for("sendMessage", 4, within=30)
+    await _stop(process, signal.SIGTERM)
+    texts = [call.params["text"] for call in fake.sent()]
+    assert len(texts) == 4
+    assert texts[1].startswith("Į ką norite kreiptis?")
+    assert texts[2].startswith("Pagalba į namus")
+    assert "Ką norėtumėte sužinoti?" in texts[3]
+
+
+async def test_bad_webhook_configuration_is_refused_at_start(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=PROJECT,
+        env={
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_WEBHOOK_URL": "https://x.lt",
+            "BOT_DATABASE": str(tmp_path / "db.sqlite3"),
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET" in stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("base_url", "failure", "message"),
+    [
+        (None, (401, "Unauthorized"), "Telegram refused TELEGRAM_BOT_TOKEN"),
+        ("http://127.0.0.1:9", None, "cannot reach the Telegram Bot API at http://127.0.0.1:9"),
+    ],
+)
+async def test_wrong_token_or_unreachable_server_is_one_clear_line(
+    fake: FakeTelegram,
+    tmp_path: Path,
+    base_url: str | None,
+    failure: tuple[int, str] | None,
+    message: str,
+) -> None:
+    if failure:
+        fake.fail("getMe", *failure)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=PROJECT,
+        env={
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_BASE_URL": base_url or fake.url,
+            "BOT_DATABASE": str(tmp_path / "db.sqlite3"),
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert message in stderr.decode()
+    assert "Traceback" not in stderr.decode()

@@ -1,0 +1,274 @@
+"""The Telegram channel end to end: the real bot over HTTP against a fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from bot.channels.telegram.webhook import SECRET_HEADER
+from dialogs.engine import Engine
+from dialogs.i18n import Catalogs
+from storage.content import Content
+from storage.db import Database
+from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.telegram_harness import TelegramUser, running_bot
+from tests.conftest import FixedClock
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def test_start_to_contacts_and_services_by_buttons(
+    fake: FakeTelegram, engine: Engine
+) -> None:
+    async with running_bot(fake, engine):
+        ona = TelegramUser(fake, 501, "lt")
+        message = await ona.say("/start")
+        assert (
+            message["text"]
+            == "Sveiki! Esu socialinių paslaugų asistentas. Kurioje savivaldybėje gyvenate?"
+        )
+        message = await ona.press("Elektrėnai")
+        assert "Elektrėnų socialinių paslaugų centras. Ką norėtumėte sužinoti?" in message["text"]
+        await ona.press("Kontaktai")
+        message = await ona.press("Pagalba į namus")
+        assert "Telefonai: (0-528) 39804, (0-652) 34476" in message["text"]
+        await ona.press("Pagrindinis meniu")
+        await ona.press("Paslaugų teikimas")
+        message = await ona.press("Kas šiandien apribota")
+        assert "2020 m. kovo 20 d. apribotos 5 paslaugos." in message["text"]
+        message = await ona.press("Kazokiškių")
+        assert "sustabdyta iki 2020 m. kovo 27 d." in message["text"]
+    assert len(fake.sent()) == 1  # every press edited the one message: no wall of menus
+    assert len(fake.sent("answerCallbackQuery")) == 7
+    for call in fake.sent("editMessageText"):
+        keyboard = call.params.get("reply_markup") or {"inline_keyboard": []}
+        for row in keyboard["inline_keyboard"]:
+            assert len(row[0]["callback_data"].encode()) <= 64
+
+
+async def test_typed_conversation_in_latvian(fake: FakeTelegram, engine: Engine) -> None:
+    async with running_bot(fake, engine):
+        anna = TelegramUser(fake, 502, "lv")
+        message = await anna.say("/start")
+        assert (
+            message["text"]
+            == "Labdien! Esmu sociālo pakalpojumu asistents. Kurā pašvaldībā jūs dzīvojat?"
+        )
+        message = await anna.say("daugavpils")
+        assert "Daugavpils novada Sociālais dienests. Ko vēlaties uzzināt?" in message["text"]
+        message = await anna.say("kontakti")
+        assert "Pie kā vēlaties vērsties?" in message["text"]
+        message = await anna.say("1")
+        assert "Tālruņi: 65 476 823, 26 641 869" in message["text"]
+        message = await anna.say("mobilā aprūpe")
+        assert "apturēts līdz 14.04.2020" in message["text"]
+
+
+async def test_deep_link_and_russian(fake: FakeTelegram, engine: Engine) -> None:
+    async with running_bot(fake, engine):
+        ivan = TelegramUser(fake, 503, "ru")
+        message = await ivan.say("/start daugavpils_ru")
+        assert "Социальная служба Даугавпилсского края. Что вы хотите узнать?" in message["text"]
+        assert ("Мой номер телефона", "phone") in fake.buttons(message)
+        message = await ivan.say("мобильная служба")
+        assert "приостановлено до 14 апреля 2020\u202fг." in message["text"]
+        message = await ivan.press("Все услуги")
+        assert "Какая услуга?" in message["text"]
+        message = await ivan.say("/language")
+        assert [label for label, _ in fake.buttons(message)] == ["Latviešu", "Русский", "English"]
+
+
+async def test_commands_are_registered_in_each_language(fake: FakeTelegram, engine: Engine) -> None:
+    async with running_bot(fake, engine):
+        pass
+    calls = fake.sent("setMyCommands")
+    by_language = {call.params.get("language_code"): call.params["commands"] for call in calls}
+    assert set(by_language) == {None, "lt", "lv", "ru"}
+    assert [c["command"] for c in by_language["lt"]] == [
+        "start",
+        "menu",
+        "help",
+        "language",
+        "cancel",
+    ]
+    assert by_language["lt"][1]["description"] == "Pagrindinis meniu"
+    assert by_language["ru"][3]["description"] == "Сменить язык"
+
+
+async def test_own_contact_is_accepted_and_foreign_refused(
+    fake: FakeTelegram, engine: Engine, database: Database
+) -> None:
+    async with running_bot(fake, engine):
+        ona = TelegramUser(fake, 504, "lt")
+        await ona.say("/start elektrenai_lt")
+        menu = fake.last_message(504)
+        count = len(fake.sent())
+        await fake.user_presses(504, menu["message_id"], "phone")
+        await fake.wait_for("sendMessage", count + 1)
+        sent = fake.sent()[-1]
+        assert "asistentas ras jūsų pažymas" in sent.params["text"]
+        keyboard = sent.params["reply_markup"]["keyboard"]
+        assert keyboard[0][0]["request_contact"] is True
+        count = len(fake.sent())
+        await fake.user_shares_contact(504, "+37060000777", owner_id=999)  # someone else's card
+        await fake.wait_for("sendMessage", count + 1)
+        assert "Tai kito žmogaus kontaktas." in fake.last_message(504)["text"]
+        count = len(fake.sent())
+        await fake.user_shares_contact(504, "37060000504", owner_id=504)
+        await fake.wait_for("sendMessage", count + 1)
+        message = fake.last_message(504)
+        assert "Ačiū. Jūsų telefono numeris +370 600 00504 išsaugotas." in message["text"]
+    rows = await database.fetchall(
+        "SELECT r.phone FROM identities i JOIN residents r ON r.id = i.resident_id"
+        " WHERE i.channel = 'telegram' AND i.address = '504'"
+    )
+    assert rows[0][0] == "+37060000504"
+    assert not await database.fetchall("SELECT 1 FROM residents WHERE phone = '+37060000777'")
+
+
+async def test_expired_button_gets_the_menu(fake: FakeTelegram, engine: Engine) -> None:
+    async with running_bot(fake, engine):
+        ona = TelegramUser(fake, 505, "lt")
+        first = await ona.say("/start elektrenai_lt")
+        await ona.say("kontaktai")  # a new message; the first one's buttons are now old
+        message = await ona.press_data(first["message_id"], "svc:vievis-day-centre")
+        assert message["text"].startswith("Šis pasirinkimas nebegalioja. Štai meniu.")
+        message = await ona.press_data(first["message_id"], "dept:'; DROP TABLE x")
+        assert message["text"].startswith("Šis pasirinkimas nebegalioja.")
+
+
+async def test_too_many_requests_is_waited_out(fake: FakeTelegram, engine: Engine) -> None:
+    fake.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    async with running_bot(fake, engine):
+        ona = TelegramUser(fake, 506, "lt")
+        message = await ona.say("/start elektrenai_lt")
+        assert "Ką norėtumėte sužinoti?" in message["text"]
+    refused, delivered = fake.sent()
+    assert delivered.params["text"] == refused.params["text"]
+    assert delivered.at - refused.at >= 1.0
+
+
+async def test_server_error_is_retried(fake: FakeTelegram, engine: Engine) -> None:
+    fake.fail("sendMessage", 500, "Internal Server Error")
+    async with running_bot(fake, engine):
+        message = await TelegramUser(fake, 507, "lt").say("/start elektrenai_lt")
+        assert "Ką norėtumėte sužinoti?" in message["text"]
+    assert len(fake.sent()) == 2
+
+
+async def test_blocked_user_is_marked_unreachable_until_they_write(
+    fake: FakeTelegram, engine: Engine, database: Database
+) -> None:
+    query = (
+        "SELECT unreachable_since FROM identities WHERE channel = 'telegram' AND address = '508'"
+    )
+    fake.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    async with running_bot(fake, engine):
+        await fake.user_says(508, "/start elektrenai_lt")
+        await fake.wait_for("sendMessage", 1)
+        for _ in range(50):
+            rows = await database.fetchall(query)
+            if rows and rows[0][0]:
+                break
+            await asyncio.sleep(0.05)
+        assert rows[0][0] is not None
+        assert len(fake.sent()) == 1  # not retried
+        message = await TelegramUser(fake, 508, "lt").say("meniu")
+        assert "Ką norėtumėte sužinoti?" in message["text"]
+    assert (await database.fetchall(query))[0][0] is None
+
+
+async def test_group_traffic_is_ignored(fake: FakeTelegram, engine: Engine) -> None:
+    async with running_bot(fake, engine):
+        await fake.group_message(-100200, 509, "/start")
+        await fake.group_message(-100200, 509, "kontaktai")
+        await TelegramUser(fake, 509, "lt").say("/start elektrenai_lt")  # processed after them
+    assert {call.params["chat_id"] for call in fake.sent()} == {509}
+
+
+async def test_one_chat_is_answered_in_order(fake: FakeTelegram, engine: Engine) -> None:
+    async with running_bot(fake, engine):
+        await TelegramUser(fake, 510, "lt").say("/start elektrenai_lt")
+        for text in ("kontaktai", "3", "0", "paslaugos"):
+            await fake.user_says(510, text)
+        calls = await fake.wait_for("sendMessage", 5)
+    texts = [call.params["text"] for call in calls[1:]]
+    assert texts[0].startswith("Į ką norite kreiptis?")
+    assert texts[1].startswith("Pagalba į namus")
+    assert texts[2].startswith("Į ką norite kreiptis?")
+    assert texts[3].startswith("Kuri paslauga?")
+
+
+async def test_a_failed_delivery_is_logged_with_the_update_id_and_the_user_told(
+    fake: FakeTelegram, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.fail("sendMessage", 400, "Bad Request: message is too long")
+    async with running_bot(fake, engine):
+        await fake.user_says(511, "/start elektrenai_lt")
+        await fake.wait_for("sendMessage", 2)
+    assert "Atsiprašau, įvyko klaida" in fake.sent()[1].params["text"]
+    assert "Telegram update 1 failed" in caplog.text
+    assert "511" not in caplog.text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_checks_the_secret_and_serves_health(
+    fake: FakeTelegram, engine: Engine
+) -> None:
+    port = _free_port()
+    env = {
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.lt",
+        "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_1",
+        "HTTP_PORT": str(port),
+    }
+    base = f"http://127.0.0.1:{port}"
+    async with running_bot(fake, engine, **env), aiohttp.ClientSession() as http:
+        (registration,) = fake.sent("setWebhook")
+        assert registration.params["url"] == "https://bot.example.lt/telegram"
+        assert registration.params["secret_token"] == "s3cret-Token_1"
+        for _ in range(50):  # the server starts beside the webhook registration
+            with contextlib.suppress(aiohttp.ClientConnectionError):
+                async with http.get(f"{base}/healthz") as health:
+                    assert await health.json() == {"status": "ok"}
+                    break
+            await asyncio.sleep(0.05)
+        update = fake.text_update(512, "/start elektrenai_lt")
+        for headers in ({}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: "s3cret-Token_"}):
+            async with http.post(f"{base}/telegram", json=update, headers=headers) as refused:
+                assert refused.status == 403
+        right = {SECRET_HEADER: "s3cret-Token_1"}
+        async with http.post(f"{base}/telegram", data=b"{not json", headers=right) as bad:
+            assert bad.status == 400
+        async with http.post(f"{base}/telegram", json=update, headers=right) as accepted:
+            assert accepted.status == 200
+        await fake.wait_for("sendMessage", 1)
+    assert "Ką norėtumėte sužinoti?" in fake.sent()[0].params["text"]
+    assert len(fake.sent()) == 1  # the refused calls changed nothing
+
+
+async def test_restart_in_the_middle_of_a_dialog_resumes_it(
+    fake: FakeTelegram, database: Database, content: Content, catalogs: Catalogs, clock: FixedClock
+) -> None:
+    ona = TelegramUser(fake, 513, "lt")
+    async with running_bot(fake, Engine(database, content, catalogs, clock)):
+        await ona.say("/start elektrenai_lt")
+        await ona.say("kontaktai")
+    async with running_bot(fake, Engine(database, content, catalogs, clock)):
+        message = await ona.say("3")
+    assert "Telefonai: (0-528) 39804, (0-652) 34476" in message["text"]
