@@ -39,9 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        _configure_logging(settings.log_level)
         if args.command == "content":
             return _check_content(args.directory or settings.content_dir)
         if args.command == "run" and settings.telegram_token:
@@ -65,6 +63,12 @@ async def _serve(settings: Settings) -> int:
     async with open_engine(settings) as engine:
         await run_telegram(settings, engine, stop_event())
     return 0
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def _check_content(directory: Path) -> int:

@@ -24,9 +24,10 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-async def _start(fake: FakeTelegram, database: Path) -> asyncio.subprocess.Process:
+async def _start(fake: FakeTelegram, database: Path, **extra: str) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
+        **extra,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_BASE_URL": fake.url,
         "BOT_DATABASE": str(database),
@@ -58,11 +59,14 @@ async def _stop(process: asyncio.subprocess.Process, signum: int) -> str:
 async def test_run_serves_and_stops_cleanly(
     fake: FakeTelegram, tmp_path: Path, signum: int
 ) -> None:
-    process = await _start(fake, tmp_path / "bot.sqlite3")
+    process = await _start(fake, tmp_path / "bot.sqlite3", BOT_LOG_LEVEL="INFO")
     await fake.user_says(601, "/start elektrenai_lt")
     await fake.wait_for("sendMessage", 1, within=30)
     stderr = await _stop(process, signum)
     assert "Traceback" not in stderr
+    assert "polling for updates" in stderr
+    assert TOKEN.split(":")[1] not in stderr  # the token is a secret, even at INFO
+    assert "601" not in stderr  # so is who wrote
     assert "Ką norėtumėte sužinoti?" in fake.sent()[0].params["text"]
     assert {c.params.get("language_code") for c in fake.sent("setMyCommands")} == {
         None,

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from dialogs.engine import ALWAYS_VALID, Engine
+from dialogs.types import Incoming
 from dialogs.i18n import Catalogs
 from storage.content import Content
 from storage.db import Database
@@ -411,3 +412,29 @@ async def test_whole_journey_by_typing(chat: Chat, lang: str) -> None:
     for word, text in zip(words, expected, strict=True):
         reply = await chat.say(word)
         assert text in reply.text, (word, reply.text)
+
+
+async def test_phone_dialog_where_no_phone_can_be_shared(chat: Chat) -> None:
+    await chat.start("elektrenai_lt")
+    assert "Mano telefono numeris" not in chat.labels  # the console cannot share one
+    reply = await chat.press("phone")
+    assert reply.text.startswith("Čia asistentas negali gauti telefono numerio.")
+    assert reply.ask_phone is None
+
+
+async def test_shared_phone_is_checked(engine: Engine) -> None:
+    def card(phone: str, own: bool) -> Incoming:
+        return Incoming(
+            "tg", "77", shared_phone=phone, shared_phone_is_own=own, can_share_phone=True
+        )
+
+    await engine.handle(Incoming("tg", "77", start=True, text="koknese_lv", can_share_phone=True))
+    (reply,) = await engine.handle(card("+37060000001", own=False))
+    assert reply.text.startswith("Šis ir cita cilvēka kontakts.")
+    assert reply.ask_phone == "Kopīgot tālruņa numuru"
+    (reply,) = await engine.handle(card("12", own=True))
+    assert reply.text.startswith("Atvainojiet, neizdevās nolasīt šo tālruņa numuru.")
+    (reply,) = await engine.handle(card("371 26641869", own=True))
+    assert reply.text.startswith("Paldies! Jūsu tālruņa numurs +371 26 641 869 ir saglabāts.")
+    (reply,) = await engine.handle(Incoming("tg", "77", action="phone", can_share_phone=True))
+    assert reply.text.startswith("Jūsu apstiprinātais tālruņa numurs: +371 26 641 869.")
