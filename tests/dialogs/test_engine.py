@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from dialogs.engine import ALWAYS_VALID, Engine
-from dialogs.types import Incoming
 from dialogs.i18n import Catalogs
+from dialogs.types import Incoming
 from storage.content import Content
 from storage.db import Database
 from tests.conftest import Chat, FixedClock
