@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,34 +15,23 @@ from tests.bot.telegram_harness import TOKEN
 from tests.conftest import PROJECT
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-async def _start(fake: FakeTelegram, database: Path, **extra: str) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        **extra,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": fake.url,
-        "BOT_DATABASE": str(database),
-        "BOT_TODAY": "2020-03-20",
-    }
-    process = await asyncio.create_subprocess_exec(
+async def _spawn(**env: str) -> asyncio.subprocess.Process:
+    """`python -m bot run` with the given variables and a bot token."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "run",
         cwd=PROJECT,
-        env=env,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "BOT_TODAY": "2020-03-20", **env},
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def _start(fake: FakeTelegram, database: Path, **extra: str) -> asyncio.subprocess.Process:
+    process = await _spawn(TELEGRAM_BASE_URL=fake.url, BOT_DATABASE=str(database), **extra)
     await fake.wait_for("deleteWebhook", len(fake.sent("deleteWebhook")) + 1, within=30)
     return process
 
@@ -99,20 +87,8 @@ async def test_no_update_is_lost_or_answered_twice_across_a_restart(
 
 
 async def test_bad_webhook_configuration_is_refused_at_start(tmp_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=PROJECT,
-        env={
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_WEBHOOK_URL": "https://x.lt",
-            "BOT_DATABASE": str(tmp_path / "db.sqlite3"),
-        },
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await _spawn(
+        TELEGRAM_WEBHOOK_URL="https://x.lt", BOT_DATABASE=str(tmp_path / "db.sqlite3")
     )
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
@@ -135,20 +111,8 @@ async def test_wrong_token_or_unreachable_server_is_one_clear_line(
 ) -> None:
     if failure:
         fake.fail("getMe", *failure)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=PROJECT,
-        env={
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_BASE_URL": base_url or fake.url,
-            "BOT_DATABASE": str(tmp_path / "db.sqlite3"),
-        },
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await _spawn(
+        TELEGRAM_BASE_URL=base_url or fake.url, BOT_DATABASE=str(tmp_path / "db.sqlite3")
     )
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -18,14 +17,6 @@ from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.telegram_harness import TelegramUser, running_bot
 from tests.conftest import FixedClock
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_start_to_contacts_and_services_by_buttons(
