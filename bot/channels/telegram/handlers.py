@@ -53,7 +53,7 @@ class TelegramChannel:
         if message is None or user is None:
             return
         payload = " ".join(context.args or ())
-        await self._answer(user, self._incoming(user, text=payload, start=True), message)
+        await self._answer(self._incoming(user, text=payload, start=True), message)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/menu, /cancel, /help, /language."""
@@ -62,7 +62,7 @@ class TelegramChannel:
             return
         command = message.text.split()[0].lstrip("/").split("@")[0].lower()
         action = COMMAND_ACTIONS.get(command, "menu")
-        await self._answer(user, self._incoming(user, action=action), message)
+        await self._answer(self._incoming(user, action=action), message)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Typed text; other messages (stickers, photos) arrive as their caption or nothing."""
@@ -70,7 +70,7 @@ class TelegramChannel:
         if message is None or user is None:
             return
         text = message.text or message.caption or ""
-        await self._answer(user, self._incoming(user, text=text), message)
+        await self._answer(self._incoming(user, text=text), message)
 
     async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A contact card: verified only when it is the sender's own."""
@@ -80,7 +80,7 @@ class TelegramChannel:
         contact = message.contact
         own = contact.user_id is not None and contact.user_id == user.id
         incoming = self._incoming(user, shared_phone=contact.phone_number, shared_phone_is_own=own)
-        await self._answer(user, incoming, message)
+        await self._answer(incoming, message)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button: stop the spinner, then edit that message with the answer."""
@@ -113,7 +113,7 @@ class TelegramChannel:
         except Exception:
             log.warning("could not tell update %s's user about the error", update_id)
 
-    async def _answer(self, user: User, incoming: Incoming, message: Message) -> None:
+    async def _answer(self, incoming: Incoming, message: Message) -> None:
         replies = await self.engine.handle(incoming)
         await self._deliver(message.chat_id, replies)
 
