@@ -2,11 +2,18 @@
 
 from storage.content.loader import ContentError, load_content
 from storage.content.models import (
+    BASE_CERTIFICATE_KINDS,
+    HEALTH_KINDS,
     STATUSES,
+    CertificateKind,
+    Certificates,
     Content,
     Department,
     Emergency,
+    ExtensionRule,
     Facility,
+    HealthKind,
+    HealthRule,
     Hotline,
     LocalText,
     Municipality,
@@ -18,12 +25,19 @@ from storage.content.models import (
 )
 
 __all__ = [
+    "BASE_CERTIFICATE_KINDS",
+    "HEALTH_KINDS",
     "STATUSES",
+    "CertificateKind",
+    "Certificates",
     "Content",
     "ContentError",
     "Department",
     "Emergency",
+    "ExtensionRule",
     "Facility",
+    "HealthKind",
+    "HealthRule",
     "Hotline",
     "LocalText",
     "Municipality",

@@ -78,6 +78,19 @@ class Table:
             raise self.error(key, f"expected a whole number >= {minimum}, got {value!r}")
         return value
 
+    def integers(self, key: str, minimum: int, single: bool = False) -> tuple[int, ...]:
+        """A list of whole numbers (or, with `single`, one optional number) not below `minimum`."""
+        value = self._get(key, False)
+        if value is None:
+            return ()
+        items = [value] if single else value
+        if not isinstance(items, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) and i >= minimum for i in items
+        ):
+            what = "a whole number" if single else "a list of whole numbers"
+            raise self.error(key, f"expected {what} >= {minimum}, got {value!r}")
+        return tuple(items)
+
     def day(self, key: str, required: bool = True) -> date | None:
         """A TOML date such as 2020-03-16."""
         return self._typed(key, required, date, "a date like 2020-03-16")

@@ -10,11 +10,17 @@ import phonenumbers
 
 from storage.content.fields import ContentError, Table
 from storage.content.models import (
+    EXTENSION_MODES,
+    HEALTH_KINDS,
     STATUSES,
+    CertificateKind,
+    Certificates,
     Content,
     Department,
     Emergency,
+    ExtensionRule,
     Facility,
+    HealthRule,
     Hotline,
     LocalText,
     Municipality,
@@ -108,6 +114,8 @@ def _read_municipality(file: Path, kinds: dict[str, ServiceKind]) -> Municipalit
         facilities=facilities,
         emergencies=root.each("emergencies", reader.emergency),
         hotlines=root.each("hotlines", reader.hotline),
+        certificates=reader.certificates(root),
+        health_rules=root.each("health_rules", reader.health_rule),
     )
     root.finish()
     _check_references(root, municipality)
@@ -210,6 +218,61 @@ class _MunicipalityReader:
             raise table.error("to", f"{end} is before 'from' {start}")
         return Emergency(table.identifier(), _text(table, "name", self.languages), start, end)
 
+    def certificates(self, root: Table) -> Certificates | None:
+        table = root.table("certificates")
+        if table is None:
+            return None
+        certificates = Certificates(
+            department=table.identifier("department"),
+            kinds=table.each("kinds", self.certificate_kind),
+            note=_optional_text(table, "note", self.languages),
+        )
+        kind_ids = certificates.kind_ids()
+        rules = table.each("rules", lambda t: self.extension_rule(t, kind_ids))
+        table.finish()
+        return Certificates(certificates.department, certificates.kinds, rules, certificates.note)
+
+    def certificate_kind(self, table: Table) -> CertificateKind:
+        return CertificateKind(table.identifier(), _text(table, "name", self.languages))
+
+    def extension_rule(self, table: Table, kind_ids: tuple[str, ...]) -> ExtensionRule:
+        kinds = table.strings("kinds", required=True)
+        for index, kind in enumerate(kinds):
+            if kind not in kind_ids:
+                raise table.error(f"kinds[{index}]", f"unknown certificate kind {kind!r}")
+        mode = table.string("mode")
+        if mode not in EXTENSION_MODES:
+            raise table.error("mode", f"{mode!r} is not one of {', '.join(EXTENSION_MODES)}")
+        months = table.integers("months", minimum=1)
+        if not months or (mode == "after_emergency" and len(months) != 1):
+            raise table.error("months", "after_emergency takes one number, staff_months one or more")
+        return ExtensionRule(
+            id=table.identifier(),
+            kinds=kinds,
+            mode=next(m for m in EXTENSION_MODES if m == mode),
+            months=months,
+            emergencies=table.strings("emergencies"),
+            note=_optional_text(table, "note", self.languages),
+        )
+
+    def health_rule(self, table: Table) -> HealthRule:
+        start = table.day("from")
+        end = table.day("to", required=False)
+        assert start is not None
+        accepted = table.strings("accepted", required=True)
+        for index, kind in enumerate(accepted):
+            if kind not in HEALTH_KINDS:
+                raise table.error(f"accepted[{index}]", f"{kind!r} is not one of {HEALTH_KINDS}")
+        recovery = table.integers("recovery_valid_days", minimum=1, single=True)
+        return HealthRule(
+            start=start,
+            end=end,
+            accepted=tuple(k for k in HEALTH_KINDS if k in accepted),
+            test_valid_hours=table.integer("test_valid_hours", minimum=1),
+            recovery_valid_days=recovery[0] if recovery else None,
+            services=table.strings("services"),
+        )
+
     def hotline(self, table: Table) -> Hotline:
         return Hotline(
             id=table.identifier(),
@@ -269,9 +332,33 @@ def _check_references(root: Table, municipality: Municipality) -> None:
                 raise root.error(
                     f"services[{index}]({service.id}).departments", f"unknown department {ref!r}"
                 )
+    _check_certificate_references(root, municipality, department_ids, set(service_ids))
     for index, facility in enumerate(municipality.facilities):
         if facility.service not in service_ids:
             raise root.error(
                 f"facilities[{index}]({facility.id}).service",
                 f"unknown service {facility.service!r}",
             )
+
+
+def _check_certificate_references(
+    root: Table, municipality: Municipality, department_ids: set[str], service_ids: set[str]
+) -> None:
+    certificates = municipality.certificates
+    if certificates is not None:
+        if certificates.department not in department_ids:
+            raise root.error(
+                "certificates.department", f"unknown department {certificates.department!r}"
+            )
+        emergency_ids = {e.id for e in municipality.emergencies}
+        for index, rule in enumerate(certificates.rules):
+            unknown = [e for e in rule.emergencies if e not in emergency_ids]
+            if unknown:
+                raise root.error(
+                    f"certificates.rules[{index}]({rule.id}).emergencies",
+                    f"unknown emergency {unknown[0]!r}",
+                )
+    for index, health in enumerate(municipality.health_rules):
+        unknown = [s for s in health.services if s not in service_ids]
+        if unknown:
+            raise root.error(f"health_rules[{index}].services", f"unknown service {unknown[0]!r}")

@@ -11,6 +11,11 @@ import phonenumbers
 
 Status = Literal["available", "remote_only", "limited", "suspended"]
 STATUSES: tuple[Status, ...] = ("available", "remote_only", "limited", "suspended")
+BASE_CERTIFICATE_KINDS = ("needy", "low-income")  # status certificates every register knows
+ExtensionMode = Literal["after_emergency", "staff_months"]
+EXTENSION_MODES: tuple[ExtensionMode, ...] = ("after_emergency", "staff_months")
+HealthKind = Literal["vaccination", "recovery", "test"]
+HEALTH_KINDS: tuple[HealthKind, ...] = ("vaccination", "recovery", "test")
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,60 @@ class Hotline:
 
 
 @dataclass(frozen=True)
+class CertificateKind:
+    """A kind of status certificate the municipality's content declares (beyond the base ones)."""
+
+    id: str
+    name: LocalText
+
+
+@dataclass(frozen=True)
+class ExtensionRule:
+    """How status certificates that expire during an emergency are extended.
+
+    `after_emergency`: valid until the end of the `months[0]`-th calendar month after the
+    emergency ends. `staff_months`: staff extend by one of `months`, recorded per certificate.
+    """
+
+    id: str
+    kinds: tuple[str, ...]
+    mode: ExtensionMode
+    months: tuple[int, ...]
+    emergencies: tuple[str, ...] = ()  # empty: every emergency of the municipality
+    note: LocalText | None = None
+
+
+@dataclass(frozen=True)
+class Certificates:
+    """The municipality's status-certificate register: extra kinds, rules, whom to call."""
+
+    department: str
+    kinds: tuple[CertificateKind, ...] = ()
+    rules: tuple[ExtensionRule, ...] = ()
+    note: LocalText | None = None
+
+    def kind_ids(self) -> tuple[str, ...]:
+        """Every kind a certificate of this municipality may have."""
+        return BASE_CERTIFICATE_KINDS + tuple(kind.id for kind in self.kinds)
+
+
+@dataclass(frozen=True)
+class HealthRule:
+    """The health certificate needed for in-person services between `start` and `end`."""
+
+    start: date
+    end: date | None
+    accepted: tuple[HealthKind, ...]
+    test_valid_hours: int
+    recovery_valid_days: int | None  # None: the notice sets no limit
+    services: tuple[str, ...] = ()
+
+    def covers(self, day: date) -> bool:
+        """True if the rule applies on `day`."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
 class Municipality:
     """Everything the assistant knows about one municipality's social services."""
 
@@ -154,6 +213,8 @@ class Municipality:
     facilities: tuple[Facility, ...]
     emergencies: tuple[Emergency, ...]
     hotlines: tuple[Hotline, ...]
+    certificates: Certificates | None = None
+    health_rules: tuple[HealthRule, ...] = ()
 
     def department(self, department_id: str) -> Department | None:
         """Find a department by id."""
