@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import certificates_cli
 from bot.app import open_engine
 from bot.channels import console
 from bot.settings import Settings, SettingsError
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=("lt", "lv", "ru", "en"), help="language")
     chat.add_argument("--sms", action="store_true", help="show replies as an SMS client sees them")
     chat.add_argument("--user", default="local", help="who is talking (keeps separate histories)")
+    certificates_cli.add_parser(commands)
     content = commands.add_parser("content", help="content files")
     content.add_argument("action", choices=("check",))
     content.add_argument("directory", nargs="?", type=Path, help="default: BOT_CONTENT_DIR")
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         _configure_logging(settings.log_level)
         if args.command == "content":
             return _check_content(args.directory or settings.content_dir)
+        if args.command == "certificates":
+            return asyncio.run(certificates_cli.run(settings, args))
         if args.command == "run" and settings.telegram_token:
             return asyncio.run(_serve(settings))
         if args.command == "run":

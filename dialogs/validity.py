@@ -6,19 +6,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from storage.certificates import StatusCertificate
 from storage.content import Emergency, ExtensionRule, HealthKind, HealthRule
-
-
-@dataclass(frozen=True)
-class StatusCertificate:
-    """A needy / low-income certificate or a declaration, as the register holds it."""
-
-    number: str
-    kind: str
-    holder_phone: str
-    issued_on: date
-    expires_on: date
-    extension_months: int | None = None  # chosen by staff where a rule lets them
 
 
 @dataclass(frozen=True)

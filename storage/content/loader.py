@@ -245,7 +245,9 @@ class _MunicipalityReader:
             raise table.error("mode", f"{mode!r} is not one of {', '.join(EXTENSION_MODES)}")
         months = table.integers("months", minimum=1)
         if not months or (mode == "after_emergency" and len(months) != 1):
-            raise table.error("months", "after_emergency takes one number, staff_months one or more")
+            raise table.error(
+                "months", "after_emergency takes one number, staff_months one or more"
+            )
         return ExtensionRule(
             id=table.identifier(),
             kinds=kinds,

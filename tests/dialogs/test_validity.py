@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from dialogs.validity import (
-    StatusCertificate,
     add_months,
     end_of_month_after,
     health_check,
     validity,
 )
+from storage.certificates import StatusCertificate
 from storage.content import Content, Emergency, ExtensionRule, HealthRule, LocalText
 
 NAME = LocalText({"en": "Emergency"})
