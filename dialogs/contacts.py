@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.availability import availability
+from dialogs.contact_lines import department_lines
 from dialogs.search import find, which_one
 from dialogs.services import status_summary
 from dialogs.turn import Handler, Turn, Understander
@@ -35,23 +36,10 @@ async def show_department(turn: Turn, department_id: str) -> Reply:
     department = municipality.department(department_id)
     if department is None:
         return await show_contacts(turn, "")
-    t = turn.t
     turn.go("contacts", "search", back="contacts")
-    lines = [turn.text(department.name)]
-    if department.phones:
-        numbers = ", ".join(phone.national() for phone in department.phones)
-        lines.append(
-            t.n_("Phone: %(numbers)s", "Phones: %(numbers)s", len(department.phones))
-            % {"numbers": numbers}
-        )
-    if department.emails:
-        lines.append(t._("E-mail: %(emails)s") % {"emails": ", ".join(department.emails)})
-    if not department.phones and not department.emails:
-        lines.append(t._("The notice we have gives no phone or e-mail for this contact."))
-        if municipality.contacts_note:
-            lines.append(turn.text(municipality.contacts_note))
+    lines = department_lines(turn, municipality, department.id)
     lines += _service_lines(turn, municipality, department)
-    choices = [Choice(t._("Other contacts"), "contacts")]
+    choices = [Choice(turn.t._("Other contacts"), "contacts")]
     links = [Link(p.national(), p.uri) for p in department.phones]
     links += [Link(email, f"mailto:{email}") for email in department.emails]
     return turn.reply("\n".join(lines), choices, links)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from dialogs import contacts, menu, onboarding, phone, search, services
+from dialogs import certificates, contacts, health, menu, onboarding, phone, search, services
 from dialogs.clock import Clock, local_today
 from dialogs.i18n import LANGUAGES, Catalogs
 from dialogs.keywords import keyword_action
@@ -18,10 +18,20 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-DIALOGS = (menu, onboarding, contacts, services, phone)
+DIALOGS = (menu, onboarding, contacts, services, phone, certificates, health)
 # Actions valid at any time, whatever choices were offered last.
 ALWAYS_VALID = frozenset(
-    {"start", "menu", "help", "contacts", "services", "language", "municipality", "phone"}
+    {
+        "start",
+        "menu",
+        "help",
+        "contacts",
+        "services",
+        "language",
+        "municipality",
+        "phone",
+        "certificates",
+    }
 )
 # Actions that setup (municipality and language) allows before it is complete.
 SETUP_ACTIONS = frozenset({"start", "mun", "lang", "help", "municipality", "language"})
@@ -89,6 +99,14 @@ class Engine:
             resident = await residents.find_or_create(conn, incoming.channel, incoming.address, now)
             await residents.set_reachable(conn, incoming.channel, incoming.address, None)
             conversation = await conversations.load(conn, incoming.channel, incoming.address)
+            if incoming.verified_phone and incoming.verified_phone != resident.phone:
+                resident_id = await residents.verify_phone(
+                    conn, incoming.channel, incoming.address, incoming.verified_phone
+                )
+                resident = await residents.find_or_create(
+                    conn, incoming.channel, incoming.address, now
+                )
+                assert resident.id == resident_id
             hint = incoming.language_hint if incoming.language_hint in LANGUAGES else None
             turn = Turn(
                 content=self._content,

@@ -6,8 +6,10 @@ import datetime
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.support import NullTranslations, Translations
+
+from dialogs.clock import LOCAL_ZONE
 
 LANGUAGES = ("lt", "lv", "ru", "en")
 DOMAIN = "messages"
@@ -41,6 +43,11 @@ class Translator:
         return str(
             format_date(day, SENTENCE_DATE_PATTERNS.get(self.lang, "long"), locale=self.lang)
         )
+
+    def moment(self, at: datetime.datetime) -> str:
+        """A date and a time of day, in local time: "2021 m. lapkričio 4 d. 14:00"."""
+        local = at.astimezone(LOCAL_ZONE)
+        return f"{self.date(local.date())} {format_time(local, 'HH:mm', locale=self.lang)}"
 
     def long_date(self, day: datetime.date) -> str:
         """A long date standing alone: "2020 m. kovo 27 d.", "2020. gada 27. marts"."""

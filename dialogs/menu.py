@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.certificates import offers_certificates
 from dialogs.i18n import N_
 from dialogs.turn import Handler, Turn
 from dialogs.types import Choice, Reply
@@ -14,11 +15,16 @@ MENU_ITEMS = (
     (N_("Municipality"), "municipality"),
 )
 PHONE_ITEM = (N_("My phone number"), "phone")  # only where the channel can share one
+CERTIFICATES_ITEM = (N_("Certificates"), "certificates")  # where the content has a register
 
 
 def menu_choices(turn: Turn) -> tuple[Choice, ...]:
     """The main menu's choices in the resident's language."""
-    items = MENU_ITEMS + ((PHONE_ITEM,) if turn.can_share_phone else ())
+    items = list(MENU_ITEMS)
+    if turn.municipality is not None and offers_certificates(turn.municipality):
+        items.insert(2, CERTIFICATES_ITEM)
+    if turn.can_share_phone:
+        items.append(PHONE_ITEM)
     return tuple(Choice(turn.t._(label), action) for label, action in items)
 
 

@@ -6,6 +6,7 @@ import logging
 
 import phonenumbers
 
+from dialogs import certificates
 from dialogs.menu import menu_reply
 from dialogs.onboarding import needs_setup, prompt
 from dialogs.turn import Handler, Turn
@@ -67,6 +68,8 @@ async def receive(turn: Turn, raw: str, own: bool) -> Reply:
         turn.connection, turn.conversation.channel, turn.conversation.address, e164
     )
     turn.phone = e164
+    if turn.conversation.dialog == "certificates" and turn.conversation.step == "need_phone":
+        return await certificates.show_status(turn, "")  # continue where the resident was
     return menu_reply(
         turn,
         t._("Thank you. Your phone number %(phone)s is saved.") % {"phone": _international(e164)},

@@ -50,3 +50,4 @@ class Incoming:
     shared_phone: str | None = None  # a contact card the resident sent
     shared_phone_is_own: bool = False  # the card is the sender's own (checked by the channel)
     can_share_phone: bool = False  # the channel can send a verified phone number
+    verified_phone: str | None = None  # E.164 the channel vouches for (an SMS sender's number)

@@ -303,15 +303,18 @@ async def test_every_choice_leads_somewhere(
 async def _reach(chat: Chat, action: str) -> None:
     """Press an action, opening the list it belongs to first when it is not on screen."""
     prefix = action.partition(":")[0]
-    opener = {
-        "dept": "contacts",
-        "svc": "services",
-        "status": "services",
-        "lang": "language",
-        "mun": "municipality",
+    openers = {
+        "dept": ["contacts"],
+        "svc": ["services"],
+        "status": ["services"],
+        "lang": ["language"],
+        "mun": ["municipality"],
+        "cert": ["certificates"],
+        "health": ["certificates"],
+        "hkind": ["certificates", "health"],
     }
-    if prefix in opener:
-        await chat.press(opener[prefix])
+    for opener in openers.get(prefix, []):
+        await chat.press(opener)
     assert chat.last is not None
     assert action in ALWAYS_VALID or action in [c.action for c in chat.last.choices]
     await chat.press(action)
