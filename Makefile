@@ -32,7 +32,7 @@ test: lint
 
 # Extract the strings from the code, merge them into lt/lv/ru, compile the .mo files.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F pyproject.toml -k _ -k N_ -k n_:1,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F pyproject.toml -k _ -k N_ -k n_:1,2 -k fill --no-location --sort-output \
 		--project=socassist -o locales/messages.pot bot dialogs storage
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 	$(BIN)/pybabel compile -d locales -D messages --statistics

@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+import phonenumbers
+
 from bot import certificates_cli
 from bot.app import open_engine
 from bot.channels import console
@@ -29,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=("lt", "lv", "ru", "en"), help="language")
     chat.add_argument("--sms", action="store_true", help="show replies as an SMS client sees them")
     chat.add_argument("--user", default="local", help="who is talking (keeps separate histories)")
+    chat.add_argument(
+        "--phone", help="talk as the SMS client with this number (it counts as verified)"
+    )
     certificates_cli.add_parser(commands)
     content = commands.add_parser("content", help="content files")
     content.add_argument("action", choices=("check",))
@@ -51,9 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             print("TELEGRAM_BOT_TOKEN is not set: opening the terminal chat.", file=sys.stderr)
             return asyncio.run(
-                _chat(settings, municipality=None, lang=None, sms=False, user="local")
+                _chat(
+                    settings,
+                    argparse.Namespace(
+                        municipality=None, lang=None, sms=False, user="local", phone=None
+                    ),
+                )
             )
-        return asyncio.run(_chat(settings, args.municipality, args.lang, args.sms, args.user))
+        return asyncio.run(_chat(settings, args))
     except START_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -85,15 +95,38 @@ def _check_content(directory: Path) -> int:
     return 0
 
 
-async def _chat(
-    settings: Settings, municipality: str | None, lang: str | None, sms: bool, user: str
-) -> int:
+async def _chat(settings: Settings, args: argparse.Namespace) -> int:
     content = load_content(settings.content_dir)
-    _check_flags(content, municipality, lang)
-    payload = "_".join(part for part in (municipality, lang) if part)
+    _check_flags(content, args.municipality, args.lang)
+    phone = _verified_phone(content, args.municipality, args.phone)
+    payload = "_".join(part for part in (args.municipality, args.lang) if part)
     async with open_engine(settings, content) as engine:
-        await console.chat(engine, sys.stdin, sys.stdout, user=user, payload=payload, sms=sms)
+        await console.chat(
+            engine,
+            sys.stdin,
+            sys.stdout,
+            user=args.user,
+            payload=payload,
+            sms=args.sms,
+            phone=phone,
+        )
     return 0
+
+
+def _verified_phone(content: Content, municipality_id: str | None, text: str | None) -> str | None:
+    if text is None:
+        return None
+    municipality = content.municipality(municipality_id)
+    region = municipality.country if municipality else None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise SettingsError(
+            f"--phone {text!r} is not a valid phone number (write it with +370 / +371)"
+        )
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def _check_flags(content: Content, municipality_id: str | None, lang: str | None) -> None:

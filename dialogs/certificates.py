@@ -86,7 +86,9 @@ def _describe(turn: Turn, municipality: Municipality, certificate: StatusCertifi
         _until_line(turn, state),
     ]
     if state.extended:
-        lines.append(t._("Extended from %(date)s.") % {"date": t.date(certificate.expires_on)})
+        lines.append(
+            t.fill("Originally valid until %(date)s.", date=t.date(certificate.expires_on))
+        )
         if state.rule is not None and state.rule.note is not None:
             lines.append(turn.text(state.rule.note))
     else:

@@ -70,7 +70,7 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         return turn.reply(
             t._("For which day do you plan the visit? Choose or write a date."), choices
         )
-    if step == "visit":
+    if step in ("visit", "done"):  # after a verdict, another day can be checked at once
         day = parse_day(text, turn.today)
         if day is None:
             return turn.reply(
@@ -105,29 +105,21 @@ def _explain(turn: Turn, check: HealthCheck, visit: date) -> str:
     t = turn.t
     day = t.date(visit)
     if check.reason == "no_rule":
-        return t._("On %(day)s the notices require no health certificate for a visit.") % {
-            "day": day
-        }
+        return t.fill("On %(day)s the notices require no health certificate for a visit.", day=day)
     if check.reason == "kind_not_accepted":
-        return t._("This kind of certificate is not accepted for visits on %(day)s.") % {"day": day}
+        return t.fill("This kind of certificate is not accepted for visits on %(day)s.", day=day)
     if check.reason == "not_yet":
-        return t._("The certificate is dated after %(day)s: it cannot be used for that visit.") % {
-            "day": day
-        }
-    until = (
-        t._("It is valid until %(moment)s.") % {"moment": t.moment(check.valid_until)}
-        if check.valid_until
-        else ""
-    )
-    if check.reason == "expired":
-        return " ".join(
-            (t._("This certificate is not valid for a visit on %(day)s.") % {"day": day}, until)
+        return t.fill(
+            "The certificate is dated after %(day)s: it cannot be used for that visit.", day=day
         )
-    return " ".join(
-        p
-        for p in (t._("This certificate is valid for a visit on %(day)s.") % {"day": day}, until)
-        if p
-    )
+    if check.reason == "expired":
+        verdict = t.fill("This certificate is not valid for a visit on %(day)s.", day=day)
+    else:
+        verdict = t.fill("This certificate is valid for a visit on %(day)s.", day=day)
+    if check.valid_until is None:
+        return verdict
+    until = t.fill("It is valid until %(moment)s.", moment=t.moment(check.valid_until))
+    return f"{verdict} {until}"
 
 
 ACTIONS: dict[str, Handler] = {"health": ask_kind, "hkind": choose_kind, "hvisit": choose_visit}

@@ -32,6 +32,11 @@ class Translator:
         """Translate a message."""
         return str(self._translations.gettext(message))
 
+    def fill(self, message: str, **values: object) -> str:
+        """Translate and fill in; a date ending in "г." at the end of a sentence keeps one dot."""
+        text = self._(message) % values
+        return text[:-1] if text.endswith("..") else text
+
     def n_(self, singular: str, plural: str, count: int) -> str:
         """Translate a message with the plural form that fits `count`."""
         return str(self._translations.ngettext(singular, plural, count))

@@ -34,6 +34,7 @@ async def chat(
     user: str = "local",
     payload: str = "",
     sms: bool = False,
+    phone: str | None = None,
 ) -> None:
     """Talk until end of input; piped input is echoed so a transcript reads like a chat."""
     interactive = stdin.isatty()
@@ -49,13 +50,15 @@ async def chat(
             stdout.write("> ")
             stdout.flush()
 
-    show(await engine.handle(Incoming(CHANNEL, user, text=payload, start=True)))
+    show(
+        await engine.handle(Incoming(CHANNEL, user, text=payload, start=True, verified_phone=phone))
+    )
     prompt()
     async for line in read_lines(stdin):
         text = line.rstrip("\r\n")
         if not interactive:
             stdout.write(f"> {text}\n")
-        show(await engine.handle(Incoming(CHANNEL, user, text=text)))
+        show(await engine.handle(Incoming(CHANNEL, user, text=text, verified_phone=phone)))
         prompt()
 
 

@@ -16,7 +16,7 @@ from dialogs.i18n import Catalogs
 from tests.conftest import LOCALES_DIR, PROJECT
 
 LANGUAGES = ("lt", "lv", "ru")
-KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "fill": None}
 
 
 def _po(lang: str) -> Catalog:
