@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from datetime import date
 
 import aiohttp
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from bot.channels.telegram.webhook import SECRET_HEADER
 from dialogs.engine import Engine
 from dialogs.i18n import Catalogs
+from storage import certificates
+from storage.certificates import StatusCertificate
 from storage.content import Content
 from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
@@ -263,3 +266,40 @@ async def test_restart_in_the_middle_of_a_dialog_resumes_it(
     async with running_bot(fake, Engine(database, content, catalogs, clock)):
         message = await ona.say("3")
     assert "Telefonai: (0-528) 39804, (0-652) 34476" in message["text"]
+
+
+async def test_certificate_by_shared_contact_and_health_check_in_russian(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = clock.current.replace(year=2021, month=11, day=1)
+    async with database.transaction() as conn:
+        record = StatusCertificate(
+            "KOK-7", "low-income", "+37126000777", date(2021, 5, 1), date(2021, 12, 20)
+        )
+        await certificates.upsert(conn, "koknese", [record], clock.now())
+    async with running_bot(fake, engine):
+        olga = TelegramUser(fake, 514, "ru")
+        await olga.say("/start koknese_ru")
+        await olga.press("Справки")
+        menu = fake.last_message(514)
+        count = len(fake.sent())
+        await fake.user_presses(514, menu["message_id"], "cert:status")
+        await fake.wait_for("sendMessage", count + 1)
+        assert fake.sent()[-1].params["reply_markup"]["keyboard"][0][0]["request_contact"]
+        count = len(fake.sent())
+        await fake.user_shares_contact(514, "+37126000777", owner_id=514)
+        await fake.wait_for("sendMessage", count + 1)
+        text = fake.last_message(514)["text"]
+        assert "№ KOK-7: справка малообеспеченного лица" in text
+        assert "Действительна до: 28 февраля 2022\u202fг." in text
+        await olga.press("Главное меню")
+        await olga.press("Справки")
+        await olga.press("Можно ли прийти лично")
+        message = await olga.press("Отрицательный тест")
+        assert message["text"].startswith("Когда был сделан тест?")
+        await olga.say("31.10.2021 09:00")
+        message = await olga.press("Завтра")
+        assert message["text"] == (
+            "Этот сертификат действителен для визита 2 ноября 2021\u202fг. "
+            "Он действителен до 3 ноября 2021\u202fг. 09:00."
+        )
