@@ -56,6 +56,7 @@ def test_reimport_updates_changed_rows(env: dict[str, str], tmp_path: Path) -> N
     text = (DATA / "koknese_certificates.csv").read_text(encoding="utf-8")
     changed.write_text(text.replace("30.11.2021", "15.12.2021"), encoding="utf-8")
     code, out, _ = _import(env, changed, "koknese", "--dry-run")
+    assert code == 0
     assert "updated KOK-2021-014 (expires_on)" in out
     assert _export(env, "koknese")[0]["expires_on"] == "2021-11-30"
     _import(env, changed, "koknese")
@@ -92,6 +93,7 @@ def test_semicolons_bom_and_staff_extension(env: dict[str, str], tmp_path: Path)
     file.write_bytes(b"\xef\xbb\xbf" + (DATA / "daugavpils_declarations.csv").read_bytes())
     code, out, err = _import(env, file, "daugavpils")
     assert code == 0, err
+    assert "imported: 2 new" in out
     rows = _export(env, "daugavpils")
     assert rows[0]["extension_months"] == "3"
     wrong = tmp_path / "wrong.csv"
