@@ -10,6 +10,7 @@ from bot.settings import Settings
 from dialogs.clock import Clock, PinnedDateClock, SystemClock
 from dialogs.engine import Engine
 from dialogs.i18n import Catalogs
+from dialogs.turn import BookingPolicy
 from storage.content import Content, load_content
 from storage.db import Database
 
@@ -32,6 +33,7 @@ async def open_engine(settings: Settings, content: Content | None = None) -> Asy
             catalogs,
             make_clock(settings),
             idle_timeout=timedelta(minutes=settings.idle_minutes),
+            policy=BookingPolicy(settings.reminder_hour, settings.offer_minutes),
         )
     finally:
         await database.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import phonenumbers
 
-from bot import certificates_cli
+from bot import certificates_cli, roster_cli
 from bot.app import open_engine
 from bot.channels import console
 from bot.settings import Settings, SettingsError
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--phone", help="talk as the SMS client with this number (it counts as verified)"
     )
     certificates_cli.add_parser(commands)
+    roster_cli.add_parser(commands)
     content = commands.add_parser("content", help="content files")
     content.add_argument("action", choices=("check",))
     content.add_argument("directory", nargs="?", type=Path, help="default: BOT_CONTENT_DIR")
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check_content(args.directory or settings.content_dir)
         if args.command == "certificates":
             return asyncio.run(certificates_cli.run(settings, args))
+        if args.command == "roster":
+            return asyncio.run(roster_cli.run(settings, args))
         if args.command == "run" and settings.telegram_token:
             return asyncio.run(_serve(settings))
         if args.command == "run":
@@ -109,6 +112,7 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
             payload=payload,
             sms=args.sms,
             phone=phone,
+            interval=settings.outbox_interval,
         )
     return 0
 

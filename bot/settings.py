@@ -34,6 +34,9 @@ class Settings:
     telegram_chat_rate: float = 1.0
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    reminder_hour: int = 18
+    offer_minutes: int = 120
+    outbox_interval: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +58,9 @@ class Settings:
             telegram_chat_rate=_positive_float(env, "TELEGRAM_CHAT_RATE", 1.0),
             http_host=env.get("HTTP_HOST", "").strip() or "127.0.0.1",
             http_port=_port(env),
+            reminder_hour=_hour(env),
+            offer_minutes=_positive_int(env, "BOT_OFFER_MINUTES", 120),
+            outbox_interval=_positive_float(env, "BOT_OUTBOX_INTERVAL", 5.0),
         )
 
 
@@ -119,4 +125,13 @@ def _port(env: Mapping[str, str]) -> int:
         return 8080
     if not value.isdigit() or not 1 <= int(value) <= 65535:
         raise SettingsError(f"HTTP_PORT={value!r} must be a port number (1-65535)")
+    return int(value)
+
+
+def _hour(env: Mapping[str, str]) -> int:
+    value = env.get("BOT_REMINDER_HOUR", "").strip()
+    if not value:
+        return 18
+    if not value.isdigit() or int(value) > 23:
+        raise SettingsError(f"BOT_REMINDER_HOUR={value!r} must be an hour from 0 to 23")
     return int(value)

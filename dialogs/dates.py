@@ -17,12 +17,27 @@ _DATE = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\.(\d{1,2})\.?(\d{4
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?!\d)")
 
 
+# Stems of weekday names (folded), ISO numbering: "penktadieni", "piektdien", "пятницу".
+WEEKDAY_STEMS = {
+    1: ("pirmad", "pirmdien", "понедельн", "monday"),
+    2: ("antrad", "otrdien", "вторн", "tuesday"),
+    3: ("treciad", "tresdien", "сред", "wednesday"),
+    4: ("ketvirtad", "ceturtdien", "четверг", "thursday"),
+    5: ("penktad", "piektdien", "пятниц", "friday"),
+    6: ("sestad", "sestdien", "суббот", "saturday"),
+    7: ("sekmad", "svetdien", "воскресен", "sunday"),
+}
+
+
 def parse_day(text: str, today: date) -> date | None:
-    """A day: ISO, DD.MM.YYYY, DD.MM (this year), or today / yesterday / tomorrow."""
+    """A day: ISO, DD.MM.YYYY, DD.MM (this year), today / tomorrow, or the next such weekday."""
     words = fold(text).split()
     for word in words:
         if word in RELATIVE_DAYS:
             return today + timedelta(days=RELATIVE_DAYS[word])
+        for weekday, stems in WEEKDAY_STEMS.items():
+            if word.startswith(stems):
+                return today + timedelta(days=(weekday - today.isoweekday()) % 7)
     match = _DATE.search(text)
     if match is None:
         return None

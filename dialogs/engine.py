@@ -5,12 +5,24 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from dialogs import certificates, contacts, health, menu, onboarding, phone, search, services
+from dialogs import (
+    booking,
+    certificates,
+    contacts,
+    health,
+    menu,
+    mybookings,
+    offers,
+    onboarding,
+    phone,
+    search,
+    services,
+)
 from dialogs.clock import Clock, local_today
 from dialogs.i18n import LANGUAGES, Catalogs
 from dialogs.keywords import keyword_action
 from dialogs.text import MAX_MESSAGE_CHARS, clean, match_label
-from dialogs.turn import Handler, Turn, Understander
+from dialogs.turn import BookingPolicy, Handler, Turn, Understander
 from dialogs.types import Choice, Incoming, Reply
 from storage import conversations, residents
 from storage.content import Content
@@ -18,7 +30,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-DIALOGS = (menu, onboarding, contacts, services, phone, certificates, health)
+DIALOGS = (menu, onboarding, contacts, services, phone, certificates, health, booking, mybookings)
 # Actions valid at any time, whatever choices were offered last.
 ALWAYS_VALID = frozenset(
     {
@@ -31,6 +43,8 @@ ALWAYS_VALID = frozenset(
         "municipality",
         "phone",
         "certificates",
+        "book",
+        "mybk",
     }
 )
 # Actions that setup (municipality and language) allows before it is complete.
@@ -48,12 +62,14 @@ class Engine:
         catalogs: Catalogs,
         clock: Clock,
         idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
+        policy: BookingPolicy | None = None,
     ) -> None:
         self._database = database
         self._content = content
         self._catalogs = catalogs
         self._clock = clock
         self._idle_timeout = idle_timeout
+        self._policy = policy or BookingPolicy()
         self._handlers: dict[str, Handler] = {}
         self._understanders: dict[str, Understander] = {}
         for dialog in DIALOGS:
@@ -69,6 +85,30 @@ class Engine:
         """Record that an address cannot be reached (it blocked the bot); writing clears it."""
         async with self._database.transaction() as conn:
             await residents.set_reachable(conn, channel, address, self._clock.now())
+
+    @property
+    def database(self) -> Database:
+        """The database the engine writes to (the outbox dispatcher reads it too)."""
+        return self._database
+
+    @property
+    def clock(self) -> Clock:
+        """Where "now" comes from."""
+        return self._clock
+
+    async def tick(self) -> None:
+        """Time-driven rules: expired waiting-list offers pass to the next in line."""
+        async with self._database.transaction() as conn:
+            await offers.expire_offers(
+                conn, self._content, self._catalogs, self._clock.now(), self._policy.offer_minutes
+            )
+
+    async def show_notification(self, channel: str, address: str, choices: list[Choice]) -> None:
+        """A delivered notification's choices become the ones the resident can answer."""
+        async with self._database.transaction() as conn:
+            conversation = await conversations.load(conn, channel, address)
+            conversation.choices = [(c.label, c.action) for c in choices]
+            await conversations.save(conn, conversation, self._clock.now())
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; on any failure, say so and keep the last saved state."""
@@ -119,6 +159,8 @@ class Engine:
                 resident_id=resident.id,
                 phone=resident.phone,
                 can_share_phone=incoming.can_share_phone,
+                now=now,
+                policy=self._policy,
             )
             last = conversation.updated_at
             if last is not None and now - last > self._idle_timeout:

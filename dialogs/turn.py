@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import aiosqlite
 
@@ -12,6 +12,14 @@ from dialogs.i18n import Catalogs, Translator
 from dialogs.types import Choice, Link, Reply
 from storage.content import Content, Municipality
 from storage.conversations import Conversation
+
+
+@dataclass(frozen=True)
+class BookingPolicy:
+    """When reminders go out and how long a waiting-list offer is held."""
+
+    reminder_hour: int = 18  # local time, the day before
+    offer_minutes: int = 120
 
 
 @dataclass
@@ -29,6 +37,8 @@ class Turn:
     phone: str | None = None
     can_share_phone: bool = False
     timed_out: bool = False
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    policy: BookingPolicy = field(default_factory=BookingPolicy)
 
     @property
     def municipality(self) -> Municipality | None:

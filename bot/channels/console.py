@@ -7,6 +7,7 @@ import io
 from collections.abc import AsyncIterator
 from typing import TextIO
 
+from bot.dispatch import Dispatcher
 from dialogs.engine import Engine
 from dialogs.types import Incoming, Reply
 
@@ -35,6 +36,7 @@ async def chat(
     payload: str = "",
     sms: bool = False,
     phone: str | None = None,
+    interval: float = 5.0,
 ) -> None:
     """Talk until end of input; piped input is echoed so a transcript reads like a chat."""
     interactive = stdin.isatty()
@@ -50,16 +52,33 @@ async def chat(
             stdout.write("> ")
             stdout.flush()
 
+    async def deliver(address: str, reply: Reply) -> bool:
+        if address != user:
+            return False  # another terminal user's: it waits for their chat
+        show([reply])
+        return True
+
+    dispatcher = Dispatcher(engine, {CHANNEL: deliver}, interval)
     show(
         await engine.handle(Incoming(CHANNEL, user, text=payload, start=True, verified_phone=phone))
     )
+    await dispatcher.run_once()  # what is due (a reminder) shows before the first prompt
+    stop = asyncio.Event()
+    # Interactive: notifications arrive while the resident thinks. Piped: after each answer,
+    # so that a transcript always reads the same.
+    background = asyncio.create_task(dispatcher.run(stop)) if interactive else None
     prompt()
     async for line in read_lines(stdin):
         text = line.rstrip("\r\n")
         if not interactive:
             stdout.write(f"> {text}\n")
         show(await engine.handle(Incoming(CHANNEL, user, text=text, verified_phone=phone)))
+        if background is None:
+            await dispatcher.run_once()
         prompt()
+    stop.set()
+    if background is not None:
+        await background
 
 
 async def read_lines(stdin: TextIO) -> AsyncIterator[str]:

@@ -95,6 +95,17 @@ class Table:
         """A TOML date such as 2020-03-16."""
         return self._typed(key, required, date, "a date like 2020-03-16")
 
+    def days(self, key: str) -> tuple[date, ...]:
+        """A list of TOML dates."""
+        value = self._typed(key, False, list, "a list of dates")
+        items = tuple(value or ())
+        for index, item in enumerate(items):
+            if not isinstance(item, date) or isinstance(item, datetime):
+                raise self.error(
+                    f"{key}[{index}]", f"expected a date like 2021-11-18, got {item!r}"
+                )
+        return items
+
     def strings(self, key: str, required: bool = False) -> tuple[str, ...]:
         """A list of non-empty strings."""
         value = self._typed(key, required, list, "a list of strings")

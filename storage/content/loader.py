@@ -208,7 +208,21 @@ class _MunicipalityReader:
             contactless_without_certificate=table.boolean(
                 "contactless_without_certificate", default=False
             ),
+            weekdays=self.weekdays(table),
+            book_ahead_days=table.integers("book_ahead_days", minimum=1, single=True)[0]
+            if "book_ahead_days" in table
+            else 14,
+            closures=table.days("closures"),
+            bring=_optional_text(table, "bring", self.languages),
         )
+
+    def weekdays(self, table: Table) -> tuple[int, ...]:
+        days = table.integers("weekdays", minimum=1) or (1, 2, 3, 4, 5)
+        if any(day > 7 for day in days):
+            raise table.error(
+                "weekdays", f"expected ISO weekdays 1 (Monday) to 7, got {list(days)}"
+            )
+        return tuple(sorted(set(days)))
 
     def emergency(self, table: Table) -> Emergency:
         start = table.day("from")

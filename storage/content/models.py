@@ -119,6 +119,10 @@ class Facility:
     by_appointment: bool
     certificate_required: bool
     contactless_without_certificate: bool
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO: 1 = Monday
+    book_ahead_days: int = 14
+    closures: tuple[date, ...] = ()
+    bring: LocalText | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -47,9 +48,8 @@ async def migrate(conn: aiosqlite.Connection, up_to: int | None = None) -> list[
         if migration.version in done or (up_to is not None and migration.version > up_to):
             continue
         # executescript() would COMMIT the caller's transaction; run statement by statement.
-        for statement in migration.sql.split(";"):
-            if statement.strip() and not _only_comments(statement):
-                await conn.execute(statement)
+        for statement in statements(migration.sql):
+            await conn.execute(statement)
         await conn.execute(
             "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
             (migration.version, migration.description, datetime.now(UTC).isoformat()),
@@ -58,5 +58,16 @@ async def migrate(conn: aiosqlite.Connection, up_to: int | None = None) -> list[
     return applied
 
 
-def _only_comments(statement: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in statement.splitlines())
+def statements(sql: str) -> list[str]:
+    """Split a script into complete statements (a trigger's body keeps its semicolons)."""
+    found, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.strip().startswith("--")):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            found.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {buffer[:60]!r}")
+    return found

@@ -42,3 +42,17 @@ def test_parse_day(text: str, expected: date | None) -> None:
 )
 def test_parse_moment(text: str, expected: tuple[date | None, time | None]) -> None:
     assert parse_moment(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("penktadienį", date(2021, 11, 5)),  # TODAY is a Friday
+        ("piektdien", date(2021, 11, 5)),
+        ("в понедельник", date(2021, 11, 8)),
+        ("uzrasykit i dusa sestadieni", date(2021, 11, 6)),
+        ("ceturtdien", date(2021, 11, 11)),
+    ],
+)
+def test_weekday_names(text: str, expected: date) -> None:
+    assert parse_day(text, TODAY) == expected

@@ -12,8 +12,10 @@ from dialogs.engine import Engine
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
-def build_application(settings: Settings, engine: Engine, *, polling: bool) -> Application:  # type: ignore[type-arg]
-    """An Application against TELEGRAM_BASE_URL; without an updater for webhook mode."""
+def build_application(
+    settings: Settings, engine: Engine, *, polling: bool
+) -> tuple[Application, TelegramChannel]:  # type: ignore[type-arg]
+    """An Application against TELEGRAM_BASE_URL (no updater for webhooks), and the channel."""
     assert settings.telegram_token, "the caller checks the token"
     base = settings.telegram_base_url
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
@@ -27,5 +29,6 @@ def build_application(settings: Settings, engine: Engine, *, polling: bool) -> A
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    TelegramChannel(engine, application.bot).register(application)
-    return application
+    channel = TelegramChannel(engine, application.bot)
+    channel.register(application)
+    return application, channel

@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram.render import markup, message_text
+from bot.dispatch import PermanentDeliveryError
 from dialogs.engine import Engine
 from dialogs.types import Choice, Incoming, Reply
 
@@ -112,6 +113,15 @@ class TelegramChannel:
             await self._deliver(update.effective_chat.id, [reply])
         except Exception:
             log.warning("could not tell update %s's user about the error", update_id)
+
+    async def notify(self, address: str, reply: Reply) -> bool:
+        """Deliver an outbox message; a user who blocked the bot is not tried again."""
+        try:
+            await self._send(int(address), reply)
+        except Forbidden:
+            await self.engine.set_unreachable(CHANNEL, address)
+            raise PermanentDeliveryError("the user blocked the bot") from None
+        return True
 
     async def _answer(self, incoming: Incoming, message: Message) -> None:
         replies = await self.engine.handle(incoming)

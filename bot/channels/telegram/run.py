@@ -10,8 +10,10 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
+from bot.channels.telegram.handlers import CHANNEL
 from bot.channels.telegram.render import register_commands
 from bot.channels.telegram.webhook import webhook_route
+from bot.dispatch import Dispatcher
 from bot.settings import Settings, SettingsError
 from bot.web import create_web_app, make_server
 from dialogs.engine import Engine
@@ -32,7 +34,7 @@ def stop_event() -> asyncio.Event:
 async def run_telegram(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     """Serve Telegram until `stop` is set; updates already received are processed first."""
     polling = settings.telegram_webhook_url is None
-    application = build_application(settings, engine, polling=polling)
+    application, channel = build_application(settings, engine, polling=polling)
     try:
         await application.initialize()  # getMe: checks the token and the server
     except InvalidToken as error:
@@ -40,12 +42,15 @@ async def run_telegram(settings: Settings, engine: Engine, stop: asyncio.Event) 
     except NetworkError as error:
         url = settings.telegram_base_url
         raise SettingsError(f"cannot reach the Telegram Bot API at {url} ({error})") from None
+    dispatcher = Dispatcher(engine, {CHANNEL: channel.notify}, settings.outbox_interval)
     async with application:  # already initialized; shuts down at the end
         await register_commands(application.bot, engine.catalogs)
+        delivering = asyncio.create_task(dispatcher.run(stop))
         if polling:
             await _poll(application, stop)
         else:
             await _serve_webhook(application, settings, stop)
+        await delivering
 
 
 async def _poll(application: Application, stop: asyncio.Event) -> None:  # type: ignore[type-arg]

@@ -1,0 +1,68 @@
+"""Delivers the outbox: due notifications go out through their channel, with retries."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from dialogs.engine import Engine
+from dialogs.types import Choice, Reply
+from storage import outbox
+
+log = logging.getLogger(__name__)
+
+Sender = Callable[[str, Reply], Awaitable[bool]]
+"""Sends a reply to an address of one channel; False: not this process's to deliver, leave it."""
+
+
+class PermanentDeliveryError(Exception):
+    """The address cannot be reached at all (the user blocked the bot): do not retry."""
+
+
+class Dispatcher:
+    """Runs the engine's time rules and delivers due messages, every `interval` seconds."""
+
+    def __init__(self, engine: Engine, senders: dict[str, Sender], interval: float = 5.0) -> None:
+        self.engine = engine
+        self.senders = senders
+        self.interval = interval
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until `stop` is set; a failing round is logged and the next one comes."""
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("an outbox round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.interval)
+
+    async def run_once(self) -> int:
+        """One round; returns how many messages were delivered."""
+        await self.engine.tick()
+        database, clock = self.engine.database, self.engine.clock
+        async with database.transaction() as conn:
+            messages = await outbox.due(conn, clock.now())
+        delivered = 0
+        for message in messages:
+            sender = self.senders.get(message.channel)
+            if sender is None:
+                continue  # another process serves that channel
+            choices = tuple(Choice(label, action) for label, action in message.choices)
+            try:
+                if not await sender(message.address, Reply(message.text, choices)):
+                    continue
+            except Exception as error:
+                permanent = isinstance(error, PermanentDeliveryError)
+                log.warning("outbox message %d not delivered: %s", message.id, type(error).__name__)
+                async with database.transaction() as conn:
+                    await outbox.mark_failed(conn, message, repr(error), clock.now(), permanent)
+                continue
+            async with database.transaction() as conn:
+                await outbox.mark_sent(conn, message.id, clock.now())
+            if choices:
+                await self.engine.show_notification(message.channel, message.address, list(choices))
+            delivered += 1
+        return delivered

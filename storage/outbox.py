@@ -1,0 +1,96 @@
+"""The outbox: notifications written with the change that causes them, delivered later."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from storage.times import stamp
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Message:
+    """A notification waiting for delivery."""
+
+    id: int
+    channel: str
+    address: str
+    text: str
+    choices: list[tuple[str, str]]
+    attempts: int
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    channel: str,
+    address: str,
+    text: str,
+    due_at: datetime,
+    now: datetime,
+    *,
+    choices: list[tuple[str, str]] | None = None,
+    key: str | None = None,
+) -> None:
+    """Add a message (inside the caller's transaction); a known `key` is not added twice."""
+    await conn.execute(
+        "INSERT INTO outbox (channel, address, text, choices, key, due_at, next_attempt_at,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        (
+            channel,
+            address,
+            text,
+            json.dumps(choices or [], ensure_ascii=False),
+            key,
+            stamp(due_at),
+            stamp(due_at),
+            stamp(now),
+        ),
+    )
+
+
+async def cancel(conn: aiosqlite.Connection, key: str) -> None:
+    """Withdraw a message that was not sent yet (a reminder for a cancelled booking)."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE key = ? AND status = 'pending'", (key,)
+    )
+
+
+async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[Message]:
+    """Messages whose time has come, oldest first."""
+    async with conn.execute(
+        "SELECT id, channel, address, text, choices, attempts FROM outbox"
+        " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+        (stamp(now), limit),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [
+        Message(row[0], row[1], row[2], row[3], [tuple(c) for c in json.loads(row[4])], row[5])
+        for row in rows
+    ]
+
+
+async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:
+    """Record a delivery."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'",
+        (stamp(now), message_id),
+    )
+
+
+async def mark_failed(
+    conn: aiosqlite.Connection, message: Message, error: str, now: datetime, permanent: bool
+) -> None:
+    """Try again later with a growing pause, or give up after MAX_ATTEMPTS (or at once)."""
+    attempts = message.attempts + 1
+    give_up = permanent or attempts >= MAX_ATTEMPTS
+    retry_at = now + timedelta(seconds=min(3600, 5 * 2**attempts))
+    await conn.execute(
+        "UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, status = ?"
+        " WHERE id = ?",
+        (attempts, error[:500], stamp(retry_at), "failed" if give_up else "pending", message.id),
+    )

@@ -1,0 +1,108 @@
+"""The waiting list of a facility's day: first come, first offered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import aiosqlite
+
+from storage.times import stamp
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Someone waiting for (or offered) a place."""
+
+    id: int
+    municipality_id: str
+    facility_id: str
+    day: date
+    resident_id: int
+    channel: str
+    address: str
+    language: str | None
+    status: str
+
+
+COLUMNS = "id, municipality_id, facility_id, day, resident_id, channel, address, language, status"
+
+
+def _entry(row: aiosqlite.Row) -> Entry:
+    v = tuple(row)
+    return Entry(
+        int(v[0]),
+        str(v[1]),
+        str(v[2]),
+        date.fromisoformat(str(v[3])),
+        int(v[4]),
+        str(v[5]),
+        str(v[6]),
+        None if v[7] is None else str(v[7]),
+        str(v[8]),
+    )
+
+
+async def join(conn: aiosqlite.Connection, entry: Entry, now: datetime) -> bool:
+    """Add someone to the list; False if they are already on it."""
+    cursor = await conn.execute(
+        "INSERT INTO waitlist (municipality_id, facility_id, day, resident_id, channel, address,"
+        " language, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (
+            entry.municipality_id,
+            entry.facility_id,
+            entry.day.isoformat(),
+            entry.resident_id,
+            entry.channel,
+            entry.address,
+            entry.language,
+            stamp(now),
+        ),
+    )
+    return cursor.rowcount == 1
+
+
+async def first_waiting(
+    conn: aiosqlite.Connection, municipality_id: str, facility_id: str, day: date
+) -> Entry | None:
+    """The one who has waited longest."""
+    async with conn.execute(
+        f"SELECT {COLUMNS} FROM waitlist WHERE municipality_id = ? AND facility_id = ? AND day = ?"
+        " AND status = 'waiting' ORDER BY id LIMIT 1",
+        (municipality_id, facility_id, day.isoformat()),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _entry(row) if row else None
+
+
+async def offer(conn: aiosqlite.Connection, entry_id: int, expires_at: datetime) -> None:
+    """Hold a freed place for this entry until `expires_at`."""
+    await conn.execute(
+        "UPDATE waitlist SET status = 'offered', offer_expires_at = ? WHERE id = ?",
+        (stamp(expires_at), entry_id),
+    )
+
+
+async def get(conn: aiosqlite.Connection, entry_id: int) -> Entry | None:
+    """One entry by id."""
+    async with conn.execute(f"SELECT {COLUMNS} FROM waitlist WHERE id = ?", (entry_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _entry(row) if row else None
+
+
+async def close(conn: aiosqlite.Connection, entry_id: int, status: str) -> bool:
+    """End an entry: accepted, declined, expired or left; False if it was already closed."""
+    cursor = await conn.execute(
+        "UPDATE waitlist SET status = ? WHERE id = ? AND status IN ('waiting', 'offered')",
+        (status, entry_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def expired_offers(conn: aiosqlite.Connection, now: datetime) -> list[Entry]:
+    """Offers nobody accepted in time."""
+    async with conn.execute(
+        f"SELECT {COLUMNS} FROM waitlist WHERE status = 'offered' AND offer_expires_at <= ?",
+        (stamp(now),),
+    ) as cursor:
+        return [_entry(row) for row in await cursor.fetchall()]
