@@ -28,14 +28,14 @@ def closed_reason(facility: Facility, country: str, day: date, today: date) -> s
     """Why a day cannot be booked ("past", "too_far", "weekday", "holiday", "closure"), or None."""
     if day < today:
         return "past"
-    if day > today + timedelta(days=facility.book_ahead_days):
-        return "too_far"
     if day.isoweekday() not in facility.weekdays:
         return "weekday"
     if day in facility.closures:
         return "closure"
     if holiday_name(country, day, "en") is not None:
         return "holiday"
+    if day > today + timedelta(days=facility.book_ahead_days):
+        return "too_far"
     return None
 
 

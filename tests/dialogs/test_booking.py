@@ -1,0 +1,291 @@
+"""Booking through the engine: days, certificates, waiting list, cancelling, reminders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dialogs.engine import Engine
+from dialogs.i18n import Catalogs
+from dialogs.types import Choice, Incoming, Reply
+from storage.content import load_content
+from storage.db import Database
+from tests.conftest import CONTENT_DIR, FixedClock
+
+MONDAY = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)  # Koknese's emergency: certificates apply
+
+
+class Client:
+    """A resident of one channel address, pressing and typing."""
+
+    def __init__(self, engine: Engine, address: str, payload: str) -> None:
+        self.engine, self.address, self.payload = engine, address, payload
+        self.last: Reply | None = None
+
+    async def send(self, **fields: object) -> Reply:
+        (self.last,) = await self.engine.handle(Incoming("sms", self.address, **fields))  # type: ignore[arg-type]
+        return self.last
+
+    async def start(self) -> Reply:
+        return await self.send(start=True, text=self.payload)
+
+    async def say(self, text: str) -> Reply:
+        return await self.send(text=text)
+
+    async def press(self, action: str) -> Reply:
+        return await self.send(action=action)
+
+    async def book(self, facility: str, day: str, *certificate: str) -> Reply:
+        """Book through the menus: facility, day, then certificate answers if asked."""
+        await self.start()
+        await self.press("book")
+        await self.press(f"bk:{facility}")
+        reply = await self.press(f"bkday:{day}")
+        for answer in certificate:
+            is_action = answer.partition(":")[0].isalpha()  # "bkcert:none", not "01.11 08:00"
+            reply = await (self.press(answer) if is_action else self.say(answer))
+        return reply
+
+
+@pytest.fixture
+def monday(clock: FixedClock) -> FixedClock:
+    clock.current = MONDAY
+    return clock
+
+
+async def _outbox(database: Database) -> list[tuple[str, str, str, str]]:
+    rows = await database.fetchall("SELECT address, text, due_at, status FROM outbox ORDER BY id")
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+async def test_shower_with_a_valid_test_in_latvian(
+    engine: Engine, database: Database, monday: FixedClock
+) -> None:
+    anna = Client(engine, "+37126000001", "koknese_lv")
+    await anna.start()
+    reply = await anna.press("book")
+    assert [c.label for c in reply.choices][:2] == [
+        "Dušas pakalpojums",
+        "Veļas mazgāšanas pakalpojums",
+    ]
+    reply = await anna.press("bk:shower")
+    labels = [c.label for c in reply.choices]
+    assert labels[0] == "pirmdiena, 1. novembris — brīvas 2 vietas"
+    assert "ceturtdiena, 18. novembris" not in " ".join(labels)  # not offered: 5 days only
+    reply = await anna.say("rīt")
+    assert reply.text == "Kādu sertifikātu uzrādīsiet?"
+    await anna.press("bkcert:test")
+    reply = await anna.say("31.10.2021 14:00")
+    assert reply.text.splitlines() == [
+        "Pierakstīts: Dušas pakalpojums, otrdiena, 2. novembris.",
+        "Lūdzu, ņemiet līdzi: Sadarbspējīgs sertifikāts"
+        " (vakcinācijas, izslimošanas vai testēšanas).",
+        "Dienu iepriekš es jums atgādināšu.",
+    ]
+    ((address, text, due_at, status),) = await _outbox(database)
+    assert (address, status) == ("+37126000001", "pending")
+    assert text.startswith(
+        "Atgādinājums: rīt, otrdiena, 2. novembris, jums ir pieraksts: Dušas pakalpojums."
+    )
+    assert due_at == "2021-11-01T16:00:00+00:00"  # 18:00 in Riga, the day before
+
+
+async def test_shower_refused_without_a_valid_certificate(
+    engine: Engine, monday: FixedClock
+) -> None:
+    ivan = Client(engine, "+37126000002", "koknese_ru")
+    reply = await ivan.book("shower", "2021-11-03", "bkcert:none")
+    assert reply.text == "Извините, эта услуга только для клиентов с действительным сертификатом."
+    reply = await ivan.book("shower", "2021-11-05", "bkcert:test", "01.11.2021 08:00")
+    assert reply.text.startswith(
+        "Извините, записать не могу: на 5 ноября 2021\u202fг. сертификат недействителен."
+    )
+
+
+async def test_laundry_without_certificate_is_contactless(
+    engine: Engine, monday: FixedClock
+) -> None:
+    ivan = Client(engine, "+37126000003", "koknese_ru")
+    reply = await ivan.book("laundry", "2021-11-03", "bkcert:none")
+    assert "Вы записаны: Услуга стирки белья, среда, 3 ноября." in reply.text
+    assert "Без сертификата бельё передаётся и возвращается без контакта." in reply.text
+
+
+async def test_after_the_emergency_no_certificate_is_asked(
+    engine: Engine, clock: FixedClock
+) -> None:
+    clock.current = datetime(2022, 3, 1, 9, 0, tzinfo=UTC)
+    anna = Client(engine, "+37126000004", "koknese_lv")
+    reply = await anna.book("shower", "2022-03-02")
+    assert reply.text.startswith("Pierakstīts: Dušas pakalpojums, trešdiena, 2. marts.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("sestdien", "06.11.2021 šis pakalpojums netiek sniegts."),
+        (
+            "18.11.2021",
+            "18.11.2021 ir svētku diena (Latvijas Republikas Proklamēšanas diena), slēgts.",
+        ),
+        ("29.10.2021", "29.10.2021 jau ir pagājis."),
+        ("30.12.2021", "Pierakstīties var ne agrāk kā 14 dienas iepriekš."),
+        ("kaut kad", "Atvainojiet, neizdevās nolasīt datumu."),
+    ],
+)
+async def test_days_that_cannot_be_booked(
+    engine: Engine, monday: FixedClock, typed: str, expected: str
+) -> None:
+    anna = Client(engine, "+37126000005", "koknese_lv")
+    await anna.start()
+    await anna.press("book")
+    await anna.press("bk:shower")
+    reply = await anna.say(typed)
+    assert reply.text.startswith(expected)
+
+
+async def test_full_day_waiting_list_cancel_offer_accept(
+    engine: Engine, database: Database, monday: FixedClock
+) -> None:
+    first, second = (
+        Client(engine, "+37126000011", "koknese_lv"),
+        Client(engine, "+37126000012", "koknese_lv"),
+    )
+    for client in (first, second):
+        reply = await client.book("laundry", "2021-11-04", "bkcert:none")
+        assert reply.text.startswith("Pierakstīts")
+    third = Client(engine, "+37126000013", "koknese_ru")
+    reply = await third.book("laundry", "2021-11-04")
+    assert reply.text.startswith("четверг, 4 ноября: мест нет. Записать вас в лист ожидания?")
+    reply = await third.press("wl:2021-11-04")
+    assert reply.text.startswith("Вы в листе ожидания: Услуга стирки белья, четверг, 4 ноября.")
+    fourth = Client(engine, "+37126000014", "koknese_lv")
+    await fourth.book("laundry", "2021-11-04")
+    await fourth.press("wl:2021-11-04")
+    # The first resident cancels, with a confirmation.
+    await first.start()
+    reply = await first.press("mybk")
+    (cancel_choice, *_) = reply.choices
+    assert cancel_choice.label == "Atcelt: Veļas mazgāšanas pakalpojums, 4. novembris"
+    reply = await first.press(cancel_choice.action)
+    assert (
+        reply.text == "Atcelt pierakstu: Veļas mazgāšanas pakalpojums, ceturtdiena, 4. novembris?"
+    )
+    reply = await first.press(reply.choices[0].action)
+    assert reply.text == "Pieraksts ir atcelts."
+    messages = await _outbox(database)
+    assert [m[3] for m in messages if m[0] == "+37126000011"] == ["cancelled"]  # no reminder
+    offer = [m for m in messages if m[0] == "+37126000013"]
+    assert offer
+    assert offer[0][1].startswith("Освободилось место: Услуга стирки белья, четверг, 4 ноября.")
+    # Nobody else can take the held place meanwhile.
+    fifth = Client(engine, "+37126000015", "koknese_lv")
+    reply = await fifth.book("laundry", "2021-11-04")
+    assert "visas vietas ir aizņemtas" in reply.text
+    # The offer arrives (the dispatcher makes its buttons the current choices) and is accepted.
+    (choices,) = await database.fetchall(
+        "SELECT choices FROM outbox WHERE address = '+37126000013'"
+    )
+    offered = [Choice(label, action) for label, action in json.loads(choices[0])]
+    assert [c.label for c in offered] == ["Да, запишите", "Нет, спасибо"]
+    await engine.show_notification("sms", "+37126000013", offered)
+    reply = await third.press(offered[0].action)
+    assert reply.text == "Какой сертификат вы предъявите?"
+    reply = await third.press("bkcert:none")
+    assert reply.text.startswith("Вы записаны: Услуга стирки белья, четверг, 4 ноября.")
+    rows = await database.fetchall(
+        "SELECT COUNT(*) FROM bookings WHERE day = '2021-11-04' AND facility_id = 'laundry'"
+        " AND status = 'active'"
+    )
+    assert rows[0][0] == 2
+
+
+async def test_offers_expire_and_pass_on(
+    engine: Engine, database: Database, monday: FixedClock
+) -> None:
+    owners = [Client(engine, f"+3712600002{i}", "koknese_lv") for i in range(2)]
+    for client in owners:
+        await client.book("laundry", "2021-11-05", "bkcert:none")
+    waiting = [Client(engine, f"+3712600003{i}", "koknese_lv") for i in range(2)]
+    for client in waiting:
+        await client.book("laundry", "2021-11-05")
+        await client.press("wl:2021-11-05")
+    await owners[0].start()
+    reply = await owners[0].press("mybk")
+    reply = await owners[0].press(reply.choices[0].action)
+    await owners[0].press(reply.choices[0].action)
+    statuses = [r[0] for r in await database.fetchall("SELECT status FROM waitlist ORDER BY id")]
+    assert statuses == ["offered", "waiting"]
+    await engine.tick()
+    assert [r[0] for r in await database.fetchall("SELECT status FROM waitlist ORDER BY id")] == [
+        "offered",
+        "waiting",
+    ]
+    monday.advance(timedelta(minutes=121))
+    await engine.tick()
+    assert [r[0] for r in await database.fetchall("SELECT status FROM waitlist ORDER BY id")] == [
+        "expired",
+        "offered",
+    ]
+    await engine.show_notification("sms", waiting[0].address, [Choice("Jā", "wlyes:1")])
+    reply = await waiting[0].press("wlyes:1")  # the old offer's button, too late
+    assert reply.text == "Šis piedāvājums vairs nav spēkā."
+
+
+async def test_one_booking_a_day_and_nobody_cancels_for_someone_else(
+    engine: Engine, database: Database, monday: FixedClock
+) -> None:
+    anna = Client(engine, "+37126000041", "koknese_lv")
+    await anna.book("laundry", "2021-11-03", "bkcert:none")
+    reply = await anna.book("laundry", "2021-11-03", "bkcert:none")
+    assert reply.text == "03.11.2021 jums jau ir pieraksts."
+    mallory = Client(engine, "+37126000042", "koknese_lv")
+    await mallory.start()
+    reply = await mallory.press("bkcancel!:1")  # forged: never offered to her
+    assert reply.text.startswith("Šī izvēle vairs nav derīga.")
+    await engine.show_notification("sms", "+37126000042", [Choice("x", "bkcancel!:1")])
+    reply = await mallory.press("bkcancel!:1")  # even when offered, it is not hers
+    assert reply.text == "Jums nav neviena pieraksta."
+    rows = await database.fetchall("SELECT status FROM bookings WHERE id = 1")
+    assert rows[0][0] == "active"
+
+
+@pytest.fixture
+async def lithuanian_engine(
+    tmp_path: Path, database: Database, catalogs: Catalogs, monday: FixedClock
+) -> Engine:
+    """Elektrėnai with a bookable facility: test content for the Lithuanian texts."""
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    with (folder / "elektrenai.toml").open("a", encoding="utf-8") as file:
+        file.write(
+            '\n[[facilities]]\nid = "shower"\nservice = "client-service"\nplaces_per_day = 1\n'
+        )
+    return Engine(database, load_content(folder), catalogs, monday)
+
+
+async def test_booking_and_cancelling_in_lithuanian(
+    lithuanian_engine: Engine, database: Database
+) -> None:
+    jonas = Client(lithuanian_engine, "+37060000001", "elektrenai_lt")
+    await jonas.start()
+    reply = await jonas.say("registracija")
+    assert reply.text == "Kur norite užsiregistruoti?"
+    reply = await jonas.press("bk:shower")
+    # 1 and 2 November are public holidays in Lithuania (All Saints' Day, All Souls' Day).
+    assert reply.choices[0].label == "trečiadienis, lapkričio 3 d. — liko 1 vieta"
+    reply = await jonas.say("trečiadienį")
+    assert reply.text.startswith(
+        "Užregistruota: Asmenų aptarnavimas centre, trečiadienis, lapkričio 3 d."
+    )
+    reply = await jonas.say("mano registracijos")
+    assert "• Asmenų aptarnavimas centre: trečiadienis, lapkričio 3 d." in reply.text
+    reply = await jonas.press(reply.choices[0].action)
+    reply = await jonas.press(reply.choices[0].action)
+    assert reply.text == "Registracija atšaukta."
+    reply = await jonas.press("mybk")
+    assert reply.text == "Registracijų neturite."
