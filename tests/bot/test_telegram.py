@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from datetime import date
+from datetime import UTC, date, datetime
 
 import aiohttp
 import pytest
@@ -303,3 +303,69 @@ async def test_certificate_by_shared_contact_and_health_check_in_russian(
             "Этот сертификат действителен для визита 2 ноября 2021\u202fг. "
             "Он действителен до 3 ноября 2021\u202fг. 09:00."
         )
+
+
+async def test_booking_then_a_restart_then_the_reminder(
+    fake: FakeTelegram, database: Database, content: Content, catalogs: Catalogs, clock: FixedClock
+) -> None:
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    anna = TelegramUser(fake, 515, "lv")
+    async with running_bot(
+        fake, Engine(database, content, catalogs, clock), BOT_OUTBOX_INTERVAL="0.05"
+    ):
+        await anna.say("/start koknese_lv")
+        await anna.press("Pieraksts")
+        await anna.press("Veļas mazgāšanas pakalpojums")
+        await anna.press("otrdiena, 2. novembris")
+        message = await anna.press("Man tāda nav")
+        assert message["text"].startswith(
+            "Pierakstīts: Veļas mazgāšanas pakalpojums, otrdiena, 2. novembris."
+        )
+        assert "veļu nodod un saņem, nekontaktējoties klātienē" in message["text"]
+    sent_before = len(fake.sent())
+    clock.current = datetime(2021, 11, 1, 16, 0, 30, tzinfo=UTC)  # 18:00 in Riga: reminder time
+    async with running_bot(
+        fake, Engine(database, content, catalogs, clock), BOT_OUTBOX_INTERVAL="0.05"
+    ):
+        await fake.wait_for("sendMessage", sent_before + 1)
+        await asyncio.sleep(0.3)  # more dispatcher rounds: still one reminder
+    reminders = [c for c in fake.sent() if c.params["text"].startswith("Atgādinājums")]
+    assert len(reminders) == 1
+    assert reminders[0].params["chat_id"] == 515
+    assert reminders[0].params["text"] == (
+        "Atgādinājums: rīt, otrdiena, 2. novembris, jums ir pieraksts: Veļas mazgāšanas pakalpojums."
+    )
+
+
+async def test_waiting_list_offer_arrives_with_buttons_in_russian(
+    fake: FakeTelegram, engine: Engine, clock: FixedClock
+) -> None:
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    users = [TelegramUser(fake, 520 + i, "ru") for i in range(3)]
+    async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05"):
+        for user in users[:2]:
+            await user.say("/start koknese_ru")
+            await user.press("Запись")
+            await user.press("Услуга стирки белья")
+            await user.press("четверг, 4 ноября")
+            await user.press("У меня нет")
+        waiting = users[2]
+        await waiting.say("/start koknese_ru")
+        await waiting.press("Запись")
+        await waiting.press("Услуга стирки белья")
+        message = await waiting.press("четверг, 4 ноября")
+        assert message["text"].startswith("четверг, 4 ноября: мест нет.")
+        await waiting.press("Записаться в лист ожидания")
+        await users[0].say("/menu")
+        await users[0].press("Запись")
+        await users[0].press("Мои записи")
+        await users[0].press("Отменить")
+        message = await users[0].press("Да, отменить")
+        assert message["text"] == "Запись отменена."
+        await fake.wait_until(
+            lambda: any(m["text"].startswith("Освободилось место") for m in fake.chat_messages(522))
+        )
+        message = await waiting.press("Да, запишите")
+        assert message["text"] == "Какой сертификат вы предъявите?"
+        message = await waiting.press("У меня нет")
+        assert message["text"].startswith("Вы записаны: Услуга стирки белья, четверг, 4 ноября.")

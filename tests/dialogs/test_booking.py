@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -289,3 +290,18 @@ async def test_booking_and_cancelling_in_lithuanian(
     assert reply.text == "Registracija atšaukta."
     reply = await jonas.press("mybk")
     assert reply.text == "Registracijų neturite."
+
+
+async def test_fifty_residents_book_the_last_places_at_once(
+    engine: Engine, monday: FixedClock
+) -> None:
+    clients = [Client(engine, f"+3712610{i:04d}", "koknese_lv") for i in range(50)]
+    for client in clients:
+        await client.start()
+        await client.press("book")
+        await client.press("bk:laundry")
+        await client.press("bkday:2021-11-04")
+    replies = await asyncio.gather(*(c.press("bkcert:none") for c in clients))
+    booked = [r for r in replies if r.text.startswith("Pierakstīts")]
+    full = [r for r in replies if "visas vietas ir aizņemtas" in r.text]
+    assert (len(booked), len(full)) == (2, 48)
