@@ -333,7 +333,8 @@ async def test_booking_then_a_restart_then_the_reminder(
     assert len(reminders) == 1
     assert reminders[0].params["chat_id"] == 515
     assert reminders[0].params["text"] == (
-        "Atgādinājums: rīt, otrdiena, 2. novembris, jums ir pieraksts: Veļas mazgāšanas pakalpojums."
+        "Atgādinājums: rīt, otrdiena, 2. novembris, jums ir pieraksts:"
+        " Veļas mazgāšanas pakalpojums."
     )
 
 
