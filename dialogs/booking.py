@@ -74,6 +74,18 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
         return turn.reply(
             _closed_text(turn, municipality, facility, day, reason), _other_days(turn, facility)
         )
+    limit = facility.max_active_bookings
+    if limit is not None:
+        mine = await bookings.active_for(
+            turn.connection, turn.resident_id, municipality.id, turn.today
+        )
+        if sum(b.facility_id == facility.id for b in mine) >= limit:
+            text = t.n_(
+                "You already have %(num)d booking for this service; cancel it to book another day.",
+                "You already have %(num)d bookings for this service; cancel one to book another.",
+                limit,
+            ) % {"num": limit}
+            return turn.reply(text, [Choice(t._("My bookings"), "mybk")])
     turn.conversation.data.update(day=day.isoformat())
     taken = await bookings.taken(turn.connection, municipality.id, facility.id, day)
     if isinstance(turn.conversation.data.get("offer"), int):

@@ -214,6 +214,9 @@ class _MunicipalityReader:
             else 14,
             closures=table.days("closures"),
             bring=_optional_text(table, "bring", self.languages),
+            max_active_bookings=next(
+                iter(table.integers("max_active_bookings", minimum=1, single=True)), None
+            ),
         )
 
     def weekdays(self, table: Table) -> tuple[int, ...]:

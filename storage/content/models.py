@@ -123,6 +123,7 @@ class Facility:
     book_ahead_days: int = 14
     closures: tuple[date, ...] = ()
     bring: LocalText | None = None
+    max_active_bookings: int | None = None  # per resident, from today on; None: no limit
 
 
 @dataclass(frozen=True)

@@ -305,3 +305,27 @@ async def test_fifty_residents_book_the_last_places_at_once(
     booked = [r for r in replies if r.text.startswith("Pierakstīts")]
     full = [r for r in replies if "visas vietas ir aizņemtas" in r.text]
     assert (len(booked), len(full)) == (2, 48)
+
+
+async def test_a_configured_limit_of_active_bookings(
+    tmp_path: Path, database: Database, catalogs: Catalogs, monday: FixedClock
+) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    path = folder / "koknese.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "contactless_without_certificate = true\n",
+            "contactless_without_certificate = true\nmax_active_bookings = 1\n",
+        ),
+        encoding="utf-8",
+    )
+    engine = Engine(database, load_content(folder), catalogs, monday)
+    ivan = Client(engine, "+37126000061", "koknese_ru")
+    await ivan.book("laundry", "2021-11-03", "bkcert:none")
+    reply = await ivan.book("laundry", "2021-11-04")
+    assert (
+        reply.text
+        == "На эту услугу у вас уже есть 1 запись; отмените её, чтобы записаться на другой день."
+    )
