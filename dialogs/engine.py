@@ -45,6 +45,10 @@ ALWAYS_VALID = frozenset(
         "certificates",
         "book",
         "mybk",
+        # Offers arrive by notification, possibly before their choices are recorded; the
+        # handlers check that the offer is the resident's own and still open.
+        "wlyes",
+        "wlno",
     }
 )
 # Actions that setup (municipality and language) allows before it is complete.
