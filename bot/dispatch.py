@@ -51,6 +51,8 @@ class Dispatcher:
             if sender is None:
                 continue  # another process serves that channel
             choices = tuple(Choice(label, action) for label, action in message.choices)
+            if choices:  # before sending: a quick answer must find them recorded
+                await self.engine.show_notification(message.channel, message.address, list(choices))
             try:
                 if not await sender(message.address, Reply(message.text, choices)):
                     continue
@@ -62,7 +64,5 @@ class Dispatcher:
                 continue
             async with database.transaction() as conn:
                 await outbox.mark_sent(conn, message.id, clock.now())
-            if choices:
-                await self.engine.show_notification(message.channel, message.address, list(choices))
             delivered += 1
         return delivered

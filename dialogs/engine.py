@@ -108,10 +108,13 @@ class Engine:
             )
 
     async def show_notification(self, channel: str, address: str, choices: list[Choice]) -> None:
-        """A delivered notification's choices become the ones the resident can answer."""
+        """A notification's choices come first (number 1, 2, ... answer it); the choices already
+        on screen stay valid behind them."""
         async with self._database.transaction() as conn:
             conversation = await conversations.load(conn, channel, address)
-            conversation.choices = [(c.label, c.action) for c in choices]
+            new = [(c.label, c.action) for c in choices]
+            actions = {action for _, action in new}
+            conversation.choices = new + [c for c in conversation.choices if c[1] not in actions]
             await conversations.save(conn, conversation, self._clock.now())
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
