@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date
 
+from dialogs.booking_confirm import confirm_booking
 from dialogs.dates import local_datetime, parse_day, parse_moment
 from dialogs.health import KIND_LABELS
 from dialogs.offers import day_label, facility_name
@@ -11,7 +12,7 @@ from dialogs.opening import closed_reason, holiday_name, open_days
 from dialogs.turn import Handler, Turn, Understander
 from dialogs.types import Choice, Reply
 from dialogs.validity import health_check
-from storage import bookings, outbox, waitlist
+from storage import bookings, waitlist
 from storage.content import HEALTH_KINDS, Facility, Municipality
 
 DAYS_OFFERED = 5
@@ -101,7 +102,7 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
         ]
         return turn.reply(text, choices)
     if _rule_for(municipality, day) is None or not _asks_certificate(facility):
-        return await _book(turn, municipality, facility, day, None, contactless=False)
+        return await confirm_booking(turn, municipality, facility, day, None, contactless=False)
     turn.go("booking", "certificate", back="book")
     choices = [Choice(t._(KIND_LABELS[k]), f"bkcert:{k}") for k in HEALTH_KINDS]
     choices.append(Choice(t._("I have none"), "bkcert:none"))
@@ -118,7 +119,7 @@ async def pick_certificate(turn: Turn, kind: str) -> Reply:
     t = turn.t
     if kind not in HEALTH_KINDS:
         if facility.contactless_without_certificate:
-            return await _book(turn, municipality, facility, day, None, contactless=True)
+            return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
         return turn.reply(t._("Sorry, this service is only for clients with a valid certificate."))
     turn.conversation.data.update(kind=kind)
     turn.go("booking", "issued", back="book")
@@ -162,78 +163,16 @@ async def _check_certificate(turn: Turn, text: str) -> Reply:
         health_kind, local_datetime(issued_day, at), day, municipality.health_rules
     )
     if check.accepted:
-        return await _book(turn, municipality, facility, day, health_kind, contactless=False)
+        return await confirm_booking(
+            turn, municipality, facility, day, health_kind, contactless=False
+        )
     if facility.contactless_without_certificate:
-        return await _book(turn, municipality, facility, day, None, contactless=True)
+        return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
     turn.go("booking", "refused", back="book")
     text = t.fill(
         "Sorry, I cannot book this: the certificate is not valid on %(day)s.", day=t.date(day)
     )
     return turn.reply(text, _other_days(turn, facility))
-
-
-async def _book(
-    turn: Turn,
-    municipality: Municipality,
-    facility: Facility,
-    day: date,
-    certificate: str | None,
-    *,
-    contactless: bool,
-) -> Reply:
-    t = turn.t
-    new = bookings.NewBooking(
-        municipality.id,
-        facility.id,
-        day,
-        turn.resident_id,
-        turn.conversation.channel,
-        turn.conversation.address,
-        facility.places_per_day,
-        certificate,
-        contactless,
-    )
-    try:
-        booking_id = await bookings.book(turn.connection, new, turn.now)
-    except bookings.FacilityFullError:
-        return await pick_day(turn, day.isoformat())
-    except bookings.AlreadyBookedError:
-        return turn.reply(
-            t.fill("You already have a booking for %(day)s.", day=t.date(day)),
-            [Choice(t._("My bookings"), "mybk")],
-        )
-    offer = turn.conversation.data.pop("offer", None)
-    if isinstance(offer, int):  # the held place is now a booking
-        await waitlist.close(turn.connection, offer, "accepted")
-    name = facility_name(t, municipality, facility.id)
-    lines = [t.fill("Booked: %(facility)s, %(day)s.", facility=name, day=day_label(t, day))]
-    if contactless:
-        lines.append(
-            t._("Without a certificate the laundry is handed over and returned without contact.")
-        )
-    if facility.bring:
-        lines.append(t.fill("Please bring: %(what)s.", what=turn.text(facility.bring)))
-    reminder_at = local_datetime(day - timedelta(days=1), time(turn.policy.reminder_hour))
-    if reminder_at > turn.now:
-        reminder = t.fill(
-            "Reminder: tomorrow, %(day)s, you are booked for %(facility)s.",
-            day=day_label(t, day),
-            facility=name,
-        )
-        if facility.bring:
-            reminder += " " + t.fill("Please bring: %(what)s.", what=turn.text(facility.bring))
-        await outbox.enqueue(
-            turn.connection,
-            turn.conversation.channel,
-            turn.conversation.address,
-            reminder,
-            reminder_at,
-            turn.now,
-            key=f"reminder:{booking_id}",
-        )
-        lines.append(t._("I will remind you the day before."))
-    turn.go("menu")
-    return turn.reply("\n".join(lines), [Choice(t._("My bookings"), "mybk")])
 
 
 async def book_offered(turn: Turn, entry: waitlist.Entry) -> Reply:
