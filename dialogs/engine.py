@@ -10,6 +10,7 @@ from dialogs import (
     certificates,
     contacts,
     health,
+    isolation,
     menu,
     mybookings,
     offers,
@@ -21,6 +22,7 @@ from dialogs import (
 from dialogs.clock import Clock, local_today
 from dialogs.i18n import LANGUAGES, Catalogs
 from dialogs.keywords import keyword_action
+from dialogs.staff import StaffDesk
 from dialogs.text import MAX_MESSAGE_CHARS, clean, match_label
 from dialogs.turn import BookingPolicy, Handler, Turn, Understander
 from dialogs.types import Choice, Incoming, Reply
@@ -30,7 +32,18 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-DIALOGS = (menu, onboarding, contacts, services, phone, certificates, health, booking, mybookings)
+DIALOGS = (
+    menu,
+    onboarding,
+    contacts,
+    services,
+    phone,
+    certificates,
+    health,
+    booking,
+    mybookings,
+    isolation,
+)
 # Actions valid at any time, whatever choices were offered last.
 ALWAYS_VALID = frozenset(
     {
@@ -49,6 +62,9 @@ ALWAYS_VALID = frozenset(
         # handlers check that the offer is the resident's own and still open.
         "wlyes",
         "wlno",
+        "rq",
+        "human",
+        "myrq",
     }
 )
 # Actions that setup (municipality and language) allows before it is complete.
@@ -74,6 +90,7 @@ class Engine:
         self._clock = clock
         self._idle_timeout = idle_timeout
         self._policy = policy or BookingPolicy()
+        self.staff = StaffDesk(database, content, catalogs, clock)
         self._handlers: dict[str, Handler] = {}
         self._understanders: dict[str, Understander] = {}
         for dialog in DIALOGS:
@@ -101,11 +118,12 @@ class Engine:
         return self._clock
 
     async def tick(self) -> None:
-        """Time-driven rules: expired waiting-list offers pass to the next in line."""
+        """Time-driven rules: expired offers pass on; requests nobody took are raised again."""
         async with self._database.transaction() as conn:
             await offers.expire_offers(
                 conn, self._content, self._catalogs, self._clock.now(), self._policy.offer_minutes
             )
+        await self.staff.escalate()
 
     async def show_notification(self, channel: str, address: str, choices: list[Choice]) -> None:
         """A notification's choices come first (number 1, 2, ... answer it); the choices already

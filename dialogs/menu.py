@@ -17,6 +17,7 @@ MENU_ITEMS = (
 PHONE_ITEM = (N_("My phone number"), "phone")  # only where the channel can share one
 CERTIFICATES_ITEM = (N_("Certificates"), "certificates")  # where the content has a register
 BOOKING_ITEM = (N_("Bookings"), "book")  # where the content has facilities
+REQUEST_ITEM = (N_("Help at home"), "rq")  # where the content sends requests to staff
 
 
 def menu_choices(turn: Turn) -> tuple[Choice, ...]:
@@ -26,6 +27,8 @@ def menu_choices(turn: Turn) -> tuple[Choice, ...]:
         items.insert(2, CERTIFICATES_ITEM)
     if turn.municipality is not None and turn.municipality.facilities:
         items.insert(2, BOOKING_ITEM)
+    if turn.municipality is not None and turn.municipality.requests is not None:
+        items.insert(2, REQUEST_ITEM)
     if turn.can_share_phone:
         items.append(PHONE_ITEM)
     return tuple(Choice(turn.t._(label), action) for label, action in items)

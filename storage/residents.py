@@ -88,3 +88,19 @@ async def set_reachable(
         "UPDATE identities SET unreachable_since = ? WHERE channel = ? AND address = ?",
         (when.isoformat() if when else None, channel, address),
     )
+
+
+async def home_address(conn: aiosqlite.Connection, resident_id: int) -> str | None:
+    """The address the resident asked to be remembered, if any."""
+    async with conn.execute(
+        "SELECT home_address FROM residents WHERE id = ?", (resident_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+async def set_home_address(
+    conn: aiosqlite.Connection, resident_id: int, address: str | None
+) -> None:
+    """Remember (or, with None, forget) the resident's address."""
+    await conn.execute("UPDATE residents SET home_address = ? WHERE id = ?", (address, resident_id))

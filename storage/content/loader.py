@@ -26,6 +26,7 @@ from storage.content.models import (
     Municipality,
     Period,
     Phone,
+    Requests,
     Service,
     ServiceKind,
     Status,
@@ -116,6 +117,7 @@ def _read_municipality(file: Path, kinds: dict[str, ServiceKind]) -> Municipalit
         hotlines=root.each("hotlines", reader.hotline),
         certificates=reader.certificates(root),
         health_rules=root.each("health_rules", reader.health_rule),
+        requests=_requests(root),
     )
     root.finish()
     _check_references(root, municipality)
@@ -352,6 +354,10 @@ def _check_references(root: Table, municipality: Municipality) -> None:
                     f"services[{index}]({service.id}).departments", f"unknown department {ref!r}"
                 )
     _check_certificate_references(root, municipality, department_ids, set(service_ids))
+    if municipality.requests and municipality.requests.department not in department_ids:
+        raise root.error(
+            "requests.department", f"unknown department {municipality.requests.department!r}"
+        )
     for index, facility in enumerate(municipality.facilities):
         if facility.service not in service_ids:
             raise root.error(
@@ -381,3 +387,17 @@ def _check_certificate_references(
         unknown = [s for s in health.services if s not in service_ids]
         if unknown:
             raise root.error(f"health_rules[{index}].services", f"unknown service {unknown[0]!r}")
+
+
+def _requests(root: Table) -> Requests | None:
+    table = root.table("requests")
+    if table is None:
+        return None
+    minutes = table.integers("escalate_after_minutes", minimum=1, single=True)
+    requests = Requests(
+        department=table.identifier("department"),
+        queue=table.identifier("queue") if "queue" in table else "isolation",
+        escalate_after_minutes=minutes[0] if minutes else 60,
+    )
+    table.finish()
+    return requests

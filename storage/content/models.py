@@ -201,6 +201,15 @@ class HealthRule:
 
 
 @dataclass(frozen=True)
+class Requests:
+    """Requests from residents at home go to staff; `department` is whom residents may call."""
+
+    department: str
+    queue: str = "isolation"
+    escalate_after_minutes: int = 60
+
+
+@dataclass(frozen=True)
 class Municipality:
     """Everything the assistant knows about one municipality's social services."""
 
@@ -220,6 +229,7 @@ class Municipality:
     hotlines: tuple[Hotline, ...]
     certificates: Certificates | None = None
     health_rules: tuple[HealthRule, ...] = ()
+    requests: Requests | None = None
 
     def department(self, department_id: str) -> Department | None:
         """Find a department by id."""

@@ -301,7 +301,10 @@ async def test_every_choice_leads_somewhere(
 
 
 # Settings, and booking steps that need earlier choices, have tests of their own.
-NOT_CRAWLED = ("mun", "lang", "bk", "bkday", "bkcert", "wl", "bkcancel", "bkcancel!")
+NOT_CRAWLED = (
+    *("mun", "lang", "bk", "bkday", "bkcert", "wl", "bkcancel", "bkcancel!"),
+    *("rqneed", "rqnext", "rqwd"),
+)
 
 
 async def _reach(chat: Chat, action: str) -> None:
@@ -317,6 +320,7 @@ async def _reach(chat: Chat, action: str) -> None:
         "health": ["certificates"],
         "hkind": ["certificates", "health"],
         "bk": ["book"],
+        "rqneed": ["rq"],
     }
     for opener in openers.get(prefix, []):
         await chat.press(opener)

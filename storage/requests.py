@@ -1,0 +1,172 @@
+"""The requests table: what isolated residents need, and who on the staff handles it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.times import stamp
+
+OPEN_STATUSES = ("open", "taken")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as staff and the resident see it."""
+
+    id: int
+    municipality_id: str
+    queue: str
+    resident_id: int | None
+    channel: str | None
+    address: str | None
+    language: str | None
+    needs: tuple[str, ...]
+    details: str | None
+    home_address: str | None
+    phone: str | None
+    urgency: str
+    status: str
+    taken_by: str | None
+    created_at: str
+
+
+COLUMNS = (
+    "id, municipality_id, queue, resident_id, channel, address, language, needs, details,"
+    " home_address, phone, urgency, status, taken_by, created_at"
+)
+
+
+def _request(row: aiosqlite.Row) -> Request:
+    v = tuple(row)
+    return Request(
+        v[0],
+        v[1],
+        v[2],
+        v[3],
+        v[4],
+        v[5],
+        v[6],
+        tuple(json.loads(v[7])),
+        v[8],
+        v[9],
+        v[10],
+        v[11],
+        v[12],
+        v[13],
+        v[14],
+    )
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What the resident's dialog collected."""
+
+    municipality_id: str
+    queue: str
+    resident_id: int
+    channel: str
+    address: str
+    language: str | None
+    needs: tuple[str, ...]
+    details: str | None
+    home_address: str | None
+    phone: str | None
+    urgency: str
+
+
+async def file(conn: aiosqlite.Connection, new: NewRequest, now: datetime) -> int:
+    """Store a new open request; return its number."""
+    cursor = await conn.execute(
+        "INSERT INTO requests (municipality_id, queue, resident_id, channel, address, language,"
+        " needs, details, home_address, phone, urgency, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.municipality_id,
+            new.queue,
+            new.resident_id,
+            new.channel,
+            new.address,
+            new.language,
+            json.dumps(list(new.needs)),
+            new.details,
+            new.home_address,
+            new.phone,
+            new.urgency,
+            stamp(now),
+            stamp(now),
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def get(conn: aiosqlite.Connection, request_id: int) -> Request | None:
+    """One request by number."""
+    async with conn.execute(
+        f"SELECT {COLUMNS} FROM requests WHERE id = ?", (request_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _request(row) if row else None
+
+
+async def of_resident(conn: aiosqlite.Connection, resident_id: int) -> list[Request]:
+    """The resident's requests, newest first."""
+    async with conn.execute(
+        f"SELECT {COLUMNS} FROM requests WHERE resident_id = ? ORDER BY id DESC LIMIT 5",
+        (resident_id,),
+    ) as cursor:
+        return [_request(row) for row in await cursor.fetchall()]
+
+
+async def queue(
+    conn: aiosqlite.Connection, municipality_id: str, taken_by: str | None = None
+) -> list[Request]:
+    """Open requests of a municipality, oldest first (or those one staff member holds)."""
+    sql = (
+        f"SELECT {COLUMNS} FROM requests WHERE municipality_id = ? AND status IN ('open', 'taken')"
+    )
+    params: list[object] = [municipality_id]
+    if taken_by is not None:
+        sql += " AND status = 'taken' AND taken_by = ?"
+        params.append(taken_by)
+    async with conn.execute(sql + " ORDER BY id", params) as cursor:
+        return [_request(row) for row in await cursor.fetchall()]
+
+
+async def set_status(
+    conn: aiosqlite.Connection,
+    request_id: int,
+    status: str,
+    taken_by: str | None,
+    now: datetime,
+    expect: tuple[str, ...] = OPEN_STATUSES,
+) -> bool:
+    """Move a request on, only from one of the `expect`ed statuses; False if it was not there."""
+    marks = ", ".join("?" for _ in expect)
+    cursor = await conn.execute(
+        f"UPDATE requests SET status = ?, taken_by = ?, updated_at = ? WHERE id = ?"
+        f" AND status IN ({marks})",
+        (status, taken_by, stamp(now), request_id, *expect),
+    )
+    return cursor.rowcount == 1
+
+
+async def unescalated(conn: aiosqlite.Connection, older_than: datetime) -> list[Request]:
+    """Open requests nobody took since `older_than`, not yet escalated."""
+    async with conn.execute(
+        f"SELECT {COLUMNS} FROM requests WHERE status = 'open' AND escalated_at IS NULL"
+        " AND created_at <= ? ORDER BY id",
+        (stamp(older_than),),
+    ) as cursor:
+        return [_request(row) for row in await cursor.fetchall()]
+
+
+async def mark_escalated(conn: aiosqlite.Connection, request_id: int, now: datetime) -> None:
+    """Remember that supervisors were called for this request."""
+    await conn.execute(
+        "UPDATE requests SET escalated_at = ? WHERE id = ?", (stamp(now), request_id)
+    )
