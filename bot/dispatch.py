@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from dialogs.engine import Engine
 from dialogs.types import Choice, Reply
@@ -24,7 +24,9 @@ class PermanentDeliveryError(Exception):
 class Dispatcher:
     """Runs the engine's time rules and delivers due messages, every `interval` seconds."""
 
-    def __init__(self, engine: Engine, senders: dict[str, Sender], interval: float = 5.0) -> None:
+    def __init__(
+        self, engine: Engine, senders: Mapping[str, Sender], interval: float = 5.0
+    ) -> None:
         self.engine = engine
         self.senders = senders
         self.interval = interval

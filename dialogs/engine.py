@@ -129,6 +129,8 @@ class Engine:
         """A notification's choices come first (number 1, 2, ... answer it); the choices already
         on screen stay valid behind them."""
         async with self._database.transaction() as conn:
+            if not await residents.exists(conn, channel, address):
+                return  # a staff group, not a resident's conversation
             conversation = await conversations.load(conn, channel, address)
             new = [(c.label, c.action) for c in choices]
             actions = {action for _, action in new}

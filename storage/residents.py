@@ -104,3 +104,11 @@ async def set_home_address(
 ) -> None:
     """Remember (or, with None, forget) the resident's address."""
     await conn.execute("UPDATE residents SET home_address = ? WHERE id = ?", (address, resident_id))
+
+
+async def exists(conn: aiosqlite.Connection, channel: str, address: str) -> bool:
+    """True if a resident writes from this channel address."""
+    async with conn.execute(
+        "SELECT 1 FROM identities WHERE channel = ? AND address = ?", (channel, address)
+    ) as cursor:
+        return await cursor.fetchone() is not None

@@ -119,7 +119,7 @@ class FakeTelegram:
 
     async def group_message(self, chat_id: int, user_id: int, text: str) -> None:
         """A message in a group the bot is in."""
-        message = self._user_message(user_id, "lt", text=text)
+        message = self.text_update(user_id, text)["message"]
         message["chat"] = {"id": chat_id, "type": "group", "title": "Residents"}
         await self._push({"message": message})
 

@@ -25,6 +25,7 @@ from dialogs.types import Choice, Incoming, Reply
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+GROUP_CHANNEL = "tgroup"  # staff group chats, addressed by chat id
 SEND_ATTEMPTS = 3  # for network errors and Telegram's 5xx; 429 is handled by the rate limiter
 COMMAND_ACTIONS = {"menu": "menu", "cancel": "menu", "help": "help", "language": "language"}
 
@@ -39,6 +40,10 @@ class TelegramChannel:
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         """Add the handlers; traffic in groups and channels is ignored."""
         private = filters.ChatType.PRIVATE
+        groups = filters.ChatType.GROUPS
+        application.add_handler(CommandHandler("bind", self.on_bind, filters=groups))
+        application.add_handler(CommandHandler(["queue", "my"], self.on_queue))
+        application.add_handler(CallbackQueryHandler(self.on_card, pattern=r"^rq:"))
         application.add_handler(CommandHandler("start", self.on_start, filters=private))
         application.add_handler(
             CommandHandler(list(COMMAND_ACTIONS), self.on_command, filters=private)
@@ -54,6 +59,12 @@ class TelegramChannel:
         if message is None or user is None:
             return
         payload = " ".join(context.args or ())
+        if payload.startswith("staff-"):  # a one-time staff invite, never shown to the engine
+            welcome = await self.engine.staff.join(payload, str(user.id), user.first_name)
+            t = self.engine.catalogs.get(user.language_code)
+            text = welcome or t._("This invite is unknown or was already used.")
+            await self._send(message.chat_id, Reply(text))
+            return
         await self._answer(self._incoming(user, text=payload, start=True), message)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -95,6 +106,45 @@ class TelegramChannel:
         incoming = self._incoming(user, action=query.data or "")
         replies = await self.engine.handle(incoming)
         await self._deliver(user.id, replies, edit=message)
+
+    async def on_bind(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/bind QUEUE in a staff group, by a supervisor."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        queue = (context.args or ["isolation"])[0].lower()[:32]
+        text = await self.engine.staff.bind(str(user.id), str(message.chat_id), queue)
+        t = self.engine.catalogs.get(user.language_code)
+        await self._send(message.chat_id, Reply(text or t._("Only a supervisor can bind a group.")))
+
+    async def on_queue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/queue and /my for staff; from anyone else, private text goes to the engine."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.text:
+            return
+        mine = message.text.split()[0].lstrip("/").split("@")[0].lower() == "my"
+        text = await self.engine.staff.queue_text(str(user.id), mine)
+        if text is not None:
+            await self._send(message.chat_id, Reply(text))
+        elif message.chat.type == "private":
+            await self._answer(self._incoming(user, text=message.text), message)
+
+    async def on_card(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button on a request card: the desk decides; the card shows who holds it."""
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        result = await self.engine.staff.press(str(user.id), user.first_name, query.data or "")
+        await query.answer(result.notice, show_alert=not result.allowed)
+        message = query.message if isinstance(query.message, Message) else None
+        if result.allowed and result.text is not None and message is not None:
+            choices = tuple(Choice(label, action) for label, action in result.choices)
+            await self._edit(message, Reply(result.text, choices))
+
+    async def notify_group(self, chat_id: str, reply: Reply) -> bool:
+        """Deliver an outbox message to a staff group (a request card, an escalation)."""
+        await self._send(int(chat_id), reply)
+        return True
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log with the update id only, and tell the user to try again."""

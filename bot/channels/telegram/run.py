@@ -10,7 +10,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
-from bot.channels.telegram.handlers import CHANNEL
+from bot.channels.telegram.handlers import CHANNEL, GROUP_CHANNEL
 from bot.channels.telegram.render import register_commands
 from bot.channels.telegram.webhook import webhook_route
 from bot.dispatch import Dispatcher
@@ -42,7 +42,8 @@ async def run_telegram(settings: Settings, engine: Engine, stop: asyncio.Event) 
     except NetworkError as error:
         url = settings.telegram_base_url
         raise SettingsError(f"cannot reach the Telegram Bot API at {url} ({error})") from None
-    dispatcher = Dispatcher(engine, {CHANNEL: channel.notify}, settings.outbox_interval)
+    senders = {CHANNEL: channel.notify, GROUP_CHANNEL: channel.notify_group}
+    dispatcher = Dispatcher(engine, senders, settings.outbox_interval)
     async with application:  # already initialized; shuts down at the end
         await register_commands(application.bot, engine.catalogs)
         delivering = asyncio.create_task(dispatcher.run(stop))

@@ -1,0 +1,55 @@
+"""`python -m bot staff invite|list|remove`: who may take residents' requests."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.settings import Settings, SettingsError
+from dialogs.clock import SystemClock
+from storage import staff
+from storage.content import load_content
+from storage.db import Database
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `staff` command and its actions."""
+    parser = commands.add_parser("staff", help="staff members and invites")
+    actions = parser.add_subparsers(dest="action", required=True)
+    invite = actions.add_parser("invite", help="print a one-time /start code")
+    invite.add_argument("--municipality", required=True)
+    invite.add_argument("--role", choices=staff.ROLES, default="staff")
+    invite.add_argument("--queue", help="limit to one queue (default: all)")
+    listing = actions.add_parser("list", help="list staff members")
+    listing.add_argument("--municipality")
+    remove = actions.add_parser("remove", help="remove a staff member")
+    remove.add_argument("user_id")
+    remove.add_argument("--municipality", required=True)
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Carry out one staff action."""
+    content = load_content(settings.content_dir)
+    if args.municipality and content.municipality(args.municipality) is None:
+        known = ", ".join(sorted(content.municipalities))
+        raise SettingsError(f"unknown municipality {args.municipality!r}; choose one of: {known}")
+    database = await Database.open(settings.database_path)
+    try:
+        async with database.transaction() as conn:
+            if args.action == "invite":
+                code = await staff.create_invite(
+                    conn, args.municipality, args.role, args.queue, SystemClock().now()
+                )
+                print(f"Send this to the new staff member's Telegram bot chat: /start {code}")
+                return 0
+            if args.action == "remove":
+                if not await staff.remove(conn, args.user_id, args.municipality):
+                    print(f"{args.user_id} is not staff of {args.municipality}")
+                    return 1
+                print(f"removed {args.user_id} from {args.municipality}")
+                return 0
+            for member in await staff.members(conn, args.municipality):
+                fields = (member.municipality_id, member.user_id, member.name or "-", member.role)
+                print("\t".join((*fields, member.queue or "all queues")))
+            return 0
+    finally:
+        await database.close()

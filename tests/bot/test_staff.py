@@ -1,0 +1,143 @@
+"""Requests from isolated residents to staff groups and back, on the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from dialogs.engine import Engine
+from storage import staff
+from storage.db import Database
+from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.telegram_harness import TelegramUser, running_bot
+from tests.bot.test_cli import run_bot
+from tests.conftest import FixedClock
+
+GROUP = -100300
+
+
+async def _invite(database: Database, role: str) -> str:
+    async with database.transaction() as conn:
+        return await staff.create_invite(conn, "elektrenai", role, None, datetime.now(UTC))
+
+
+async def _card(fake: FakeTelegram) -> dict[str, Any]:
+    def cards() -> list[dict[str, Any]]:
+        return [m for m in fake.chat_messages(GROUP) if str(m["text"]).startswith("Prašymas Nr.")]
+
+    await fake.wait_until(lambda: bool(cards()))
+    return cards()[-1]
+
+
+async def test_food_request_from_resident_to_staff_group_and_back(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
+    supervisor_code, staff_code = (
+        await _invite(database, "supervisor"),
+        await _invite(database, "staff"),
+    )
+    async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05"):
+        rasa = TelegramUser(fake, 701, "lt")
+        message = await rasa.say(f"/start {supervisor_code}")
+        assert message["text"] == "Sveiki prisijungę prie elektrenai darbuotojų (supervisor)."
+        message = await rasa.say(f"/start {supervisor_code}")  # one-time
+        assert message["text"] == "Toks kvietimas nežinomas arba jau panaudotas."
+        count = len(fake.sent())
+        await fake.group_message(GROUP, 701, "/bind isolation")
+        await fake.wait_for("sendMessage", count + 1)
+        assert (
+            fake.last_message(GROUP)["text"] == "Ši grupė dabar gauna eilės „isolation“ prašymus."
+        )
+        tomas = TelegramUser(fake, 702, "lt")
+        await tomas.say(f"/start {staff_code}")
+        # A resident files a food request in Lithuanian.
+        ona = TelegramUser(fake, 801, "lt")
+        await ona.say("/start elektrenai_lt")
+        await ona.press("Pagalba į namus")
+        await ona.press("Maistas")
+        await ona.press("Vaistai")
+        await ona.press("Toliau")
+        await ona.say("Duona, pienas ir vaistai nuo spaudimo")
+        message = await ona.say("Rungos g. 5-12, Elektrėnai")
+        assert message["text"] == "Ar įsiminti šį adresą kitam prašymui?"
+        await ona.press("Ne")
+        message = await ona.say("+370 600 00801")
+        assert message["text"] == "Kaip skubiai?"
+        message = await ona.press("Šiandien")
+        assert message["text"].startswith("Patikrinkite savo prašymą:\nMaistas, Vaistai")
+        message = await ona.press("Siųsti")
+        assert message["text"].startswith("Jūsų prašymas Nr. 1 išsiųstas.")
+        assert "Nemokama koronos karštoji linija (visą parą), 1808." in message["text"]
+        card = await _card(fake)
+        assert card["text"].startswith("Prašymas Nr. 1: Maistas, Vaistai")
+        assert "Adresas: Rungos g. 5-12, Elektrėnai" in card["text"]
+        assert fake.buttons(card) == [("Priimti", "rq:take:1")]
+        # An outsider's press is refused and changes nothing.
+        answers = len(fake.sent("answerCallbackQuery"))
+        await fake.user_presses(999, card["message_id"], "rq:take:1")
+        calls = await fake.wait_for("answerCallbackQuery", answers + 1)
+        assert calls[-1].params["text"] == "Jums to daryti neleidžiama." or calls[-1].params.get(
+            "show_alert"
+        )
+        assert fake.buttons(fake.messages[card["message_id"]]) == [("Priimti", "rq:take:1")]
+        # A staff member takes it; the card shows who holds it; the resident is told.
+        await fake.user_presses(702, card["message_id"], "rq:take:1")
+        await fake.wait_until(lambda: "priėmė" in str(fake.messages[card["message_id"]]["text"]))
+        assert "Būsena: priėmė Ona" in fake.messages[card["message_id"]]["text"]
+        await fake.wait_until(
+            lambda: fake.last_message(801)["text"].startswith("Darbuotojas priėmė")
+        )
+        # Someone else on the staff cannot close what Tomas holds; Tomas can.
+        await fake.user_presses(999, card["message_id"], "rq:done:1")
+        await fake.user_presses(702, card["message_id"], "rq:done:1")
+        await fake.wait_until(
+            lambda: fake.last_message(801)["text"] == "Jūsų prašymas Nr. 1 įvykdytas."
+        )
+        message = await ona.say("mano prašymai")
+        assert message["text"] == "Nr. 1: įvykdytas"
+    rows = await database.fetchall("SELECT actor, action, outcome FROM audit_log ORDER BY id")
+    assert ("999", "card take", "refused") in [tuple(r) for r in rows]
+    assert ("702", "card done", "ok") in [tuple(r) for r in rows]
+
+
+async def test_untaken_request_is_escalated_naming_supervisors(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
+    code = await _invite(database, "supervisor")
+    async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05"):
+        await TelegramUser(fake, 703, "lt").say(f"/start {code}")
+        count = len(fake.sent())
+        await fake.group_message(GROUP, 703, "/bind isolation")
+        await fake.wait_for("sendMessage", count + 1)
+        ivan = TelegramUser(fake, 802, "ru")
+        await ivan.say("/start elektrenai_ru")
+        await ivan.say("поговорить с человеком")
+        message = await ivan.say("+370 600 00802")
+        assert message["text"].startswith("Проверьте, пожалуйста, вашу заявку:\nПерезвоните мне")
+        await ivan.press("Отправить")
+        await _card(fake)
+        clock.advance(timedelta(minutes=61))
+        await fake.wait_until(
+            lambda: any(
+                "laukia ilgiau nei 60 min" in str(m["text"]) for m in fake.chat_messages(GROUP)
+            )
+        )
+        await asyncio.sleep(0.2)
+    escalations = [m for m in fake.chat_messages(GROUP) if "laukia ilgiau" in str(m["text"])]
+    assert len(escalations) == 1
+    assert escalations[0]["text"] == "Prašymas Nr. 1 laukia ilgiau nei 60 min. Vadovai: Ona."
+
+
+def test_staff_cli(tmp_path: object) -> None:
+    env = {"BOT_DATABASE": f"{tmp_path}/staff.sqlite3"}
+    invite = run_bot(
+        "staff", "invite", "--municipality", "elektrenai", "--role", "supervisor", env=env
+    )
+    assert invite.returncode == 0
+    assert "/start staff-" in invite.stdout
+    assert run_bot("staff", "list", env=env).stdout == ""
+    assert run_bot("staff", "invite", "--municipality", "riga", env=env).returncode == 2
+    assert run_bot("staff", "remove", "5", "--municipality", "elektrenai", env=env).returncode == 1
