@@ -34,6 +34,7 @@ async def open_engine(settings: Settings, content: Content | None = None) -> Asy
             make_clock(settings),
             idle_timeout=timedelta(minutes=settings.idle_minutes),
             policy=BookingPolicy(settings.reminder_hour, settings.offer_minutes),
+            retention=timedelta(days=settings.retention_days),
         )
     finally:
         await database.close()

@@ -63,6 +63,8 @@ class Dispatcher:
                 log.warning("outbox message %d not delivered: %s", message.id, type(error).__name__)
                 async with database.transaction() as conn:
                     await outbox.mark_failed(conn, message, repr(error), clock.now(), permanent)
+                if permanent and message.key:
+                    await self.engine.staff.resident_unreachable(message.key)
                 continue
             async with database.transaction() as conn:
                 await outbox.mark_sent(conn, message.id, clock.now())

@@ -37,6 +37,7 @@ class Settings:
     reminder_hour: int = 18
     offer_minutes: int = 120
     outbox_interval: float = 5.0
+    retention_days: int = 90
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +62,7 @@ class Settings:
             reminder_hour=_hour(env),
             offer_minutes=_positive_int(env, "BOT_OFFER_MINUTES", 120),
             outbox_interval=_positive_float(env, "BOT_OUTBOX_INTERVAL", 5.0),
+            retention_days=_positive_int(env, "BOT_RETENTION_DAYS", 90),
         )
 
 

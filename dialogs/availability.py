@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from storage.content import Emergency, Municipality, Period, Service, Status
@@ -55,3 +55,34 @@ def active_emergencies(municipality: Municipality, day: date) -> list[Emergency]
     return [
         e for e in municipality.emergencies if e.start <= day and (e.end is None or day <= e.end)
     ]
+
+
+def overlay(periods: tuple[Period, ...], override: Period) -> tuple[Period, ...]:
+    """`override` laid over the periods: its days take its status, the rest keep theirs."""
+    kept: list[Period] = []
+    for period in periods:
+        if period.end is not None and period.end < override.start:
+            kept.append(period)
+            continue
+        if override.end is not None and period.start > override.end:
+            kept.append(period)
+            continue
+        if period.start < override.start:  # the part before the override
+            kept.append(replace(period, end=override.start - timedelta(days=1)))
+        if override.end is not None and (period.end is None or period.end > override.end):
+            kept.append(replace(period, start=override.end + timedelta(days=1)))  # the part after
+    return tuple(sorted([*kept, override], key=lambda p: p.start))
+
+
+def with_overrides(municipality: Municipality, overrides: list[tuple[str, Period]]) -> Municipality:
+    """The municipality as residents should see it: staff's statuses laid over the content's."""
+    if not overrides:
+        return municipality
+    services = []
+    for service in municipality.services:
+        periods = service.periods
+        for service_id, period in overrides:
+            if service_id == service.id:
+                periods = overlay(periods, period)
+        services.append(replace(service, periods=periods))
+    return replace(municipality, services=tuple(services))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import aiosqlite
+
 from dialogs import (
     booking,
     certificates,
@@ -16,6 +18,7 @@ from dialogs import (
     offers,
     onboarding,
     phone,
+    privacy,
     search,
     services,
 )
@@ -26,8 +29,9 @@ from dialogs.staff import StaffDesk
 from dialogs.text import MAX_MESSAGE_CHARS, clean, match_label
 from dialogs.turn import BookingPolicy, Handler, Turn, Understander
 from dialogs.types import Choice, Incoming, Reply
-from storage import conversations, residents
-from storage.content import Content
+from storage import conversations, residents, service_overrides
+from storage import privacy as privacy_store
+from storage.content import STATUSES, Content, LocalText, Period, Status
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,7 @@ DIALOGS = (
     booking,
     mybookings,
     isolation,
+    privacy,
 )
 # Actions valid at any time, whatever choices were offered last.
 ALWAYS_VALID = frozenset(
@@ -65,6 +70,7 @@ ALWAYS_VALID = frozenset(
         "rq",
         "human",
         "myrq",
+        "forget",
     }
 )
 # Actions that setup (municipality and language) allows before it is complete.
@@ -83,6 +89,7 @@ class Engine:
         clock: Clock,
         idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
         policy: BookingPolicy | None = None,
+        retention: timedelta = timedelta(days=90),
     ) -> None:
         self._database = database
         self._content = content
@@ -90,6 +97,7 @@ class Engine:
         self._clock = clock
         self._idle_timeout = idle_timeout
         self._policy = policy or BookingPolicy()
+        self._retention = retention
         self.staff = StaffDesk(database, content, catalogs, clock)
         self._handlers: dict[str, Handler] = {}
         self._understanders: dict[str, Understander] = {}
@@ -119,10 +127,12 @@ class Engine:
 
     async def tick(self) -> None:
         """Time-driven rules: expired offers pass on; requests nobody took are raised again."""
+        now = self._clock.now()
         async with self._database.transaction() as conn:
             await offers.expire_offers(
-                conn, self._content, self._catalogs, self._clock.now(), self._policy.offer_minutes
+                conn, self._content, self._catalogs, now, self._policy.offer_minutes
             )
+            await privacy_store.purge_closed_requests(conn, now - self._retention)
         await self.staff.escalate()
 
     async def show_notification(self, channel: str, address: str, choices: list[Choice]) -> None:
@@ -188,6 +198,7 @@ class Engine:
                 can_share_phone=incoming.can_share_phone,
                 now=now,
                 policy=self._policy,
+                overrides=await _overrides(conn, resident.municipality_id),
             )
             last = conversation.updated_at
             if last is not None and now - last > self._idle_timeout:
@@ -197,6 +208,8 @@ class Engine:
             reply = await self._respond(turn, incoming)
             conversation.choices = [(choice.label, choice.action) for choice in reply.choices]
             settings = (turn.resident_id, turn.municipality_id, turn.language)
+            if turn.forgotten:
+                return [reply]  # the identity and conversation are gone: nothing to save
             if settings != (resident.id, resident.municipality_id, resident.language):
                 await residents.save_preferences(conn, residents.Resident(*settings))
             await conversations.save(conn, conversation, now)
@@ -276,3 +289,18 @@ class Engine:
             return onboarding.prompt(turn)
         choices = tuple(Choice(label, action) for label, action in turn.conversation.choices)
         return Reply(lead, choices) if choices else menu.menu_reply(turn, lead)
+
+
+async def _overrides(
+    conn: aiosqlite.Connection, municipality_id: str | None
+) -> tuple[str | None, list[tuple[str, Period]]]:
+    """Staff's statuses for the municipality, as periods laid over the content's."""
+    if municipality_id is None:
+        return (None, [])
+    found = await service_overrides.of_municipality(conn, municipality_id)
+    periods = []
+    for item in found:
+        note = LocalText({"en": item.note}) if item.note else None
+        status: Status = next((s for s in STATUSES if s == item.status), "limited")
+        periods.append((item.service_id, Period(status, item.start, item.end, note)))
+    return (municipality_id, periods)

@@ -91,6 +91,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "оператор",
         "поговорить с человеком",
     ),
+    "forget": ("forget me", "forget", "pamiršk mane", "aizmirsti mani", "забудь меня"),
     "myrq": (
         "my requests",
         "my request",

@@ -11,11 +11,13 @@ from datetime import timedelta
 
 import aiosqlite
 
-from dialogs.clock import Clock
+from dialogs.clock import Clock, local_today
+from dialogs.dates import parse_day
 from dialogs.i18n import N_, Catalogs, Translator
+from dialogs.offers import facility_name
 from dialogs.staff_cards import card_choices, card_text
-from storage import outbox, requests, staff
-from storage.content import Content
+from storage import bookings, outbox, requests, service_overrides, staff
+from storage.content import STATUSES, Content
 from storage.db import Database
 from storage.requests import Request
 
@@ -196,3 +198,99 @@ class StaffDesk:
                             key=f"escalation:{request.id}:{chat_id}",
                         )
                     await requests.mark_escalated(conn, request.id, now)
+
+    async def set_service(self, user_id: str, words: list[str]) -> str | None:
+        """`/service ID STATUS FROM [TO] [note]`: residents see the new status at once.
+
+        None if the user is not staff; otherwise the confirmation or what is wrong.
+        """
+        now = self._clock.now()
+        async with self._database.transaction() as conn:
+            memberships = await staff.memberships(conn, user_id)
+            if not memberships:
+                await staff.audit(conn, user_id, "service", None, "refused", now)
+                return None
+            t = self._t(memberships[0].municipality_id)
+            usage = t._(
+                "Write: /service SERVICE STATUS FROM [TO] [note], for example "
+                "/service vievis-day-centre suspended 2020-03-13 2020-03-27"
+            )
+            if len(words) < 3:
+                return usage
+            service_id, status, *rest = words
+            member = next(
+                (
+                    m
+                    for m in memberships
+                    if (mun := self._content.municipality(m.municipality_id))
+                    and mun.service(service_id)
+                ),
+                None,
+            )
+            start = parse_day(rest[0], now.date()) if rest else None
+            end = parse_day(rest[1], now.date()) if len(rest) > 1 else None
+            note = " ".join(rest[2:] if end else rest[1:]) or None
+            if member is None or status not in STATUSES or start is None or (end and end < start):
+                return usage
+            override = service_overrides.Override(service_id, status, start, end, note)
+            await service_overrides.add(conn, member.municipality_id, override, user_id, now)
+            await staff.audit(conn, user_id, f"service {service_id} {status}", None, "ok", now)
+        until = t.date(end) if end else "…"
+        return t.fill(
+            "Saved: %(service)s is %(status)s from %(start)s to %(end)s.",
+            service=service_id,
+            status=status,
+            start=t.date(start),
+            end=until,
+        )
+
+    async def today_text(self, user_id: str) -> str | None:
+        """Today's bookings of the member's municipalities, facility by facility."""
+        today = local_today(self._clock)
+        async with self._database.transaction() as conn:
+            memberships = await staff.memberships(conn, user_id)
+            if not memberships:
+                return None
+            lines = []
+            for member in memberships:
+                municipality = self._content.municipality(member.municipality_id)
+                if municipality is None:
+                    continue
+                t = self._t(municipality.id)
+                rows = await bookings.roster(conn, municipality.id, today)
+                for facility in municipality.facilities:
+                    mine = [(b, p) for b, p in rows if b.facility_id == facility.id]
+                    name = facility_name(t, municipality, facility.id)
+                    lines.append(f"{name}: {len(mine)}/{facility.places_per_day}")
+                    for booking, phone in mine:
+                        how = t._("contactless") if booking.contactless else booking.certificate
+                        lines.append(f"  {phone or booking.channel} {how or ''}".rstrip())
+        if lines:
+            return "\n".join(lines)
+        return self._t(memberships[0].municipality_id)._("No bookings today.")
+
+    async def resident_unreachable(self, key: str) -> None:
+        """A status message could not reach the resident: tell the request's staff group."""
+        parts = key.split(":")
+        if len(parts) < 2 or parts[0] != "status" or not parts[1].isdigit():
+            return
+        now = self._clock.now()
+        async with self._database.transaction() as conn:
+            request = await requests.get(conn, int(parts[1]))
+            if request is None:
+                return
+            t = self._t(request.municipality_id)
+            text = t.fill(
+                "The resident of request No. %(number)d cannot be reached through the assistant.",
+                number=request.id,
+            )
+            for chat_id in await staff.groups_for(conn, request.municipality_id, request.queue):
+                await outbox.enqueue(
+                    conn,
+                    "tgroup",
+                    chat_id,
+                    text,
+                    now,
+                    now,
+                    key=f"unreachable:{request.id}:{chat_id}",
+                )

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 
 import aiosqlite
 
+from dialogs.availability import with_overrides
 from dialogs.i18n import Catalogs, Translator
 from dialogs.types import Choice, Link, Reply
-from storage.content import Content, Municipality
+from storage.content import Content, Municipality, Period
 from storage.conversations import Conversation
 
 
@@ -39,11 +40,17 @@ class Turn:
     timed_out: bool = False
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     policy: BookingPolicy = field(default_factory=BookingPolicy)
+    overrides: tuple[str | None, list[tuple[str, Period]]] = (None, [])  # staff's statuses
+    forgotten: bool = False  # the resident erased their data: nothing is saved after the turn
 
     @property
     def municipality(self) -> Municipality | None:
-        """The resident's municipality, once chosen."""
-        return self.content.municipality(self.municipality_id)
+        """The resident's municipality, once chosen, with the statuses staff have set."""
+        municipality = self.content.municipality(self.municipality_id)
+        owner, overrides = self.overrides
+        if municipality is None or owner != municipality.id:
+            return municipality
+        return with_overrides(municipality, overrides)
 
     @property
     def t(self) -> Translator:

@@ -23,6 +23,7 @@ class Message:
     text: str
     choices: list[tuple[str, str]]
     attempts: int
+    key: str | None = None
 
 
 async def enqueue(
@@ -63,13 +64,15 @@ async def cancel(conn: aiosqlite.Connection, key: str) -> None:
 async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[Message]:
     """Messages whose time has come, oldest first."""
     async with conn.execute(
-        "SELECT id, channel, address, text, choices, attempts FROM outbox"
+        "SELECT id, channel, address, text, choices, attempts, key FROM outbox"
         " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
         (stamp(now), limit),
     ) as cursor:
         rows = await cursor.fetchall()
     return [
-        Message(row[0], row[1], row[2], row[3], [tuple(c) for c in json.loads(row[4])], row[5])
+        Message(
+            row[0], row[1], row[2], row[3], [tuple(c) for c in json.loads(row[4])], row[5], row[6]
+        )
         for row in rows
     ]
 

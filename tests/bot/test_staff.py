@@ -140,3 +140,62 @@ def test_staff_cli(tmp_path: object) -> None:
     assert run_bot("staff", "list", env=env).stdout == ""
     assert run_bot("staff", "invite", "--municipality", "riga", env=env).returncode == 2
     assert run_bot("staff", "remove", "5", "--municipality", "elektrenai", env=env).returncode == 1
+
+
+async def test_service_status_set_by_staff_is_seen_at_once_and_today_roster(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
+    code = await _invite(database, "staff")
+    async with running_bot(fake, engine):
+        rasa = TelegramUser(fake, 704, "lt")
+        await rasa.say(f"/start {code}")
+        message = await rasa.say("/service vievis-day-centre")
+        assert message["text"].startswith("Rašykite: /service PASLAUGA BŪSENA NUO")
+        message = await rasa.say(
+            "/service vievis-day-centre remote_only 2020-03-20 2020-04-03 Tik nuotoliniu"
+        )
+        assert message["text"] == (
+            "Išsaugota: vievis-day-centre – remote_only nuo 2020 m. kovo 20 d."
+            " iki 2020 m. balandžio 3 d."
+        )
+        ona = TelegramUser(fake, 803, "lt")
+        await ona.say("/start elektrenai_lt")
+        await ona.say("paslaugos")
+        message = await ona.say("Vievio vaikų dienos centras")
+        assert "tik nuotoliniu būdu iki 2020 m. balandžio 3 d." in message["text"]
+        assert "Tik nuotoliniu" in message["text"]
+        message = await rasa.say("/today")
+        assert message["text"] == "Šiandien registracijų nėra."  # Elektrėnai has no facilities
+        outsider = TelegramUser(fake, 804, "lt")
+        message = await outsider.say("/service vievis-day-centre available 2020-03-20")
+        assert "Kurioje savivaldybėje gyvenate?" in message["text"]  # not staff: a resident
+    rows = await database.fetchall(
+        "SELECT actor, outcome FROM audit_log WHERE action LIKE 'service%'"
+    )
+    assert [tuple(r) for r in rows] == [("704", "ok"), ("804", "refused")]
+
+
+async def test_blocked_resident_is_reported_to_staff(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
+    code = await _invite(database, "supervisor")
+    async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05"):
+        await TelegramUser(fake, 705, "lt").say(f"/start {code}")
+        count = len(fake.sent())
+        await fake.group_message(GROUP, 705, "/bind isolation")
+        await fake.wait_for("sendMessage", count + 1)
+        ona = TelegramUser(fake, 805, "lt")
+        await ona.say("/start elektrenai_lt")
+        await ona.say("žmogus")
+        await ona.say("+370 600 00805")
+        await ona.press("Siųsti")
+        card = await _card(fake)
+        fake.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")  # the next send
+        await fake.user_presses(705, card["message_id"], "rq:take:1")
+        await fake.wait_until(
+            lambda: any("pasiekti nepavyksta" in str(m["text"]) for m in fake.chat_messages(GROUP))
+        )
+    rows = await database.fetchall("SELECT unreachable_since FROM identities WHERE address = '805'")
+    assert rows[0][0] is not None

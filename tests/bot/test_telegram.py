@@ -95,6 +95,7 @@ async def test_commands_are_registered_in_each_language(fake: FakeTelegram, engi
         "help",
         "language",
         "cancel",
+        "forget",
     ]
     assert by_language["lt"][1]["description"] == "Pagrindinis meniu"
     assert by_language["ru"][3]["description"] == "Сменить язык"

@@ -7,6 +7,7 @@ from datetime import date
 from dialogs.availability import (
     active_emergencies,
     availability,
+    overlay,
     restricted_services,
     status_after,
 )
@@ -67,3 +68,21 @@ def test_period_covers_its_first_and_last_day() -> None:
     assert period.covers(date(2024, 2, 29))
     assert not period.covers(date(2024, 3, 1))
     assert Period("limited", date(2024, 2, 28), None).covers(date(2099, 1, 1))
+
+
+def test_overlay_cuts_and_splits_content_periods() -> None:
+    content = (
+        Period("suspended", date(2020, 3, 13), date(2020, 3, 27)),
+        Period("limited", date(2020, 4, 1), None),
+    )
+    staff = Period("remote_only", date(2020, 3, 20), date(2020, 4, 5))
+    result = overlay(content, staff)
+    assert [(p.status, p.start, p.end) for p in result] == [
+        ("suspended", date(2020, 3, 13), date(2020, 3, 19)),
+        ("remote_only", date(2020, 3, 20), date(2020, 4, 5)),
+        ("limited", date(2020, 4, 6), None),
+    ]
+    open_ended = overlay(content, Period("available", date(2020, 3, 1), None))
+    assert [(p.status, p.start, p.end) for p in open_ended] == [
+        ("available", date(2020, 3, 1), None)
+    ]

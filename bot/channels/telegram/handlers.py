@@ -27,7 +27,13 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 GROUP_CHANNEL = "tgroup"  # staff group chats, addressed by chat id
 SEND_ATTEMPTS = 3  # for network errors and Telegram's 5xx; 429 is handled by the rate limiter
-COMMAND_ACTIONS = {"menu": "menu", "cancel": "menu", "help": "help", "language": "language"}
+COMMAND_ACTIONS = {
+    "menu": "menu",
+    "cancel": "menu",
+    "help": "help",
+    "language": "language",
+    "forget": "forget",
+}
 
 
 class TelegramChannel:
@@ -42,7 +48,7 @@ class TelegramChannel:
         private = filters.ChatType.PRIVATE
         groups = filters.ChatType.GROUPS
         application.add_handler(CommandHandler("bind", self.on_bind, filters=groups))
-        application.add_handler(CommandHandler(["queue", "my"], self.on_queue))
+        application.add_handler(CommandHandler(["queue", "my", "today", "service"], self.on_queue))
         application.add_handler(CallbackQueryHandler(self.on_card, pattern=r"^rq:"))
         application.add_handler(CommandHandler("start", self.on_start, filters=private))
         application.add_handler(
@@ -118,12 +124,18 @@ class TelegramChannel:
         await self._send(message.chat_id, Reply(text or t._("Only a supervisor can bind a group.")))
 
     async def on_queue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/queue and /my for staff; from anyone else, private text goes to the engine."""
+        """/queue, /my, /today, /service for staff; from anyone else, private text goes on."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or not message.text:
             return
-        mine = message.text.split()[0].lstrip("/").split("@")[0].lower() == "my"
-        text = await self.engine.staff.queue_text(str(user.id), mine)
+        command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+        desk = self.engine.staff
+        if command == "today":
+            text = await desk.today_text(str(user.id))
+        elif command == "service":
+            text = await desk.set_service(str(user.id), list(context.args or ()))
+        else:
+            text = await desk.queue_text(str(user.id), command == "my")
         if text is not None:
             await self._send(message.chat_id, Reply(text))
         elif message.chat.type == "private":

@@ -23,6 +23,7 @@ COMMANDS = (
     ("help", N_("How to use the assistant")),
     ("language", N_("Change the language")),
     ("cancel", N_("Stop and go back to the menu")),
+    ("forget", N_("Erase my personal data")),
 )
 COMMAND_LANGUAGES = ("lt", "lv", "ru")
 

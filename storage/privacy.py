@@ -1,0 +1,57 @@
+"""Erasing a resident's personal data on request, and purging old requests' details."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage.times import stamp
+
+
+async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) -> None:
+    """Erase what identifies the resident; requests stay, anonymized, for statistics."""
+    async with conn.execute(
+        "SELECT channel, address FROM identities WHERE resident_id = ?", (resident_id,)
+    ) as cursor:
+        addresses = [tuple(row) for row in await cursor.fetchall()]
+    for channel, address in addresses:
+        await conn.execute(
+            "UPDATE outbox SET status = 'cancelled' WHERE channel = ? AND address = ?"
+            " AND status = 'pending'",
+            (channel, address),
+        )
+    await conn.execute(
+        "UPDATE requests SET resident_id = NULL, channel = NULL, address = NULL, details = NULL,"
+        " home_address = NULL, phone = NULL, status = CASE WHEN status IN ('open', 'taken')"
+        " THEN 'withdrawn' ELSE status END, updated_at = ? WHERE resident_id = ?",
+        (stamp(now), resident_id),
+    )
+    await conn.execute(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = ?, address = ''"
+        " WHERE resident_id = ? AND status = 'active'",
+        (stamp(now), resident_id),
+    )
+    await conn.execute(
+        "UPDATE waitlist SET status = 'left', address = '' WHERE resident_id = ?"
+        " AND status IN ('waiting', 'offered')",
+        (resident_id,),
+    )
+    await conn.execute("DELETE FROM identities WHERE resident_id = ?", (resident_id,))
+    await conn.execute(
+        "UPDATE residents SET municipality_id = NULL, language = NULL, phone = NULL,"
+        " home_address = NULL WHERE id = ?",
+        (resident_id,),
+    )
+
+
+async def purge_closed_requests(conn: aiosqlite.Connection, older_than: datetime) -> int:
+    """Drop the personal details of requests closed before `older_than`; return how many."""
+    cursor = await conn.execute(
+        "UPDATE requests SET details = NULL, home_address = NULL, phone = NULL, channel = NULL,"
+        " address = NULL WHERE status IN ('done', 'unreachable', 'withdrawn')"
+        " AND updated_at < ? AND (details IS NOT NULL OR home_address IS NOT NULL"
+        " OR phone IS NOT NULL OR address IS NOT NULL)",
+        (stamp(older_than),),
+    )
+    return cursor.rowcount

@@ -1,0 +1,61 @@
+"""Service statuses set by staff, which residents see at once instead of the content's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import aiosqlite
+
+from storage.times import stamp
+
+
+@dataclass(frozen=True)
+class Override:
+    """One status a staff member set for a service, from a day (to a day, or open-ended)."""
+
+    service_id: str
+    status: str
+    start: date
+    end: date | None
+    note: str | None
+
+
+async def add(
+    conn: aiosqlite.Connection,
+    municipality_id: str,
+    override: Override,
+    set_by: str,
+    now: datetime,
+) -> None:
+    """Record a new status; later ones win over earlier ones for the days they share."""
+    await conn.execute(
+        "INSERT INTO service_overrides (municipality_id, service_id, status, start_day, end_day,"
+        " note, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            municipality_id,
+            override.service_id,
+            override.status,
+            override.start.isoformat(),
+            override.end.isoformat() if override.end else None,
+            override.note,
+            set_by,
+            stamp(now),
+        ),
+    )
+
+
+async def of_municipality(conn: aiosqlite.Connection, municipality_id: str) -> list[Override]:
+    """Every override of a municipality, oldest first."""
+    async with conn.execute(
+        "SELECT service_id, status, start_day, end_day, note FROM service_overrides"
+        " WHERE municipality_id = ? ORDER BY id",
+        (municipality_id,),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [
+        Override(
+            r[0], r[1], date.fromisoformat(r[2]), date.fromisoformat(r[3]) if r[3] else None, r[4]
+        )
+        for r in rows
+    ]
