@@ -64,6 +64,11 @@ async def show_help(turn: Turn, _: str) -> Reply:
                 "menu, contacts, services, restrictions, language, municipality, help. "
                 'You can also write what you need, for example "home help".'
             ),
+            t._(
+                "Depending on your municipality I also check certificates, book the shower or "
+                'laundry, and pass requests for help at home to the staff. Write "talk to a '
+                'person" to be called back, or "forget me" to erase your data.'
+            ),
             t._("In an emergency call 112."),
         )
     )
