@@ -6,10 +6,16 @@ import phonenumbers
 
 from dialogs.contact_lines import department_lines
 from dialogs.i18n import N_
-from dialogs.staff_cards import NEED_LABELS, URGENCY_LABELS, card_choices, card_text
+from dialogs.staff_cards import (
+    NEED_LABELS,
+    URGENCY_LABELS,
+    card_choices,
+    card_text,
+    notify_groups,
+)
 from dialogs.turn import Handler, Turn, Understander
 from dialogs.types import Choice, Reply
-from storage import outbox, requests, residents, staff
+from storage import requests, residents
 from storage.content import Municipality
 
 NEEDS = NEED_LABELS
@@ -167,17 +173,14 @@ async def send(turn: Turn, _: str) -> Reply:
     request = await requests.get(turn.connection, number)
     assert request is not None
     staff_t = turn.catalogs.get(municipality.default_language)
-    for chat_id in await staff.groups_for(turn.connection, municipality.id, settings.queue):
-        await outbox.enqueue(
-            turn.connection,
-            "tgroup",
-            chat_id,
-            card_text(staff_t, request),
-            turn.now,
-            turn.now,
-            choices=card_choices(staff_t, request),
-            key=f"card:{number}:{chat_id}",
-        )
+    await notify_groups(
+        turn.connection,
+        request,
+        card_text(staff_t, request),
+        "card",
+        turn.now,
+        card_choices(staff_t, request),
+    )
     for key in ("needs", "details", "home", "phone", "urgency"):
         data.pop(key, None)
     turn.go("menu")
@@ -236,19 +239,8 @@ async def withdraw(turn: Turn, number: str) -> Reply:
         return await show_mine(turn, "")
     municipality = turn.require_municipality()
     staff_t = turn.catalogs.get(municipality.default_language)
-    for chat_id in await staff.groups_for(turn.connection, request.municipality_id, request.queue):
-        text = staff_t.fill(
-            "Request No. %(number)d was withdrawn by the resident.", number=request.id
-        )
-        await outbox.enqueue(
-            turn.connection,
-            "tgroup",
-            chat_id,
-            text,
-            turn.now,
-            turn.now,
-            key=f"withdrawn:{request.id}:{chat_id}",
-        )
+    text = staff_t.fill("Request No. %(number)d was withdrawn by the resident.", number=request.id)
+    await notify_groups(turn.connection, request, text, "withdrawn", turn.now)
     return turn.reply(t.fill("Request No. %(number)d is withdrawn.", number=request.id))
 
 

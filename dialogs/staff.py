@@ -15,7 +15,7 @@ from dialogs.clock import Clock, local_today
 from dialogs.dates import parse_day
 from dialogs.i18n import N_, Catalogs, Translator
 from dialogs.offers import facility_name
-from dialogs.staff_cards import card_choices, card_text
+from dialogs.staff_cards import card_choices, card_text, notify_groups
 from storage import bookings, outbox, requests, service_overrides, staff
 from storage.content import STATUSES, Content
 from storage.db import Database
@@ -186,17 +186,8 @@ class StaffDesk:
                         minutes=settings.escalate_after_minutes,
                         names=", ".join(supervisors) or "-",
                     )
-                    for chat_id in await staff.groups_for(conn, municipality.id, request.queue):
-                        await outbox.enqueue(
-                            conn,
-                            "tgroup",
-                            chat_id,
-                            text,
-                            now,
-                            now,
-                            choices=card_choices(t, request),
-                            key=f"escalation:{request.id}:{chat_id}",
-                        )
+                    choices = card_choices(t, request)
+                    await notify_groups(conn, request, text, "escalation", now, choices)
                     await requests.mark_escalated(conn, request.id, now)
 
     async def set_service(self, user_id: str, words: list[str]) -> str | None:
@@ -284,13 +275,4 @@ class StaffDesk:
                 "The resident of request No. %(number)d cannot be reached through the assistant.",
                 number=request.id,
             )
-            for chat_id in await staff.groups_for(conn, request.municipality_id, request.queue):
-                await outbox.enqueue(
-                    conn,
-                    "tgroup",
-                    chat_id,
-                    text,
-                    now,
-                    now,
-                    key=f"unreachable:{request.id}:{chat_id}",
-                )
+            await notify_groups(conn, request, text, "unreachable", now)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import aiosqlite
+
 from dialogs.i18n import N_, Translator
+from storage import outbox, staff
 from storage.requests import Request
+
+GROUP_CHANNEL = "tgroup"  # staff group chats, addressed by chat id
 
 NEED_LABELS = {
     "food": N_("Food"),
@@ -55,3 +62,17 @@ def card_choices(t: Translator, request: Request) -> list[tuple[str, str]]:
             (t._("Back to queue"), f"rq:back:{request.id}"),
         ]
     return []
+
+
+async def notify_groups(
+    conn: aiosqlite.Connection,
+    request: Request,
+    text: str,
+    kind: str,
+    now: datetime,
+    choices: list[tuple[str, str]] | None = None,
+) -> None:
+    """Put a message about `request` in every staff group of its queue, once per `kind`."""
+    for chat_id in await staff.groups_for(conn, request.municipality_id, request.queue):
+        key = f"{kind}:{request.id}:{chat_id}"
+        await outbox.enqueue(conn, GROUP_CHANNEL, chat_id, text, now, now, choices=choices, key=key)

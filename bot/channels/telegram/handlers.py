@@ -25,7 +25,6 @@ from dialogs.types import Choice, Incoming, Reply
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-GROUP_CHANNEL = "tgroup"  # staff group chats, addressed by chat id
 SEND_ATTEMPTS = 3  # for network errors and Telegram's 5xx; 429 is handled by the rate limiter
 COMMAND_ACTIONS = {
     "menu": "menu",

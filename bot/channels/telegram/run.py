@@ -10,13 +10,14 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
-from bot.channels.telegram.handlers import CHANNEL, GROUP_CHANNEL
+from bot.channels.telegram.handlers import CHANNEL
 from bot.channels.telegram.render import register_commands
 from bot.channels.telegram.webhook import webhook_route
 from bot.dispatch import Dispatcher
 from bot.settings import Settings, SettingsError
 from bot.web import create_web_app, make_server
 from dialogs.engine import Engine
+from dialogs.staff_cards import GROUP_CHANNEL
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram"
