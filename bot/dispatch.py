@@ -31,8 +31,17 @@ class Dispatcher:
         self.senders = senders
         self.interval = interval
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def recover(self) -> None:
+        """Take back the messages a killed run of this process left half-sent."""
+        async with self.engine.database.transaction() as conn:
+            count = await outbox.recover(conn, list(self.senders))
+        if count:
+            log.warning("%d outbox message(s) interrupted by a crash will be sent again", count)
+
+    async def run(self, stop: asyncio.Event, recover: bool = True) -> None:
         """Work until `stop` is set; a failing round is logged and the next one comes."""
+        if recover:
+            await self.recover()
         while not stop.is_set():
             try:
                 await self.run_once()
@@ -46,17 +55,19 @@ class Dispatcher:
         await self.engine.tick()
         database, clock = self.engine.database, self.engine.clock
         async with database.transaction() as conn:
-            messages = await outbox.due(conn, clock.now())
+            due = await outbox.due(conn, clock.now())
+            messages = [m for m in due if m.channel in self.senders]
+            await outbox.claim(conn, messages)
         delivered = 0
         for message in messages:
-            sender = self.senders.get(message.channel)
-            if sender is None:
-                continue  # another process serves that channel
+            sender = self.senders[message.channel]
             choices = tuple(Choice(label, action) for label, action in message.choices)
             if choices:  # before sending: a quick answer must find them recorded
                 await self.engine.show_notification(message.channel, message.address, list(choices))
             try:
                 if not await sender(message.address, Reply(message.text, choices)):
+                    async with database.transaction() as conn:  # another user's: leave it
+                        await outbox.recover_one(conn, message.id)
                     continue
             except Exception as error:
                 permanent = isinstance(error, PermanentDeliveryError)

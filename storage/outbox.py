@@ -77,10 +77,30 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> lis
     ]
 
 
+async def claim(conn: aiosqlite.Connection, messages: list[Message]) -> None:
+    """Mark messages as being sent, so that no other round or process sends them too."""
+    await conn.executemany(
+        "UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'",
+        [(m.id,) for m in messages],
+    )
+
+
+async def recover(conn: aiosqlite.Connection, channels: list[str]) -> int:
+    """After a crash: messages this process was sending go back to pending (the send did not
+    finish, or it would have been marked); return how many."""
+    marks = ", ".join("?" for _ in channels)
+    cursor = await conn.execute(
+        f"UPDATE outbox SET status = 'pending' WHERE status = 'sending' AND channel IN ({marks})",
+        channels,
+    )
+    return cursor.rowcount
+
+
 async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:
     """Record a delivery."""
     await conn.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'",
+        "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?"
+        " AND status IN ('pending', 'sending')",
         (stamp(now), message_id),
     )
 
@@ -96,4 +116,11 @@ async def mark_failed(
         "UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, status = ?"
         " WHERE id = ?",
         (attempts, error[:500], stamp(retry_at), "failed" if give_up else "pending", message.id),
+    )
+
+
+async def recover_one(conn: aiosqlite.Connection, message_id: int) -> None:
+    """Give a claimed message back, unsent, for whoever can deliver it."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'pending' WHERE id = ? AND status = 'sending'", (message_id,)
     )

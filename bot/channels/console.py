@@ -62,11 +62,12 @@ async def chat(
     show(
         await engine.handle(Incoming(CHANNEL, user, text=payload, start=True, verified_phone=phone))
     )
+    await dispatcher.recover()
     await dispatcher.run_once()  # what is due (a reminder) shows before the first prompt
     stop = asyncio.Event()
     # Interactive: notifications arrive while the resident thinks. Piped: after each answer,
     # so that a transcript always reads the same.
-    background = asyncio.create_task(dispatcher.run(stop)) if interactive else None
+    background = asyncio.create_task(dispatcher.run(stop, recover=False)) if interactive else None
     prompt()
     async for line in read_lines(stdin):
         text = line.rstrip("\r\n")

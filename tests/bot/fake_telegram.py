@@ -62,6 +62,10 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._arrivals: dict[str, int] = {}
+        self._hold: tuple[str, int] | None = None
+        self.held = asyncio.Event()  # set when the held call arrives
+        self.release = asyncio.Event()  # set by the test to let it go on
         self.url = ""
 
     async def start(self) -> None:
@@ -82,6 +86,11 @@ class FakeTelegram:
             await self._runner.cleanup()
 
     # What tests do --------------------------------------------------------------------------
+
+    def hold(self, method: str, nth: int) -> None:
+        """Keep the `nth` call of `method` in transit until `release` is set; if the client
+        has gone by then (it was killed), the call never arrives, as on a real network."""
+        self._hold = (method, nth)
 
     def fail(self, method: str, status: int, description: str, **kwargs: Any) -> None:
         """Answer the next call(s) of `method` with an error."""
@@ -179,6 +188,12 @@ class FakeTelegram:
             params.update(await request.json())
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
+        self._arrivals[method] = self._arrivals.get(method, 0) + 1
+        if self._hold == (method, self._arrivals[method]):
+            self.held.set()
+            await self.release.wait()
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)  # the sender is gone: nothing was delivered
         async with self._changed:  # record and answer at once, so waiters see both
             self.calls.append(Call(method, params))
             self._changed.notify_all()
