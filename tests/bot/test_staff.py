@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from dialogs.engine import Engine
+from dialogs.i18n import Catalogs
 from storage import staff
+from storage.content import load_content
 from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.telegram_harness import TelegramUser, running_bot
 from tests.bot.test_cli import run_bot
-from tests.conftest import FixedClock
+from tests.conftest import CONTENT_DIR, FixedClock
 
 GROUP = -100300
 
@@ -199,3 +203,47 @@ async def test_blocked_resident_is_reported_to_staff(
         )
     rows = await database.fetchall("SELECT unreachable_since FROM identities WHERE address = '805'")
     assert rows[0][0] is not None
+
+
+async def test_food_request_in_latvian(
+    fake: FakeTelegram, database: Database, catalogs: Catalogs, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A Latvian municipality with a staff queue (test content: the seeds give none)."""
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    with (folder / "koknese.toml").open("a", encoding="utf-8") as file:
+        file.write('\n[requests]\ndepartment = "social-service"\n')
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    engine = Engine(database, load_content(folder), catalogs, clock)
+    async with database.transaction() as conn:
+        code = await staff.create_invite(conn, "koknese", "staff", None, clock.now())
+        await staff.bind_group(conn, str(GROUP), "koknese", "isolation", "test", clock.now())
+    async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05"):
+        await TelegramUser(fake, 706, "lv").say(f"/start {code}")
+        anna = TelegramUser(fake, 806, "lv")
+        await anna.say("/start koknese_lv")
+        await anna.press("Palīdzība mājās")
+        await anna.press("Pārtika")
+        await anna.press("Turpināt")
+        await anna.say("Maize un piens")
+        await anna.say("Blaumaņa iela 2, Koknese")
+        await anna.press("Nē")
+        await anna.say("26000806")
+        await anna.press("Šodien")
+        message = await anna.press("Nosūtīt")
+        assert message["text"].startswith("Jūsu pieprasījums Nr. 1 ir nosūtīts.")
+        await fake.wait_until(lambda: bool(fake.chat_messages(GROUP)))
+        card = fake.last_message(GROUP)
+        assert card["text"].startswith("Pieprasījums Nr. 1: Pārtika")
+        await fake.user_presses(706, card["message_id"], "rq:take:1")
+        await fake.wait_until(
+            lambda: (
+                fake.last_message(806)["text"] == "Darbinieks ir pieņēmis jūsu pieprasījumu Nr. 1."
+            )
+        )
+        await fake.user_presses(706, card["message_id"], "rq:done:1")
+        await fake.wait_until(
+            lambda: fake.last_message(806)["text"] == "Jūsu pieprasījums Nr. 1 ir izpildīts."
+        )
+        message = await anna.say("kas notiek ar manu pieprasījumu")
+        assert message["text"] == "Nr. 1: izpildīts"
