@@ -57,10 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(roster_cli.run(settings, args))
         if args.command == "staff":
             return asyncio.run(staff_cli.run(settings, args))
-        if args.command == "run" and settings.telegram_token:
+        if args.command == "run" and (settings.telegram_token or settings.sms_enabled):
             return asyncio.run(_serve(settings))
         if args.command == "run":
-            print("TELEGRAM_BOT_TOKEN is not set: opening the terminal chat.", file=sys.stderr)
+            print(
+                "Neither TELEGRAM_BOT_TOKEN nor Twilio is set: opening the terminal chat.",
+                file=sys.stderr,
+            )
             return asyncio.run(
                 _chat(
                     settings,
@@ -78,10 +81,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _serve(settings: Settings) -> int:
-    from bot.channels.telegram.run import run_telegram, stop_event
+    from bot.runner import run_channels, stop_event
 
     async with open_engine(settings) as engine:
-        await run_telegram(settings, engine, stop_event())
+        await run_channels(settings, engine, stop_event())
     return 0
 
 

@@ -38,6 +38,19 @@ class Settings:
     offer_minutes: int = 120
     outbox_interval: float = 5.0
     retention_days: int = 90
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+    twilio_api_base_url: str | None = None
+    public_base_url: str | None = None
+    sms_path: str = "/sms"
+    sms_max_segments: int = 2
+    sms_flood_limit: int = 10
+
+    @property
+    def sms_enabled(self) -> bool:
+        """True when every Twilio variable is set."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -63,6 +76,14 @@ class Settings:
             offer_minutes=_positive_int(env, "BOT_OFFER_MINUTES", 120),
             outbox_interval=_positive_float(env, "BOT_OUTBOX_INTERVAL", 5.0),
             retention_days=_positive_int(env, "BOT_RETENTION_DAYS", 90),
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip() or None,
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip() or None,
+            twilio_from_number=env.get("TWILIO_FROM_NUMBER", "").strip() or None,
+            twilio_api_base_url=_url(env, "TWILIO_API_BASE_URL"),
+            public_base_url=_public_url(env),
+            sms_path="/" + (env.get("SMS_WEBHOOK_PATH", "").strip().strip("/") or "sms"),
+            sms_max_segments=_positive_int(env, "SMS_MAX_SEGMENTS", 2),
+            sms_flood_limit=_positive_int(env, "SMS_FLOOD_LIMIT", 10),
         )
 
 
@@ -137,3 +158,12 @@ def _hour(env: Mapping[str, str]) -> int:
     if not value.isdigit() or int(value) > 23:
         raise SettingsError(f"BOT_REMINDER_HOUR={value!r} must be an hour from 0 to 23")
     return int(value)
+
+
+def _public_url(env: Mapping[str, str]) -> str | None:
+    url = _url(env, "PUBLIC_BASE_URL")
+    if url is None and env.get("TWILIO_AUTH_TOKEN", "").strip():
+        raise SettingsError(
+            "TWILIO_AUTH_TOKEN needs PUBLIC_BASE_URL (signatures are checked on it)"
+        )
+    return url

@@ -121,6 +121,11 @@ class Engine:
         return self._database
 
     @property
+    def content(self) -> Content:
+        """The municipalities' content."""
+        return self._content
+
+    @property
     def clock(self) -> Clock:
         """Where "now" comes from."""
         return self._clock
@@ -157,6 +162,15 @@ class Engine:
             t = self._catalogs.get(await self._stored_language(incoming))
             text = t._("Sorry, something went wrong. Please try again in a moment.")
             return [Reply(text, (Choice(t._("Main menu"), "menu"),))]
+
+    async def profile(self, channel: str, address: str) -> tuple[str | None, str | None]:
+        """(municipality id, language) of the resident behind an address, if known."""
+        rows = await self._database.fetchall(
+            "SELECT r.municipality_id, r.language FROM identities i"
+            " JOIN residents r ON r.id = i.resident_id WHERE i.channel = ? AND i.address = ?",
+            (channel, address),
+        )
+        return (rows[0][0], rows[0][1]) if rows else (None, None)
 
     async def _stored_language(self, incoming: Incoming) -> str | None:
         try:

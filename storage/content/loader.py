@@ -118,6 +118,7 @@ def _read_municipality(file: Path, kinds: dict[str, ServiceKind]) -> Municipalit
         certificates=reader.certificates(root),
         health_rules=root.each("health_rules", reader.health_rule),
         requests=_requests(root),
+        sms_russian=_sms_russian(root),
     )
     root.finish()
     _check_references(root, municipality)
@@ -401,3 +402,10 @@ def _requests(root: Table) -> Requests | None:
     )
     table.finish()
     return requests
+
+
+def _sms_russian(root: Table) -> str:
+    value = root.optional_string("sms_russian") or "transliterate"
+    if value not in ("transliterate", "ucs2"):
+        raise root.error("sms_russian", f"{value!r} is not transliterate or ucs2")
+    return value

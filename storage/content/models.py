@@ -230,6 +230,7 @@ class Municipality:
     certificates: Certificates | None = None
     health_rules: tuple[HealthRule, ...] = ()
     requests: Requests | None = None
+    sms_russian: str = "transliterate"  # or "ucs2": Cyrillic as written, 70 characters a part
 
     def department(self, department_id: str) -> Department | None:
         """Find a department by id."""

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.channels.telegram.run import run_telegram
+from bot.runner import run_channels
 from bot.settings import Settings
 from dialogs.engine import Engine
 from tests.bot.fake_telegram import FakeTelegram
@@ -31,7 +31,7 @@ def bot_settings(fake: FakeTelegram, **env: str) -> Settings:
 async def running_bot(fake: FakeTelegram, engine: Engine, **env: str) -> AsyncIterator[None]:
     """The bot serving until the block ends, then stopped as SIGTERM would stop it."""
     stop = asyncio.Event()
-    task = asyncio.create_task(run_telegram(bot_settings(fake, **env), engine, stop))
+    task = asyncio.create_task(run_channels(bot_settings(fake, **env), engine, stop))
     ready = "setWebhook" if "TELEGRAM_WEBHOOK_URL" in env else "deleteWebhook"
     await fake.wait_for(ready, len(fake.sent(ready)) + 1)
     try:

@@ -81,7 +81,7 @@ def test_state_survives_a_restart(db_env: dict[str, str]) -> None:
 def test_run_without_token_opens_the_chat(db_env: dict[str, str]) -> None:
     result = run_bot("run", stdin="", env={**db_env, "TELEGRAM_BOT_TOKEN": ""})
     assert result.returncode == 0
-    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "Neither TELEGRAM_BOT_TOKEN nor Twilio is set" in result.stderr
     assert "Which municipality" in result.stdout or "Kurioje savivaldybėje" in result.stdout
 
 

@@ -1,0 +1,58 @@
+"""An answer as SMS text: numbered choices, GSM-7 folding, and pages within a segment budget."""
+
+from __future__ import annotations
+
+from bot.channels.sms.encoding import fits, fold
+from dialogs.types import Reply
+
+
+def sms_text(reply: Reply, transliterate_cyrillic: bool) -> str:
+    """The reply's text and numbered choices, folded to GSM-7 where possible."""
+    lines = [reply.text]
+    if reply.choices:
+        lines += [
+            f"{number} {choice.label}" for number, choice in enumerate(reply.choices, start=1)
+        ]
+    return fold("\n".join(lines), transliterate_cyrillic)
+
+
+def paginate(text: str, max_segments: int, more: str) -> list[str]:
+    """Split `text` into pages that each fit `max_segments`, the last line of each but the
+    last page saying how to get the rest ("(1/2) Reply MORE ...")."""
+    if fits(text, max_segments):
+        return [text]
+    pieces = _pieces(text, max_segments, more)
+    total = len(pieces)
+    return [
+        f"{piece}\n({number}/{total}) {more}" if number < total else f"{piece}\n({number}/{total})"
+        for number, piece in enumerate(pieces, start=1)
+    ]
+
+
+def _pieces(text: str, max_segments: int, more: str) -> list[str]:
+    reserve = f"\n(99/99) {more}"
+    pieces: list[str] = []
+    current = ""
+    for word in _words(text):
+        candidate = current + word
+        if current and not fits(candidate.rstrip() + reserve, max_segments):
+            pieces.append(current.rstrip())
+            current = word.lstrip(" ")
+        else:
+            current = candidate
+    if current.strip():
+        pieces.append(current.rstrip())
+    return pieces
+
+
+def _words(text: str) -> list[str]:
+    """Words with the spaces and line breaks before them, so pages break between words."""
+    words, current = [], ""
+    for char in text:
+        if char in " \n" and current.strip():
+            words.append(current)
+            current = ""
+        current += char
+    if current:
+        words.append(current)
+    return words

@@ -1,0 +1,72 @@
+"""`python -m bot run` with channels configured: Telegram and SMS in one process, one web app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from starlette.routing import BaseRoute
+
+from bot.channels.sms.channel import CHANNEL as SMS_CHANNEL
+from bot.channels.sms.channel import SmsChannel
+from bot.channels.telegram.run import TelegramRuntime
+from bot.dispatch import Dispatcher, Sender
+from bot.settings import Settings
+from bot.web import create_web_app, make_server
+from dialogs.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+def stop_event() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM."""
+    event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, event.set)
+    return event
+
+
+async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    """Serve every configured channel until `stop` is set, then stop cleanly."""
+    telegram = await TelegramRuntime.create(settings, engine) if settings.telegram_token else None
+    sms = SmsChannel(engine, settings) if settings.sms_enabled else None
+    routes: list[BaseRoute] = []
+    senders: dict[str, Sender] = {}
+    if telegram is not None:
+        routes += telegram.routes
+        senders.update(telegram.senders)
+    if sms is not None:
+        routes += sms.routes()
+        senders[SMS_CHANNEL] = sms.notify
+    server = (
+        make_server(create_web_app(routes), settings.http_host, settings.http_port)
+        if routes
+        else None
+    )
+    serving = asyncio.create_task(server.serve()) if server else None
+    try:
+        if telegram is not None:
+            await telegram.start()
+        if server is not None:
+            log.warning(
+                "web app on %s:%d (%d routes)", settings.http_host, settings.http_port, len(routes)
+            )
+        delivering = asyncio.create_task(
+            Dispatcher(engine, senders, settings.outbox_interval).run(stop)
+        )
+        waiting = asyncio.create_task(stop.wait())
+        await asyncio.wait(
+            {waiting, *([serving] if serving else [])}, return_when=asyncio.FIRST_COMPLETED
+        )
+        stop.set()
+        await delivering
+    finally:
+        if server is not None and serving is not None:
+            server.should_exit = True
+            await serving
+        if telegram is not None:
+            await telegram.stop()
+        if sms is not None:
+            await sms.close()

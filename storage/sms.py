@@ -1,0 +1,107 @@
+"""What the SMS channel remembers: answered message ids, opt-outs, pages, flood windows."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from storage.times import parse_stamp, stamp
+
+
+async def first_time(conn: aiosqlite.Connection, sid: str, now: datetime) -> bool:
+    """True the first time a MessageSid is seen; Twilio retries send it again."""
+    cursor = await conn.execute(
+        "INSERT INTO sms_inbound (sid, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (sid, stamp(now)),
+    )
+    return cursor.rowcount == 1
+
+
+async def _ensure(conn: aiosqlite.Connection, address: str) -> None:
+    await conn.execute(
+        "INSERT INTO sms_numbers (address) VALUES (?) ON CONFLICT DO NOTHING", (address,)
+    )
+
+
+async def set_opted_out(conn: aiosqlite.Connection, address: str, now: datetime | None) -> None:
+    """Stop (a moment) or resume (None) notifications to a number."""
+    await _ensure(conn, address)
+    await conn.execute(
+        "UPDATE sms_numbers SET opted_out_at = ? WHERE address = ?",
+        (stamp(now) if now else None, address),
+    )
+
+
+async def opted_out(conn: aiosqlite.Connection, address: str) -> bool:
+    """True if the number asked for no notifications."""
+    async with conn.execute(
+        "SELECT opted_out_at FROM sms_numbers WHERE address = ?", (address,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return bool(row and row[0])
+
+
+async def set_pages(conn: aiosqlite.Connection, address: str, pages: list[str]) -> None:
+    """The pages of a long answer still to be sent on MORE."""
+    await _ensure(conn, address)
+    await conn.execute(
+        "UPDATE sms_numbers SET pages = ? WHERE address = ?",
+        (json.dumps(pages, ensure_ascii=False), address),
+    )
+
+
+async def next_page(conn: aiosqlite.Connection, address: str) -> str | None:
+    """Take the next page, if any."""
+    async with conn.execute(
+        "SELECT pages FROM sms_numbers WHERE address = ?", (address,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    pages = json.loads(row[0]) if row else []
+    if not pages:
+        return None
+    await set_pages(conn, address, pages[1:])
+    return str(pages[0])
+
+
+async def count_message(
+    conn: aiosqlite.Connection,
+    address: str,
+    now: datetime,
+    limit: int,
+    window: timedelta,
+    mute: timedelta,
+) -> str:
+    """Flood control: "ok", "notice" (the limit was just passed: tell once), or "muted"."""
+    await _ensure(conn, address)
+    async with conn.execute(
+        "SELECT window_start, window_count, muted_until FROM sms_numbers WHERE address = ?",
+        (address,),
+    ) as cursor:
+        start, count, muted = tuple(await cursor.fetchone() or (None, 0, None))
+    if muted and parse_stamp(muted) > now:
+        return "muted"
+    if start is None or parse_stamp(start) + window <= now:
+        start, count = stamp(now), 0
+    count += 1
+    verdict = "ok"
+    muted_until = None
+    if count > limit:
+        verdict, muted_until = "notice", stamp(now + mute)
+    await conn.execute(
+        "UPDATE sms_numbers SET window_start = ?, window_count = ?, muted_until = ?"
+        " WHERE address = ?",
+        (start, 0 if muted_until else count, muted_until, address),
+    )
+    return verdict
+
+
+async def record_status(conn: aiosqlite.Connection, sid: str, status: str, now: datetime) -> None:
+    """Twilio's delivery report for an outbound message."""
+    await conn.execute(
+        "INSERT INTO sms_status (sid, status, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (sid) DO UPDATE SET status = excluded.status,"
+        " updated_at = excluded.updated_at",
+        (sid, status, stamp(now)),
+    )
