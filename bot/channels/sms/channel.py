@@ -105,7 +105,9 @@ class SmsChannel:
         if word in MORE_WORDS:
             async with self.engine.database.transaction() as conn:
                 page = await sms.next_page(conn, address)
-            return _twiml([page or t._("There is nothing more.")])
+            if page is None:
+                return await self._answer(address, [Reply(t._("There is nothing more."))])
+            return _twiml([page])
         replies = []
         if len(body) > MAX_BODY:
             body = body[:MAX_BODY]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # GSM 03.38 basic character set (one septet each) and its extension table (two septets each).
@@ -73,6 +74,17 @@ _CYRILLIC = dict(
 )
 
 
+_CYRILLIC_WORD = re.compile("[А-Яа-яЁё]+")
+
+
+def _transliterate(match: re.Match[str]) -> str:
+    word = match.group(0)
+    latin = "".join(_CYRILLIC[char.lower()] for char in word)
+    if word.isupper() and len(word) > 1:
+        return latin.upper()  # "ЕЩЕ" -> "ESHCHE"
+    return latin.capitalize() if word[0].isupper() else latin
+
+
 def _latin(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", char)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -81,6 +93,8 @@ def _latin(char: str) -> str:
 def fold(text: str, transliterate_cyrillic: bool) -> str:
     """Replace what GSM-7 lacks: Baltic letters lose their marks, typography becomes ASCII,
     Cyrillic becomes Latin letters if asked (else it stays, and the message is UCS-2)."""
+    if transliterate_cyrillic:
+        text = _CYRILLIC_WORD.sub(_transliterate, text)
     out = []
     for char in text:
         if char in _GSM:
@@ -88,11 +102,7 @@ def fold(text: str, transliterate_cyrillic: bool) -> str:
         elif char in _PUNCTUATION:
             out.append(_PUNCTUATION[char])
         elif char.lower() in _CYRILLIC:
-            if not transliterate_cyrillic:
-                out.append(char)
-                continue
-            latin = _CYRILLIC[char.lower()]
-            out.append(latin.capitalize() if char.isupper() else latin)
+            out.append(char)  # kept as written: the municipality chose UCS-2 for Russian
         else:
             latin = _latin(char)
             out.append(latin if latin and all(c in _GSM for c in latin) else "?")

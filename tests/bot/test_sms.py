@@ -1,0 +1,179 @@
+"""The SMS channel end to end: signed webhooks, TwiML answers, REST notifications."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from bot.channels.sms.encoding import is_gsm, segments
+from dialogs.engine import Engine
+from storage import certificates
+from storage.certificates import StatusCertificate
+from storage.db import Database
+from tests.bot.fake_twilio import FakeTwilio
+from tests.bot.sms_harness import AUTH_TOKEN, PUBLIC, Phone, running_sms
+from tests.conftest import FixedClock
+
+
+@pytest.fixture
+async def twilio() -> AsyncIterator[FakeTwilio]:
+    server = FakeTwilio()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def _cheap(messages: list[str]) -> None:
+    for message in messages:
+        assert is_gsm(message), message
+        assert segments(message)[1] <= 2, message
+
+
+async def test_signatures_are_checked(twilio: FakeTwilio, engine: Engine) -> None:
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37060000301")
+        form = phone.form("labas")
+        validator = RequestValidator(AUTH_TOKEN)
+        right = validator.compute_signature(f"{PUBLIC}/sms", form)
+        assert (await phone.post(form, "wrong")).status == 403
+        assert (await phone.post(form, None)).status == 403
+        assert (await phone.post({**form, "Body": "kita"}, right)).status == 403  # tampered
+        http_signed = validator.compute_signature(PUBLIC.replace("https", "http") + "/sms", form)
+        assert (await phone.post(form, http_signed)).status == 403
+        assert (await phone.post(form, right)).status == 200
+        assert (await phone.post(form, right)).status == 200  # a retry: answered, once
+    rows = await engine.database.fetchall("SELECT COUNT(*) FROM identities WHERE channel = 'sms'")
+    assert rows[0][0] == 1
+
+
+async def test_contacts_in_lithuanian_folded_to_gsm(twilio: FakeTwilio, engine: Engine) -> None:
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37060000302")
+        (first,) = await phone.text("labas")
+        assert "Kurioje savivaldybeje gyvenate?" in first
+        await phone.text("2")  # Elektrėnai
+        (menu,) = await phone.text("1")  # Lietuvių
+        assert "Elektrenu socialiniu paslaugu centras. Ka noretumete suzinoti?" in menu
+        assert "\n1 Kontaktai\n" in menu
+        await phone.text("kontaktai")
+        (answer,) = await phone.text("3")
+        assert "Telefonai: (0-528) 39804, (0-652) 34476" in answer
+        (menu_again,) = await phone.text("MENIU")
+        assert "Ka noretumete suzinoti?" in menu_again
+        _cheap([first, menu, answer, menu_again])
+
+
+async def test_shower_booking_in_latvian(
+    twilio: FakeTwilio, engine: Engine, clock: FixedClock
+) -> None:
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37126000303")
+        await phone.text("labdien")
+        await phone.text("3")  # Koknese
+        await phone.text("1")  # Latviešu
+        (menu,) = await phone.text("pieraksts")
+        assert "1 Dusas pakalpojums" in menu
+        await phone.text("1")
+        await phone.text("3")
+        (question,) = await phone.text("3")  # a negative test
+        assert question.startswith("Kad tika veikts tests?")
+        (booked,) = await phone.text("31.10.2021 14:00")
+        assert booked.startswith("Pierakstits: Dusas pakalpojums, tresdiena, 3. novembris.")
+        _cheap([menu, question, booked])
+
+
+async def test_certificate_question_in_russian(
+    twilio: FakeTwilio, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    async with database.transaction() as conn:
+        record = StatusCertificate(
+            "DN-31",
+            "subsistence-declaration",
+            "+37126000304",
+            date(2020, 1, 1),
+            date(2020, 3, 31),
+            3,
+        )
+        await certificates.upsert(conn, "daugavpils", [record], clock.now())
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37126000304")
+        await phone.text("здравствуйте")
+        await phone.text("1")  # Daugavpils
+        await phone.text("2")  # Русский
+        await phone.text("справки")
+        messages = await phone.text("1")
+        text = "\n".join(messages)
+        assert "No. DN-31: Deklaratsiya o sredstvakh k sushchestvovaniyu" in text
+        assert "Deystvitelna do: 30 iyunya 2020 g." in text
+        _cheap(messages)
+
+
+async def test_request_taken_by_staff_is_told_by_sms_and_opt_out(
+    twilio: FakeTwilio, engine: Engine, database: Database
+) -> None:
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37060000305")
+        await phone.text("labas")
+        await phone.text("2")
+        await phone.text("1")
+        # Talk to a person: the SMS number is the call-back phone, so the summary comes at once.
+        (summary,) = await phone.text("zmogus")
+        assert summary.startswith("Patikrinkite savo prasyma:\nPaskambinkite man")
+        (sent,) = await phone.text("1")
+        assert sent.startswith("Jusu prasymas Nr. 1 issiustas.")
+        async with database.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO staff (user_id, municipality_id, role, name, created_at)"
+                " VALUES ('42', 'elektrenai', 'staff', 'Rasa', '2020-03-20')"
+            )
+        assert (await engine.staff.press("42", "Rasa", "rq:take:1")).allowed
+        for _ in range(100):
+            if twilio.to("+37060000305"):
+                break
+            await asyncio.sleep(0.05)
+        assert twilio.to("+37060000305") == ["Darbuotojas prieme jusu prasyma Nr. 1."]
+        assert twilio.sent[0]["StatusCallback"] == f"{PUBLIC}/sms/status"
+        (stopped,) = await phone.text("STOP")
+        assert stopped.startswith("Pranesimu daugiau negausite.")
+        assert (await engine.staff.press("42", "Rasa", "rq:done:1")).allowed
+        await asyncio.sleep(0.4)
+        assert len(twilio.to("+37060000305")) == 1  # opted out: nothing more
+        (started,) = await phone.text("START")
+        assert started == "Pranesimai vel ijungti."
+
+
+async def test_long_answers_come_in_pages(twilio: FakeTwilio, engine: Engine) -> None:
+    async with running_sms(twilio, engine, SMS_MAX_SEGMENTS="1") as base:
+        phone = Phone(base, "+37060000306")
+        await phone.text("labas")
+        await phone.text("2")
+        await phone.text("2")  # Русский (transliterated)
+        (page,) = await phone.text("kontakty")
+        assert page.endswith("Prodolzhenie - otvette ESHCHE.")
+        assert segments(page)[1] == 1
+        pages = [page]
+        while "Prodolzhenie" in pages[-1]:
+            (page,) = await phone.text("еще")
+            pages.append(page)
+        assert all(segments(p)[1] == 1 for p in pages)
+        assert "(1/" in pages[0]
+        assert pages[-1].endswith(f"({len(pages)}/{len(pages)})")
+        (nothing,) = await phone.text("ЕЩЕ")
+        assert nothing == "Bolshe nichego net."
+
+
+async def test_flood_and_long_bodies(twilio: FakeTwilio, engine: Engine) -> None:
+    async with running_sms(twilio, engine, SMS_FLOOD_LIMIT="3") as base:
+        phone = Phone(base, "+37060000307")
+        (long_answer, *_) = await phone.text("a" * 2000)
+        assert long_answer.startswith("Your message was long")
+        await phone.text("2")
+        await phone.text("1")
+        (notice,) = await phone.text("kontaktai")
+        assert notice == "Per daug zinuciu. Palaukite ir parasykite veliau."
+        assert await phone.text("kontaktai") == []  # muted for a while
