@@ -177,3 +177,15 @@ async def test_flood_and_long_bodies(twilio: FakeTwilio, engine: Engine) -> None
         (notice,) = await phone.text("kontaktai")
         assert notice == "Per daug zinuciu. Palaukite ir parasykite veliau."
         assert await phone.text("kontaktai") == []  # muted for a while
+
+
+async def test_delivery_reports_are_recorded(twilio: FakeTwilio, engine: Engine) -> None:
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37060000308")
+        form = {"MessageSid": "SM1", "MessageStatus": "delivered"}
+        url = f"{base}/sms/status"
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(f"{PUBLIC}/sms/status", form)
+        assert (await phone.post(form, "forged", url)).status == 403
+        assert (await phone.post(form, signature, url)).status == 204
+    rows = await engine.database.fetchall("SELECT sid, status FROM sms_status")
+    assert [tuple(r) for r in rows] == [("SM1", "delivered")]
