@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -94,6 +94,25 @@ class Table:
     def day(self, key: str, required: bool = True) -> date | None:
         """A TOML date such as 2020-03-16."""
         return self._typed(key, required, date, "a date like 2020-03-16")
+
+    def dates_from_to(self) -> tuple[date, date | None]:
+        """`from` (required) and `to` (optional, not before `from`)."""
+        start = self.day("from")
+        end = self.day("to", required=False)
+        assert start is not None
+        if end is not None and end < start:
+            raise self.error("to", f"{end} is before 'from' {start}")
+        return start, end
+
+    def one_of(self, key: str, allowed: Iterable[str], default: str | None = None) -> str:
+        """A string that must be one of `allowed` (a missing key takes `default`, if given)."""
+        value = self.optional_string(key) if default is not None else self.string(key)
+        value = value if value is not None else default
+        options = tuple(allowed)
+        if value not in options:
+            raise self.error(key, f"{value!r} is not one of {', '.join(options)}")
+        assert value is not None
+        return value
 
     def days(self, key: str) -> tuple[date, ...]:
         """A list of TOML dates."""

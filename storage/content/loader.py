@@ -70,9 +70,7 @@ def _read_municipality(file: Path, kinds: dict[str, ServiceKind]) -> Municipalit
     municipality_id = root.identifier()
     if municipality_id != file.stem:
         raise root.error("id", f"{municipality_id!r} must match the file name {file.stem!r}")
-    country = root.string("country")
-    if country not in COUNTRIES:
-        raise root.error("country", f"{country!r} is not one of {', '.join(COUNTRIES)}")
+    country = root.one_of("country", COUNTRIES)
     languages = root.strings("languages", required=True)
     for index, lang in enumerate(languages):
         if lang not in SUPPORTED_LANGUAGES:

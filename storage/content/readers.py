@@ -74,14 +74,8 @@ class MunicipalityReader:
         )
 
     def period(self, table: Table) -> Period:
-        status = table.string("status")
-        if status not in STATUSES:
-            raise table.error("status", f"{status!r} is not one of {', '.join(STATUSES)}")
-        start = table.day("from")
-        end = table.day("to", required=False)
-        assert start is not None
-        if end is not None and end < start:
-            raise table.error("to", f"{end} is before 'from' {start}")
+        status = table.one_of("status", STATUSES)
+        start, end = table.dates_from_to()
         return Period(status_of(status), start, end, optional_text(table, "note", self.languages))
 
     def service(self, table: Table) -> Service:
@@ -137,11 +131,7 @@ class MunicipalityReader:
         return tuple(sorted(set(days)))
 
     def emergency(self, table: Table) -> Emergency:
-        start = table.day("from")
-        end = table.day("to", required=False)
-        assert start is not None
-        if end is not None and end < start:
-            raise table.error("to", f"{end} is before 'from' {start}")
+        start, end = table.dates_from_to()
         return Emergency(table.identifier(), text(table, "name", self.languages), start, end)
 
     def certificates(self, root: Table) -> Certificates | None:
@@ -166,9 +156,7 @@ class MunicipalityReader:
         for index, kind in enumerate(kinds):
             if kind not in kind_ids:
                 raise table.error(f"kinds[{index}]", f"unknown certificate kind {kind!r}")
-        mode = table.string("mode")
-        if mode not in EXTENSION_MODES:
-            raise table.error("mode", f"{mode!r} is not one of {', '.join(EXTENSION_MODES)}")
+        mode = table.one_of("mode", EXTENSION_MODES)
         months = table.integers("months", minimum=1)
         if not months or (mode == "after_emergency" and len(months) != 1):
             raise table.error(
@@ -184,9 +172,7 @@ class MunicipalityReader:
         )
 
     def health_rule(self, table: Table) -> HealthRule:
-        start = table.day("from")
-        end = table.day("to", required=False)
-        assert start is not None
+        start, end = table.dates_from_to()
         accepted = table.strings("accepted", required=True)
         for index, kind in enumerate(accepted):
             if kind not in HEALTH_KINDS:
@@ -258,7 +244,4 @@ def read_requests(root: Table) -> Requests | None:
 
 
 def read_sms_russian(root: Table) -> str:
-    value = root.optional_string("sms_russian") or "transliterate"
-    if value not in ("transliterate", "ucs2"):
-        raise root.error("sms_russian", f"{value!r} is not transliterate or ucs2")
-    return value
+    return root.one_of("sms_russian", ("transliterate", "ucs2"), default="transliterate")
