@@ -15,6 +15,7 @@ from bot.dispatch import Dispatcher, Sender
 from bot.settings import Settings
 from bot.web import create_web_app, make_server
 from dialogs.engine import Engine
+from dialogs.nlu.reader import reader
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
         else None
     )
     serving = asyncio.create_task(server.serve()) if server else None
+    # Load the language and intent models now, so the first resident does not wait for them.
+    warming = asyncio.create_task(asyncio.to_thread(reader))
     try:
         if telegram is not None:
             await telegram.start()
@@ -62,6 +65,7 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
         )
         stop.set()
         await delivering
+        await warming
     finally:
         if server is not None and serving is not None:
             server.should_exit = True

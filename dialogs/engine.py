@@ -25,6 +25,8 @@ from dialogs import (
 from dialogs.clock import Clock, local_today
 from dialogs.i18n import LANGUAGES, Catalogs
 from dialogs.keywords import keyword_action
+from dialogs.nlu import reader as nlu_reader
+from dialogs.nlu import route as nlu_route
 from dialogs.staff import StaffDesk
 from dialogs.text import MAX_MESSAGE_CHARS, clean, match_label
 from dialogs.turn import BookingPolicy, Handler, Turn, Understander
@@ -270,7 +272,8 @@ class Engine:
         return action
 
     async def _understand(self, turn: Turn, text: str) -> Reply:
-        """Free text: the current dialog's reading first, then a search, then the menu."""
+        """Free text: the current dialog's reading, a named department or service, the
+        intent model, and only then "not understood"."""
         understander = self._understanders.get(turn.conversation.dialog)
         if understander is not None:
             reply = await understander(turn, text)
@@ -281,7 +284,13 @@ class Engine:
             return await self._run(turn, found[0].action)
         if found:
             return search.which_one(turn, found)
-        return menu.not_understood(turn)
+        understood = nlu_reader.reader().read(text, turn.language, turn.today)
+        log.debug("intent %s (%.2f)", understood.intent, understood.confidence)
+        reply = await nlu_route.answer(turn, understood, self._run)
+        if reply is not None:
+            return reply
+        scoped = understood.intent == "unknown" and understood.confidence > 0  # words, no topic
+        return menu.not_understood(turn, out_of_scope=scoped)
 
     async def _run(self, turn: Turn, action: str) -> Reply:
         name, _, argument = action.partition(":")

@@ -77,13 +77,20 @@ async def show_help(turn: Turn, _: str) -> Reply:
     return menu_reply(turn, text)
 
 
-def not_understood(turn: Turn) -> Reply:
-    """A friendly answer to text nothing understood, with the menu."""
+def not_understood(turn: Turn, out_of_scope: bool = False) -> Reply:
+    """A friendly answer to text nothing understood: the menu, and a person to talk to."""
     t = turn.t
     lead = t._("Sorry, I did not understand that.")
+    if out_of_scope:
+        lead = t._(
+            "Sorry, I can only help with the social services: contacts, services, "
+            "certificates, bookings and help at home. A person can call you back."
+        )
     if turn.timed_out:
         lead = t._("We have not talked for a while, so let us start again from the menu.")
-    return menu_reply(turn, lead)
+    reply = menu_reply(turn, lead)
+    person = Choice(t._("Talk to a person"), "human")
+    return Reply(reply.text, (*reply.choices, person))
 
 
 ACTIONS: dict[str, Handler] = {"menu": show_menu, "help": show_help}

@@ -213,8 +213,17 @@ async def test_anything_not_understood_gets_a_friendly_answer_and_the_menu(
 ) -> None:
     await chat.start("elektrenai_lt")
     reply = await chat.say(text)
-    assert reply.text.startswith("Atsiprašau, nesupratau.")
+    assert reply.text.startswith(("Atsiprašau, nesupratau.", "Atsiprašau, galiu padėti tik"))
     assert chat.labels[0] == "Kontaktai"
+    assert chat.labels[-1] == "Kalbėti su žmogumi"  # a person is always offered
+
+
+async def test_out_of_scope_says_what_the_assistant_does(chat: Chat) -> None:
+    await chat.start("elektrenai_lt")
+    reply = await chat.say("koks bus oras rytoj vakare")
+    assert reply.text.startswith("Atsiprašau, galiu padėti tik dėl socialinių paslaugų")
+    reply = await chat.say("🙂🙂🙂")
+    assert reply.text.startswith("Atsiprašau, nesupratau.")
 
 
 async def test_empty_and_too_long_messages(chat: Chat) -> None:
