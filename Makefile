@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 -include .env
 export
 
-.PHONY: run chat test lint messages check-content clean
+.PHONY: run chat test lint messages check-content eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ messages: $(STAMP)
 		--project=socassist -o locales/messages.pot bot dialogs storage
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 	$(BIN)/pybabel compile -d locales -D messages --statistics
+
+# Grade the intent model on the held-out examples (accuracy per language and intent).
+eval: $(STAMP)
+	$(BIN)/python -m bot nlu --eval
 
 check-content: $(STAMP)
 	$(BIN)/python -m bot content check

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import phonenumbers
 
-from bot import certificates_cli, roster_cli, staff_cli
+from bot import certificates_cli, nlu_cli, roster_cli, staff_cli
 from bot.app import open_engine
 from bot.channels import console
 from bot.settings import Settings, SettingsError
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     certificates_cli.add_parser(commands)
     roster_cli.add_parser(commands)
     staff_cli.add_parser(commands)
+    nlu_cli.add_parser(commands)
     content = commands.add_parser("content", help="content files")
     content.add_argument("action", choices=("check",))
     content.add_argument("directory", nargs="?", type=Path, help="default: BOT_CONTENT_DIR")
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(certificates_cli.run(settings, args))
         if args.command == "roster":
             return asyncio.run(roster_cli.run(settings, args))
+        if args.command == "nlu":
+            return nlu_cli.run(settings, args)
         if args.command == "staff":
             return asyncio.run(staff_cli.run(settings, args))
         if args.command == "run" and (settings.telegram_token or settings.sms_enabled):

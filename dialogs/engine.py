@@ -78,6 +78,7 @@ ALWAYS_VALID = frozenset(
 # Actions that setup (municipality and language) allows before it is complete.
 SETUP_ACTIONS = frozenset({"start", "mun", "lang", "help", "municipality", "language"})
 DEFAULT_IDLE_TIMEOUT = timedelta(minutes=30)
+CONFIDENT = 0.5  # an intent this sure is followed before the search of names
 
 
 class Engine:
@@ -279,13 +280,22 @@ class Engine:
             reply = await understander(turn, text)
             if reply is not None:
                 return reply
+        exact = search.find_exact(turn, text)
+        if exact is not None:  # a name typed as it is written: no guessing
+            return await self._run(turn, exact.action)
+        understood = nlu_reader.reader().read(text, turn.language, turn.today)
+        log.debug("intent %s (%.2f)", understood.intent, understood.confidence)
+        # A confident intent leads (it still looks for a named department or service); a weak
+        # one comes after the search of names, which is precise for "mobilā aprūpe".
+        if understood.confidence >= CONFIDENT and understood.intent != "unknown":
+            reply = await nlu_route.answer(turn, understood, self._run)
+            if reply is not None:
+                return reply
         found = search.find(turn, text)
         if len(found) == 1:
             return await self._run(turn, found[0].action)
         if found:
             return search.which_one(turn, found)
-        understood = nlu_reader.reader().read(text, turn.language, turn.today)
-        log.debug("intent %s (%.2f)", understood.intent, understood.confidence)
         reply = await nlu_route.answer(turn, understood, self._run)
         if reply is not None:
             return reply

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.text import Candidate, best_matches
+from dialogs.text import Candidate, best_matches, fold
 from dialogs.turn import Turn
 from dialogs.types import Choice, Reply
 from storage.content import Department, Municipality, Service
@@ -47,3 +47,17 @@ def _phrases(
     if kind is not None:
         phrases += [word for lang in municipality.languages for word in kind.words.get(lang, ())]
     return tuple(phrases)
+
+
+def find_exact(turn: Turn, text: str) -> Choice | None:
+    """The department or service whose name the message is, word for word (any language)."""
+    municipality = turn.municipality
+    if municipality is None:
+        return None
+    folded = fold(text)
+    entries: list[Department | Service] = [*municipality.services, *municipality.departments]
+    for entry in entries:
+        if any(fold(name) == folded for name in entry.name.values.values()):
+            prefix = "dept" if isinstance(entry, Department) else "svc"
+            return Choice(turn.text(entry.name), f"{prefix}:{entry.id}")
+    return None

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from sklearn import config_context
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
-from sklearn.pipeline import Pipeline, make_pipeline
 
 from dialogs.text import fold
 
@@ -79,11 +79,12 @@ class IntentModel:
     """Trained at start-up from the bundled examples, in a fraction of a second."""
 
     def __init__(self, examples: list[Example]) -> None:
-        self._pipeline: Pipeline = make_pipeline(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-            SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=50, random_state=0),
+        self._vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
         )
-        self._pipeline.fit([prepare(e.text) for e in examples], [e.intent for e in examples])
+        self._classifier = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=50, random_state=0)
+        features = self._vectorizer.fit_transform([prepare(e.text) for e in examples])
+        self._classifier.fit(features, [e.intent for e in examples])
 
     def guess(self, text: str) -> Guess:
         """The intent of one message; UNKNOWN when nothing fits well enough."""
@@ -91,8 +92,11 @@ class IntentModel:
             return Guess("greeting", 1.0)
         if len(prepare(text).replace(" ", "")) < 3:  # emoji, symbols, a letter: nothing to read
             return Guess(UNKNOWN, 0.0)
-        probabilities = self._pipeline.predict_proba([prepare(text)])[0]
-        ranked = sorted(zip(probabilities, self._pipeline.classes_, strict=True), reverse=True)
+        # Our own features are always finite: skipping sklearn's checks saves a third of the time.
+        with config_context(assume_finite=True):
+            features = self._vectorizer.transform([prepare(text)])
+            probabilities = self._classifier.predict_proba(features)[0]
+        ranked = sorted(zip(probabilities, self._classifier.classes_, strict=True), reverse=True)
         (best_p, best), (second_p, second) = ranked[0], ranked[1]
         if best == UNKNOWN or best_p < MIN_CONFIDENCE:
             return Guess(UNKNOWN, float(best_p))

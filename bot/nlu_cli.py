@@ -1,0 +1,72 @@
+"""`python -m bot nlu [--eval]`: read lines as the assistant does, or grade the intent model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import date
+
+from bot.app import make_clock
+from bot.settings import Settings
+from dialogs.clock import local_today
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `nlu` command."""
+    parser = commands.add_parser(
+        "nlu", help="one JSON line per input line; --eval grades the model"
+    )
+    parser.add_argument("--eval", action="store_true", help="accuracy on the held-out examples")
+    parser.add_argument("--lang", help="the conversation's language, for short lines")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Read stdin line by line, or print the evaluation report."""
+    today = local_today(make_clock(settings))
+    if args.eval:
+        return _evaluate(today)
+    from dialogs.nlu.reader import reader
+
+    model_reader = reader()
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        understood = model_reader.read(text, args.lang, today)
+        record = {
+            "text": text,
+            "lang": understood.lang,
+            "intent": understood.intent,
+            "confidence": round(understood.confidence, 3),
+            "entities": understood.entities,
+        }
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _evaluate(today: date) -> int:
+    started = time.perf_counter()
+    from dialogs.nlu.evaluation import evaluate
+    from dialogs.nlu.intents import IntentModel, load_examples
+    from dialogs.nlu.reader import reader
+
+    imported = time.perf_counter()
+    model = IntentModel(load_examples("train.tsv"))
+    trained = time.perf_counter()
+    examples = load_examples("eval.tsv")
+    print("\n".join(evaluate(model, examples).lines()))
+    model_reader = reader()
+    model_reader.read("labas", None, today)  # warm up
+    clock = time.perf_counter()
+    rounds = 5
+    for _ in range(rounds):
+        for example in examples:
+            model_reader.read(example.text, None, today)
+    per_message = (time.perf_counter() - clock) / (rounds * len(examples)) * 1000
+    print(
+        f"imports {imported - started:.2f} s, training {trained - imported:.2f} s,"
+        f" {per_message:.2f} ms per message (language, intent, details)"
+    )
+    return 0

@@ -1,0 +1,123 @@
+"""Free text in Lithuanian, Latvian and Russian: the models, and the dialogs they start."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from dialogs.engine import Engine
+from dialogs.nlu.entities import extract
+from dialogs.nlu.evaluation import evaluate
+from dialogs.nlu.intents import IntentModel, load_examples
+from dialogs.nlu.language import LanguageGuesser
+from dialogs.types import Incoming, Reply
+from tests.bot.test_cli import run_bot
+from tests.conftest import FixedClock
+
+
+def test_held_out_accuracy_and_rejection_meet_the_goals() -> None:
+    report = evaluate(IntentModel(load_examples("train.tsv")), load_examples("eval.tsv"))
+    for lang in ("lt", "lv", "ru"):
+        assert report.accuracy(lang) >= 0.9, report.lines()
+    assert report.rejection >= 0.9, report.lines()
+
+
+def test_no_evaluation_line_copies_a_training_line() -> None:
+    training = {e.text.casefold() for e in load_examples("train.tsv")}
+    assert not [e.text for e in load_examples("eval.tsv") if e.text.casefold() in training]
+
+
+@pytest.mark.parametrize(
+    ("text", "fallback", "expected"),
+    [
+        ("на самоизоляции закончились лекарства", "lt", ("ru", True)),
+        ("uzrasykit mane i dusa penktadieni", "lv", ("lt", True)),
+        ("nevarēšu ierasties uz veļas mazgāšanu", "lt", ("lv", True)),
+        ("labas", "lv", ("lv", False)),  # too short to tell: the conversation's language stays
+        ("sveiki", None, (None, False)),
+    ],
+)
+def test_language(text: str, fallback: str | None, expected: tuple[str | None, bool]) -> None:
+    assert LanguageGuesser().guess(text, fallback) == expected
+
+
+def test_details_in_the_message() -> None:
+    friday = date(2021, 11, 5)
+    assert extract("uzrasykit mane i dusa penktadieni", date(2021, 11, 1)) == {
+        "day": friday.isoformat(),
+        "facility": "shower",
+    }
+    assert extract("на самоизоляции закончились лекарства и еда", date(2021, 11, 1)) == {
+        "needs": ["food", "medicine"]
+    }
+    assert extract("nevarēšu ierasties uz veļas mazgāšanu", date(2021, 11, 1)) == {
+        "facility": "laundry"
+    }
+
+
+async def _say(engine: Engine, address: str, **fields: Any) -> Reply:
+    (reply,) = await engine.handle(Incoming("sms", address, verified_phone=address, **fields))
+    return reply
+
+
+async def test_booking_started_by_text_skips_the_day_question(
+    engine: Engine, clock: FixedClock
+) -> None:
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    await _say(engine, "+37126000901", start=True, text="koknese_lv")
+    reply = await _say(engine, "+37126000901", text="Labdien, pierakstiet mani uz dušu piektdien")
+    assert reply.text == "Kādu sertifikātu uzrādīsiet?"
+    reply = await _say(engine, "+37126000901", action="bkcert:vaccination")
+    reply = await _say(engine, "+37126000901", text="01.06.2021")
+    assert reply.text.startswith("Pierakstīts: Dušas pakalpojums, piektdiena, 5. novembris.")
+    reply = await _say(engine, "+37126000901", text="nevarēšu ierasties uz dušu")
+    assert reply.text.startswith("Jūsu pieraksti:")  # cancelling starts from one's bookings
+
+
+async def test_request_from_isolation_in_russian_preselects_the_need(engine: Engine) -> None:
+    await _say(engine, "+37060000902", start=True, text="elektrenai_ru")
+    reply = await _say(engine, "+37060000902", text="на самоизоляции закончились лекарства")
+    assert "✓ Лекарства" in [c.label for c in reply.choices]
+
+
+async def test_writing_in_another_offered_language_switches_to_it(engine: Engine) -> None:
+    await _say(engine, "+37060000903", start=True, text="elektrenai_lt")
+    reply = await _say(engine, "+37060000903", text="на самоизоляции закончились лекарства")
+    assert reply.text.startswith("Что вам нужно?")
+    reply = await _say(engine, "+37060000903", text="meniu")
+    assert "Что вы хотите узнать?" in reply.text  # the switch is remembered
+    reply = await _say(engine, "+37060000903", text="noriu sužinoti kas dabar sustabdyta")
+    assert "apribot" in reply.text  # and back to Lithuanian
+
+
+@pytest.mark.parametrize(
+    ("payload", "text", "expected"),
+    [
+        ("daugavpils_ru", "работает ли сейчас мобильная служба ухода", "Мобильная служба ухода"),
+        ("elektrenai_lt", "sveiki, norėčiau paskambinti psichologui", "Telefonas: (0-683) 00871"),
+        ("koknese_lv", "vai mana izziņa vēl ir derīga", "Uz jūsu tālruņa numuru nav reģistrēta"),
+        ("elektrenai_lt", "ką tu moki daryti", "Atsakau į klausimus"),
+        ("daugavpils_lv", "gribu runāt ar cilvēku, lūdzu", "šeit pieprasījumus"),
+    ],
+)
+async def test_dialogs_start_from_typed_text(
+    engine: Engine, clock: FixedClock, payload: str, text: str, expected: str
+) -> None:
+    clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
+    await _say(engine, "+37060000904", start=True, text=payload)
+    reply = await _say(engine, "+37060000904", text=text)
+    assert expected.casefold() in reply.text.casefold()
+
+
+def test_nlu_command_prints_json_lines() -> None:
+    result = run_bot("nlu", stdin="uzrasykit mane i dusa penktadieni\nkoks bus oras rytoj\n")
+    assert result.returncode == 0, result.stderr
+    first, second = (__import__("json").loads(line) for line in result.stdout.splitlines())
+    assert (first["lang"], first["intent"], first["entities"]["facility"]) == (
+        "lt",
+        "book_shower",
+        "shower",
+    )
+    assert second["intent"] == "unknown"
