@@ -189,3 +189,16 @@ async def test_delivery_reports_are_recorded(twilio: FakeTwilio, engine: Engine)
         assert (await phone.post(form, signature, url)).status == 204
     rows = await engine.database.fetchall("SELECT sid, status FROM sms_status")
     assert [tuple(r) for r in rows] == [("SM1", "delivered")]
+
+
+async def test_typed_sentence_starts_a_booking_by_sms(
+    twilio: FakeTwilio, engine: Engine, clock: FixedClock
+) -> None:
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37126000309")
+        await phone.text("labdien")
+        await phone.text("3")  # Koknese
+        await phone.text("1")  # Latviešu
+        (question,) = await phone.text("pierakstiet mani uz velas mazgasanu piektdien")
+        assert question.startswith("Kadu sertifikatu uzradisiet?")

@@ -371,3 +371,22 @@ async def test_waiting_list_offer_arrives_with_buttons_in_russian(
         assert message["text"] == "Какой сертификат вы предъявите?"
         message = await waiting.press("У меня нет")
         assert message["text"].startswith("Вы записаны: Услуга стирки белья, четверг, 4 ноября.")
+
+
+async def test_typed_sentences_on_telegram_in_three_languages(
+    fake: FakeTelegram, engine: Engine, clock: FixedClock
+) -> None:
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    async with running_bot(fake, engine):
+        anna = TelegramUser(fake, 530, "lv")
+        await anna.say("/start koknese_lv")
+        message = await anna.say("vai mana izziņa vēl ir derīga")
+        assert message["text"].startswith("Lai aizsargātu jūsu datus")  # asks for the phone
+        ona = TelegramUser(fake, 531, "lt")
+        await ona.say("/start elektrenai_lt")
+        message = await ona.say("esu izoliacijoje, baigėsi maistas")
+        assert "✓ Maistas" in [label for label, _ in fake.buttons(message)]
+        ivan = TelegramUser(fake, 532, "ru")
+        await ivan.say("/start daugavpils_ru")
+        message = await ivan.say("хочу поговорить с человеком")
+        assert message["text"].startswith("Здесь заявки через помощника не принимаются")

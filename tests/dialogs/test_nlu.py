@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,9 +13,12 @@ from dialogs.nlu.entities import extract
 from dialogs.nlu.evaluation import evaluate
 from dialogs.nlu.intents import IntentModel, load_examples
 from dialogs.nlu.language import LanguageGuesser
+from dialogs.nlu.reader import Understood
+from dialogs.nlu.route import answer
 from dialogs.types import Incoming, Reply
 from tests.bot.test_cli import run_bot
 from tests.conftest import FixedClock
+from tests.dialogs.test_nlu_support import turn_for
 
 
 def test_held_out_accuracy_and_rejection_meet_the_goals() -> None:
@@ -114,10 +118,31 @@ async def test_dialogs_start_from_typed_text(
 def test_nlu_command_prints_json_lines() -> None:
     result = run_bot("nlu", stdin="uzrasykit mane i dusa penktadieni\nkoks bus oras rytoj\n")
     assert result.returncode == 0, result.stderr
-    first, second = (__import__("json").loads(line) for line in result.stdout.splitlines())
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert (first["lang"], first["intent"], first["entities"]["facility"]) == (
         "lt",
         "book_shower",
         "shower",
     )
     assert second["intent"] == "unknown"
+
+
+async def test_two_close_intents_are_asked_about(engine: Engine) -> None:
+    await _say(engine, "+37060000905", start=True, text="koknese_lv")
+    ran: list[str] = []
+
+    async def run(turn: Any, action: str) -> Reply:
+        ran.append(action)
+        return Reply(action)
+
+    async with engine.database.transaction() as conn:
+        turn = await turn_for(engine, conn, "+37060000905")
+        guess = Understood("?", "lv", True, "certificate", 0.4, "book_shower")
+        reply = await answer(turn, guess, run)
+    assert reply is not None
+    assert reply.text == "Vai domājāt kādu no šiem?"
+    assert [(c.label, c.action) for c in reply.choices[:2]] == [
+        ("Izziņas", "cert:status"),
+        ("Pieraksts", "bk:shower"),
+    ]
+    assert ran == []  # nothing is done before the resident chooses

@@ -1,0 +1,26 @@
+"""A Turn for a stored conversation, for tests of dialog helpers."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from dialogs.engine import Engine
+from dialogs.turn import Turn
+from storage import conversations, residents
+
+
+async def turn_for(engine: Engine, conn: aiosqlite.Connection, address: str) -> Turn:
+    """The Turn the engine would build for an SMS address."""
+    now = engine.clock.now()
+    resident = await residents.find_or_create(conn, "sms", address, now)
+    conversation = await conversations.load(conn, "sms", address)
+    return Turn(
+        content=engine.content,
+        catalogs=engine.catalogs,
+        conversation=conversation,
+        connection=conn,
+        today=now.date(),
+        municipality_id=resident.municipality_id,
+        language=resident.language,
+        resident_id=resident.id,
+    )
