@@ -177,15 +177,11 @@ class Engine:
 
     async def _stored_language(self, incoming: Incoming) -> str | None:
         try:
-            rows = await self._database.fetchall(
-                "SELECT r.language FROM identities i JOIN residents r ON r.id = i.resident_id"
-                " WHERE i.channel = ? AND i.address = ?",
-                (incoming.channel, incoming.address),
-            )
+            language = (await self.profile(incoming.channel, incoming.address))[1]
         except Exception:
             log.warning("the language of a failed turn could not be read", exc_info=True)
             return incoming.language_hint
-        return str(rows[0][0]) if rows and rows[0][0] else incoming.language_hint
+        return language or incoming.language_hint
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         now = self._clock.now()

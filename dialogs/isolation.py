@@ -18,8 +18,6 @@ from dialogs.types import Choice, Reply
 from storage import requests, residents
 from storage.content import Municipality
 
-NEEDS = NEED_LABELS
-URGENCY = URGENCY_LABELS
 STATUS = {
     "open": N_("waiting for a staff member"),
     "taken": N_("a staff member is handling it"),
@@ -57,7 +55,7 @@ async def call_back(turn: Turn, _: str) -> Reply:
 async def toggle_need(turn: Turn, need: str) -> Reply:
     """Choose or unchoose one need."""
     chosen = list(turn.conversation.data.get("needs", []))
-    if need in NEEDS and need != "callback":
+    if need in NEED_LABELS and need != "callback":
         if need in chosen:
             chosen.remove(need)
         else:
@@ -72,7 +70,7 @@ def _needs_reply(turn: Turn) -> Reply:
     chosen = turn.conversation.data.get("needs", [])
     choices = [
         Choice(("✓ " if key in chosen else "") + t._(label), f"rqneed:{key}")
-        for key, label in NEEDS.items()
+        for key, label in NEED_LABELS.items()
         if key != "callback"
     ]
     if chosen:
@@ -112,7 +110,7 @@ def _ask_phone(turn: Turn) -> Reply:
 def _ask_urgency(turn: Turn) -> Reply:
     t = turn.t
     turn.go("request", "urgency", back="rq")
-    choices = [Choice(t._(label), f"rqurg:{key}") for key, label in URGENCY.items()]
+    choices = [Choice(t._(label), f"rqurg:{key}") for key, label in URGENCY_LABELS.items()]
     return turn.reply(t._("How urgent is it?"), choices)
 
 
@@ -132,7 +130,7 @@ async def keep_address(turn: Turn, answer: str) -> Reply:
 
 async def set_urgency(turn: Turn, key: str) -> Reply:
     """Today or in the next days."""
-    turn.conversation.data["urgency"] = key if key in URGENCY else "soon"
+    turn.conversation.data["urgency"] = key if key in URGENCY_LABELS else "soon"
     return _summary(turn)
 
 
@@ -141,11 +139,11 @@ def _summary(turn: Turn) -> Reply:
     data = turn.conversation.data
     turn.go("request", "confirm", back="rq")
     lines = [t._("Please check your request:")]
-    lines.append(", ".join(t._(NEEDS[n]) for n in data.get("needs", []) if n in NEEDS))
+    lines.append(", ".join(t._(NEED_LABELS[n]) for n in data.get("needs", []) if n in NEED_LABELS))
     for value in (data.get("details"), data.get("home"), data.get("phone")):
         if value:
             lines.append(str(value))
-    lines.append(t._(URGENCY.get(str(data.get("urgency")), URGENCY["soon"])))
+    lines.append(t._(URGENCY_LABELS.get(str(data.get("urgency")), URGENCY_LABELS["soon"])))
     return turn.reply("\n".join(lines), [Choice(t._("Send"), "rqsend")])
 
 

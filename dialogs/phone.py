@@ -12,13 +12,9 @@ from dialogs.onboarding import needs_setup, prompt
 from dialogs.turn import Handler, Turn
 from dialogs.types import Reply
 from storage import residents
+from storage.content import Phone
 
 log = logging.getLogger(__name__)
-
-
-def _international(e164: str) -> str:
-    number = phonenumbers.parse(e164)
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
 async def ask(turn: Turn, _: str) -> Reply:
@@ -36,7 +32,8 @@ async def ask(turn: Turn, _: str) -> Reply:
     lead = ""
     if turn.phone:
         lead = (
-            t._("Your verified phone number: %(phone)s.") % {"phone": _international(turn.phone)}
+            t._("Your verified phone number: %(phone)s.")
+            % {"phone": Phone(turn.phone, "").international()}
             + "\n"
         )
     text = lead + t._(
@@ -72,7 +69,8 @@ async def receive(turn: Turn, raw: str, own: bool) -> Reply:
         return await certificates.show_status(turn, "")  # continue where the resident was
     return menu_reply(
         turn,
-        t._("Thank you. Your phone number %(phone)s is saved.") % {"phone": _international(e164)},
+        t._("Thank you. Your phone number %(phone)s is saved.")
+        % {"phone": Phone(e164, "").international()},
     )
 
 

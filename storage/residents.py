@@ -84,8 +84,10 @@ async def set_reachable(
     conn: aiosqlite.Connection, channel: str, address: str, when: datetime | None
 ) -> None:
     """Mark an address unreachable since `when` (it blocked the bot), or reachable (None)."""
+    # Clearing touches only rows that were marked, so an ordinary turn writes nothing here.
+    marked = "" if when else " AND unreachable_since IS NOT NULL"
     await conn.execute(
-        "UPDATE identities SET unreachable_since = ? WHERE channel = ? AND address = ?",
+        f"UPDATE identities SET unreachable_since = ? WHERE channel = ? AND address = ?{marked}",
         (when.isoformat() if when else None, channel, address),
     )
 

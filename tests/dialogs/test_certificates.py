@@ -18,6 +18,7 @@ from storage.db import Database
 from tests.conftest import CONTENT_DIR, FixedClock
 
 NOW = datetime(2021, 11, 1, 10, 0, tzinfo=UTC)
+KOK_14 = StatusCertificate("KOK-14", "needy", "+37126000014", date(2021, 6, 1), date(2021, 11, 30))
 
 
 async def _register(database: Database, municipality: str, *rows: StatusCertificate) -> None:
@@ -52,7 +53,7 @@ async def test_koknese_certificate_in_latvian(
     await _register(
         database,
         "koknese",
-        StatusCertificate("KOK-14", "needy", "+37126000014", date(2021, 6, 1), date(2021, 11, 30)),
+        KOK_14,
         StatusCertificate("KOK-99", "needy", "+37126000099", date(2021, 6, 1), date(2021, 11, 30)),
     )
     anna = Resident(engine, "+37126000014")
@@ -128,7 +129,7 @@ async def test_without_a_verified_phone_nothing_is_revealed(
     await _register(
         database,
         "koknese",
-        StatusCertificate("KOK-14", "needy", "+37126000014", date(2021, 6, 1), date(2021, 11, 30)),
+        KOK_14,
     )
     console = Resident(engine, None)
     await console.send(start=True, text="koknese_lv")
@@ -147,7 +148,7 @@ async def test_telegram_style_share_then_status(
     await _register(
         database,
         "koknese",
-        StatusCertificate("KOK-14", "needy", "+37126000014", date(2021, 6, 1), date(2021, 11, 30)),
+        KOK_14,
     )
 
     async def send(**fields: object) -> Reply:
