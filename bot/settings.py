@@ -32,6 +32,7 @@ class Settings:
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_chat_rate: float = 1.0
+    telegram_overall_rate: float = 30.0
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     reminder_hour: int = 18
@@ -70,6 +71,7 @@ class Settings:
             telegram_webhook_url=_url(env, "TELEGRAM_WEBHOOK_URL"),
             telegram_webhook_secret=_webhook_secret(env),
             telegram_chat_rate=_positive_float(env, "TELEGRAM_CHAT_RATE", 1.0),
+            telegram_overall_rate=_overall_rate(env),
             http_host=env.get("HTTP_HOST", "").strip() or "127.0.0.1",
             http_port=_port(env),
             reminder_hour=_hour(env),
@@ -140,6 +142,14 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     if not number > 0:
         raise SettingsError(f"{name}={value!r} must be a number above 0")
     return number
+
+
+def _overall_rate(env: Mapping[str, str]) -> float:
+    """Messages per second to all chats; 0 turns PTB's overall limit off (paid broadcasts)."""
+    value = env.get("TELEGRAM_OVERALL_RATE", "").strip()
+    if value in ("0", "0.0"):
+        return 0.0
+    return _positive_float(env, "TELEGRAM_OVERALL_RATE", 30.0)
 
 
 def _port(env: Mapping[str, str]) -> int:

@@ -49,7 +49,7 @@ async def call_back(turn: Turn, _: str) -> Reply:
     if municipality.requests is None:
         return await _no_queue(turn, municipality)
     turn.conversation.data.update(needs=["callback"], details=None, home=None, urgency="soon")
-    return _ask_phone(turn)
+    return ask_phone(turn)
 
 
 async def toggle_need(turn: Turn, need: str) -> Reply:
@@ -98,13 +98,19 @@ def _ask_address(turn: Turn) -> Reply:
     return turn.reply(t._("Your address (street, house, flat, town)?"))
 
 
-def _ask_phone(turn: Turn) -> Reply:
+def ask_phone(turn: Turn) -> Reply:
+    """The number for the call-back: the verified one goes on at once (also when it was just
+    shared from this question); otherwise typed, or shared with the channel's button."""
     t = turn.t
     if turn.phone:
         turn.conversation.data["phone"] = turn.phone
         return _ask_urgency(turn) if "urgency" not in turn.conversation.data else _summary(turn)
     turn.go("request", "phone", back="rq")
-    return turn.reply(t._("Which phone number should staff call?"))
+    question = t._("Which phone number should staff call?")
+    if turn.can_share_phone:
+        hint = t._("Write it, or share your own with the button below.")
+        return Reply(f"{question} {hint}", ask_phone=t._("Share my phone number"))
+    return turn.reply(question)
 
 
 def _ask_urgency(turn: Turn) -> Reply:
@@ -117,7 +123,7 @@ def _ask_urgency(turn: Turn) -> Reply:
 async def use_saved_address(turn: Turn, _: str) -> Reply:
     """The remembered address."""
     turn.conversation.data["home"] = turn.conversation.data.get("saved_home")
-    return _ask_phone(turn)
+    return ask_phone(turn)
 
 
 async def keep_address(turn: Turn, answer: str) -> Reply:
@@ -125,7 +131,7 @@ async def keep_address(turn: Turn, answer: str) -> Reply:
     if answer == "1":
         home = turn.conversation.data.get("home")
         await residents.set_home_address(turn.connection, turn.resident_id, str(home))
-    return _ask_phone(turn)
+    return ask_phone(turn)
 
 
 async def set_urgency(turn: Turn, key: str) -> Reply:
@@ -249,7 +255,7 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     if step == "details":
         data["details"] = None if text.strip() in ("-", "—") else text.strip()[:500]
         if "callback" in data.get("needs", []):
-            return _ask_phone(turn)
+            return ask_phone(turn)
         return _ask_address(turn)
     if step == "address":
         data["home"] = text.strip()[:200]

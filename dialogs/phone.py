@@ -6,7 +6,7 @@ import logging
 
 import phonenumbers
 
-from dialogs import certificates
+from dialogs import certificates, isolation
 from dialogs.menu import menu_reply
 from dialogs.onboarding import needs_setup, prompt
 from dialogs.turn import Handler, Turn
@@ -67,6 +67,8 @@ async def receive(turn: Turn, raw: str, own: bool) -> Reply:
     turn.phone = e164
     if turn.conversation.dialog == "certificates" and turn.conversation.step == "need_phone":
         return await certificates.show_status(turn, "")  # continue where the resident was
+    if turn.conversation.dialog == "request" and turn.conversation.step == "phone":
+        return isolation.ask_phone(turn)  # the request goes on with the shared number
     return menu_reply(
         turn,
         t._("Thank you. Your phone number %(phone)s is saved.")

@@ -6,8 +6,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit; longer input is refused with an explanation
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -32,19 +33,27 @@ def tokens(text: str) -> list[str]:
     return fold(text).split()
 
 
-def token_similarity(a: str, b: str) -> float:
-    """0-100: equal words, one stem with other endings (Baltic, Russian inflection), or a typo."""
-    if a == b:
-        return 100.0
-    common = 0
-    for x, y in zip(a, b, strict=False):
+def _same_stem(a: str, b: str) -> bool:
+    # "pagalba"/"pagalbos", "kontaktai"/"kontakti", "лекарства"/"лекарств": same stem.
+    if a[:4] != b[:4]:
+        return False
+    common = 4
+    for x, y in zip(a[4:], b[4:], strict=False):
         if x != y:
             break
         common += 1
-    # "pagalba"/"pagalbos", "kontaktai"/"kontakti", "лекарства"/"лекарств": same stem.
-    if common >= 4 and common >= min(len(a), len(b)) - 3:
-        return 95.0
-    return float(fuzz.ratio(a, b))
+    return common >= min(len(a), len(b)) - 3
+
+
+def _best_similarity(word: str, others: Sequence[str]) -> float:
+    """0-100: an equal word, one stem with other endings (Baltic and Russian inflection: 95),
+    or the closest spelling (rapidfuzz's ratio, computed in C)."""
+    if word in others:
+        return 100.0
+    rest = [o for o in others if not _same_stem(word, o)]
+    best = 95.0 if len(rest) < len(others) else 0.0
+    found = process.extractOne(word, rest, scorer=fuzz.ratio) if rest else None
+    return max(best, float(found[1])) if found else best
 
 
 def _coverage(words: Sequence[str], other: Sequence[str]) -> float:
@@ -52,12 +61,18 @@ def _coverage(words: Sequence[str], other: Sequence[str]) -> float:
     significant = [w for w in words if len(w) >= 3]
     if not significant or not other:
         return 0.0
-    return sum(max(token_similarity(w, o) for o in other) for w in significant) / len(significant)
+    return sum(_best_similarity(w, other) for w in significant) / len(significant)
+
+
+@lru_cache(maxsize=8192)
+def _phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """The words of a content phrase; the same few hundred phrases are scored for every query."""
+    return tuple(tokens(phrase))
 
 
 def phrase_score(phrase: str, query_tokens: Sequence[str]) -> float:
     """How well a phrase and a query match: the phrase inside the query, or the query inside it."""
-    phrase_tokens = tokens(phrase)
+    phrase_tokens = _phrase_tokens(phrase)
     return max(_coverage(phrase_tokens, query_tokens), _coverage(query_tokens, phrase_tokens))
 
 

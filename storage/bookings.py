@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from storage.rows import fetch_all, fetch_one
 from storage.times import stamp
 
 
@@ -104,13 +105,13 @@ async def taken(
     conn: aiosqlite.Connection, municipality_id: str, facility_id: str, day: date
 ) -> int:
     """Places taken on a day: active bookings and places held for waiting-list offers."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT (SELECT COUNT(*) FROM bookings WHERE municipality_id = :m AND facility_id = :f"
         " AND day = :d AND status = 'active') + (SELECT COUNT(*) FROM waitlist WHERE"
         " municipality_id = :m AND facility_id = :f AND day = :d AND status = 'offered')",
         {"m": municipality_id, "f": facility_id, "d": day.isoformat()},
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
@@ -118,20 +119,20 @@ async def active_for(
     conn: aiosqlite.Connection, resident_id: int, municipality_id: str, today: date
 ) -> list[Booking]:
     """The resident's active bookings from today on, soonest first."""
-    async with conn.execute(
-        f"SELECT {COLUMNS} FROM bookings WHERE resident_id = ? AND municipality_id = ?"
-        " AND status = 'active' AND day >= ? ORDER BY day, id",
-        (resident_id, municipality_id, today.isoformat()),
-    ) as cursor:
-        return [_booking(row) for row in await cursor.fetchall()]
+    return [
+        _booking(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM bookings WHERE resident_id = ? AND municipality_id = ?"
+            " AND status = 'active' AND day >= ? ORDER BY day, id",
+            (resident_id, municipality_id, today.isoformat()),
+        )
+    ]
 
 
 async def get(conn: aiosqlite.Connection, booking_id: int) -> Booking | None:
     """One booking by id."""
-    async with conn.execute(
-        f"SELECT {COLUMNS} FROM bookings WHERE id = ?", (booking_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, f"SELECT {COLUMNS} FROM bookings WHERE id = ?", (booking_id,))
     return _booking(row) if row else None
 
 
@@ -150,11 +151,11 @@ async def roster(
 ) -> list[tuple[Booking, str | None]]:
     """The day's active bookings with each resident's verified phone."""
     columns = ", ".join(f"b.{c.strip()}" for c in COLUMNS.split(","))
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         f"SELECT {columns}, r.phone FROM bookings b JOIN residents r ON r.id = b.resident_id"
         " WHERE b.municipality_id = ? AND b.day = ? AND b.status = 'active'"
         " ORDER BY b.facility_id, b.id",
         (municipality_id, day.isoformat()),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return [(_booking(tuple(row)[:-1]), row[-1]) for row in rows]

@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from storage.rows import fetch_all
+
 
 @dataclass(frozen=True)
 class StatusCertificate:
@@ -40,21 +42,27 @@ async def for_holder(
     conn: aiosqlite.Connection, municipality_id: str, phone: str
 ) -> list[StatusCertificate]:
     """The certificates whose holder has this (verified) phone, newest expiry first."""
-    async with conn.execute(
-        f"SELECT {COLUMNS} FROM certificates WHERE municipality_id = ? AND holder_phone = ?"
-        " ORDER BY expires_on DESC, number",
-        (municipality_id, phone),
-    ) as cursor:
-        return [_certificate(row) for row in await cursor.fetchall()]
+    return [
+        _certificate(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM certificates WHERE municipality_id = ? AND holder_phone = ?"
+            " ORDER BY expires_on DESC, number",
+            (municipality_id, phone),
+        )
+    ]
 
 
 async def all_of(conn: aiosqlite.Connection, municipality_id: str) -> list[StatusCertificate]:
     """The whole register of a municipality, by number."""
-    async with conn.execute(
-        f"SELECT {COLUMNS} FROM certificates WHERE municipality_id = ? ORDER BY number",
-        (municipality_id,),
-    ) as cursor:
-        return [_certificate(row) for row in await cursor.fetchall()]
+    return [
+        _certificate(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM certificates WHERE municipality_id = ? ORDER BY number",
+            (municipality_id,),
+        )
+    ]
 
 
 async def upsert(

@@ -9,6 +9,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.rows import fetch_one
+
 
 @dataclass
 class Conversation:
@@ -25,12 +27,12 @@ class Conversation:
 
 async def load(conn: aiosqlite.Connection, channel: str, address: str) -> Conversation:
     """Return the stored state, or a fresh one at the menu."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT dialog, step, data, choices, updated_at FROM conversations"
         " WHERE channel = ? AND address = ?",
         (channel, address),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return Conversation(channel, address)
     return Conversation(

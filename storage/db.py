@@ -12,6 +12,7 @@ from typing import Any
 import aiosqlite
 
 from storage.migrations import migrate
+from storage.rows import fetch_all
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -78,8 +79,7 @@ class Database:
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read-only query outside any transaction."""
-        async with self._connection.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return await fetch_all(self._connection, sql, tuple(params))
 
 
 def _probe(location: str) -> None:

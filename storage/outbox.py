@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from storage.rows import fetch_all
 from storage.times import stamp
 
 MAX_ATTEMPTS = 8
@@ -63,12 +64,12 @@ async def cancel(conn: aiosqlite.Connection, key: str) -> None:
 
 async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[Message]:
     """Messages whose time has come, oldest first."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT id, channel, address, text, choices, attempts, key FROM outbox"
         " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
         (stamp(now), limit),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return [
         Message(
             row[0], row[1], row[2], row[3], [tuple(c) for c in json.loads(row[4])], row[5], row[6]

@@ -6,15 +6,18 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.rows import fetch_all
 from storage.times import stamp
 
 
 async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) -> None:
     """Erase what identifies the resident; requests stay, anonymized, for statistics."""
-    async with conn.execute(
-        "SELECT channel, address FROM identities WHERE resident_id = ?", (resident_id,)
-    ) as cursor:
-        addresses = [tuple(row) for row in await cursor.fetchall()]
+    addresses = [
+        tuple(row)
+        for row in await fetch_all(
+            conn, "SELECT channel, address FROM identities WHERE resident_id = ?", (resident_id,)
+        )
+    ]
     for channel, address in addresses:
         await conn.execute(
             "UPDATE outbox SET status = 'cancelled' WHERE channel = ? AND address = ?"

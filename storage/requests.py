@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.rows import fetch_all, fetch_one
 from storage.times import stamp
 
 OPEN_STATUSES = ("open", "taken")
@@ -106,20 +107,20 @@ async def file(conn: aiosqlite.Connection, new: NewRequest, now: datetime) -> in
 
 async def get(conn: aiosqlite.Connection, request_id: int) -> Request | None:
     """One request by number."""
-    async with conn.execute(
-        f"SELECT {COLUMNS} FROM requests WHERE id = ?", (request_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, f"SELECT {COLUMNS} FROM requests WHERE id = ?", (request_id,))
     return _request(row) if row else None
 
 
 async def of_resident(conn: aiosqlite.Connection, resident_id: int) -> list[Request]:
     """The resident's requests, newest first."""
-    async with conn.execute(
-        f"SELECT {COLUMNS} FROM requests WHERE resident_id = ? ORDER BY id DESC LIMIT 5",
-        (resident_id,),
-    ) as cursor:
-        return [_request(row) for row in await cursor.fetchall()]
+    return [
+        _request(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM requests WHERE resident_id = ? ORDER BY id DESC LIMIT 5",
+            (resident_id,),
+        )
+    ]
 
 
 async def queue(
@@ -133,8 +134,7 @@ async def queue(
     if taken_by is not None:
         sql += " AND status = 'taken' AND taken_by = ?"
         params.append(taken_by)
-    async with conn.execute(sql + " ORDER BY id", params) as cursor:
-        return [_request(row) for row in await cursor.fetchall()]
+    return [_request(row) for row in await fetch_all(conn, sql + " ORDER BY id", params)]
 
 
 async def set_status(
@@ -157,12 +157,15 @@ async def set_status(
 
 async def unescalated(conn: aiosqlite.Connection, older_than: datetime) -> list[Request]:
     """Open requests nobody took since `older_than`, not yet escalated."""
-    async with conn.execute(
-        f"SELECT {COLUMNS} FROM requests WHERE status = 'open' AND escalated_at IS NULL"
-        " AND created_at <= ? ORDER BY id",
-        (stamp(older_than),),
-    ) as cursor:
-        return [_request(row) for row in await cursor.fetchall()]
+    return [
+        _request(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM requests WHERE status = 'open' AND escalated_at IS NULL"
+            " AND created_at <= ? ORDER BY id",
+            (stamp(older_than),),
+        )
+    ]
 
 
 async def mark_escalated(conn: aiosqlite.Connection, request_id: int, now: datetime) -> None:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.rows import fetch_one
+
 
 @dataclass(frozen=True)
 class Resident:
@@ -22,12 +24,12 @@ async def find_or_create(
     conn: aiosqlite.Connection, channel: str, address: str, now: datetime
 ) -> Resident:
     """Return the resident behind (channel, address), creating both rows on first contact."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT r.id, r.municipality_id, r.language, r.phone FROM identities i"
         " JOIN residents r ON r.id = i.resident_id WHERE i.channel = ? AND i.address = ?",
         (channel, address),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is not None:
         return Resident(row[0], row[1], row[2], row[3])
     cursor = await conn.execute("INSERT INTO residents (created_at) VALUES (?)", (now.isoformat(),))
@@ -54,12 +56,12 @@ async def verify_phone(conn: aiosqlite.Connection, channel: str, address: str, p
     If another resident already has that phone (for example from SMS), this address joins
     that resident, so bookings and certificates follow the person. Returns the resident id.
     """
-    async with conn.execute(
-        "SELECT resident_id FROM identities WHERE channel = ? AND address = ?", (channel, address)
-    ) as cursor:
-        current = await cursor.fetchone()
-    async with conn.execute("SELECT id FROM residents WHERE phone = ?", (phone,)) as cursor:
-        owner = await cursor.fetchone()
+    current = await fetch_one(
+        conn,
+        "SELECT resident_id FROM identities WHERE channel = ? AND address = ?",
+        (channel, address),
+    )
+    owner = await fetch_one(conn, "SELECT id FROM residents WHERE phone = ?", (phone,))
     assert current is not None, "the engine creates the identity first"
     if owner is None:
         await conn.execute("UPDATE residents SET phone = ? WHERE id = ?", (phone, current[0]))
@@ -94,10 +96,7 @@ async def set_reachable(
 
 async def home_address(conn: aiosqlite.Connection, resident_id: int) -> str | None:
     """The address the resident asked to be remembered, if any."""
-    async with conn.execute(
-        "SELECT home_address FROM residents WHERE id = ?", (resident_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT home_address FROM residents WHERE id = ?", (resident_id,))
     return str(row[0]) if row and row[0] else None
 
 
@@ -110,7 +109,9 @@ async def set_home_address(
 
 async def exists(conn: aiosqlite.Connection, channel: str, address: str) -> bool:
     """True if a resident writes from this channel address."""
-    async with conn.execute(
-        "SELECT 1 FROM identities WHERE channel = ? AND address = ?", (channel, address)
-    ) as cursor:
-        return await cursor.fetchone() is not None
+    return (
+        await fetch_one(
+            conn, "SELECT 1 FROM identities WHERE channel = ? AND address = ?", (channel, address)
+        )
+        is not None
+    )

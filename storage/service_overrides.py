@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from storage.rows import fetch_all
 from storage.times import stamp
 
 
@@ -47,12 +48,12 @@ async def add(
 
 async def of_municipality(conn: aiosqlite.Connection, municipality_id: str) -> list[Override]:
     """Every override of a municipality, oldest first."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT service_id, status, start_day, end_day, note FROM service_overrides"
         " WHERE municipality_id = ? ORDER BY id",
         (municipality_id,),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return [
         Override(
             r[0], r[1], date.fromisoformat(r[2]), date.fromisoformat(r[3]) if r[3] else None, r[4]

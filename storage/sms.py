@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from storage.rows import fetch_one
 from storage.times import parse_stamp, stamp
 
 
@@ -36,10 +37,9 @@ async def set_opted_out(conn: aiosqlite.Connection, address: str, now: datetime 
 
 async def opted_out(conn: aiosqlite.Connection, address: str) -> bool:
     """True if the number asked for no notifications."""
-    async with conn.execute(
-        "SELECT opted_out_at FROM sms_numbers WHERE address = ?", (address,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(
+        conn, "SELECT opted_out_at FROM sms_numbers WHERE address = ?", (address,)
+    )
     return bool(row and row[0])
 
 
@@ -54,10 +54,7 @@ async def set_pages(conn: aiosqlite.Connection, address: str, pages: list[str]) 
 
 async def next_page(conn: aiosqlite.Connection, address: str) -> str | None:
     """Take the next page, if any."""
-    async with conn.execute(
-        "SELECT pages FROM sms_numbers WHERE address = ?", (address,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT pages FROM sms_numbers WHERE address = ?", (address,))
     pages = json.loads(row[0]) if row else []
     if not pages:
         return None
@@ -75,11 +72,14 @@ async def count_message(
 ) -> str:
     """Flood control: "ok", "notice" (the limit was just passed: tell once), or "muted"."""
     await _ensure(conn, address)
-    async with conn.execute(
-        "SELECT window_start, window_count, muted_until FROM sms_numbers WHERE address = ?",
-        (address,),
-    ) as cursor:
-        start, count, muted = tuple(await cursor.fetchone() or (None, 0, None))
+    start, count, muted = tuple(
+        await fetch_one(
+            conn,
+            "SELECT window_start, window_count, muted_until FROM sms_numbers WHERE address = ?",
+            (address,),
+        )
+        or (None, 0, None)
+    )
     if muted and parse_stamp(muted) > now:
         return "muted"
     if start is None or parse_stamp(start) + window <= now:

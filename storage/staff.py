@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.rows import fetch_all, fetch_one
 from storage.times import stamp
 
 ROLES = ("staff", "supervisor")
@@ -47,10 +48,12 @@ async def redeem(
     )
     if cursor.rowcount != 1:
         return None
-    async with conn.execute(
-        "SELECT municipality_id, role, queue FROM staff_invites WHERE code = ?", (code,)
-    ) as rows:
-        municipality_id, role, queue = tuple(await rows.fetchone() or ())
+    municipality_id, role, queue = tuple(
+        await fetch_one(
+            conn, "SELECT municipality_id, role, queue FROM staff_invites WHERE code = ?", (code,)
+        )
+        or ()
+    )
     await conn.execute(
         "INSERT INTO staff (user_id, municipality_id, role, queue, name, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, municipality_id) DO UPDATE SET"
@@ -62,22 +65,25 @@ async def redeem(
 
 async def member(conn: aiosqlite.Connection, user_id: str, municipality_id: str) -> Member | None:
     """The staff record of a user in a municipality, if any."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT user_id, municipality_id, role, queue, name FROM staff"
         " WHERE user_id = ? AND municipality_id = ?",
         (user_id, municipality_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return Member(*tuple(row)) if row else None
 
 
 async def memberships(conn: aiosqlite.Connection, user_id: str) -> list[Member]:
     """Every municipality a user is staff of."""
-    async with conn.execute(
-        "SELECT user_id, municipality_id, role, queue, name FROM staff WHERE user_id = ?",
-        (user_id,),
-    ) as cursor:
-        return [Member(*tuple(row)) for row in await cursor.fetchall()]
+    return [
+        Member(*tuple(row))
+        for row in await fetch_all(
+            conn,
+            "SELECT user_id, municipality_id, role, queue, name FROM staff WHERE user_id = ?",
+            (user_id,),
+        )
+    ]
 
 
 async def members(conn: aiosqlite.Connection, municipality_id: str | None = None) -> list[Member]:
@@ -86,8 +92,10 @@ async def members(conn: aiosqlite.Connection, municipality_id: str | None = None
     params: tuple[str, ...] = ()
     if municipality_id:
         sql, params = sql + " WHERE municipality_id = ?", (municipality_id,)
-    async with conn.execute(sql + " ORDER BY municipality_id, user_id", params) as cursor:
-        return [Member(*tuple(row)) for row in await cursor.fetchall()]
+    return [
+        Member(*tuple(row))
+        for row in await fetch_all(conn, sql + " ORDER BY municipality_id, user_id", params)
+    ]
 
 
 async def remove(conn: aiosqlite.Connection, user_id: str, municipality_id: str) -> bool:
@@ -116,11 +124,14 @@ async def bind_group(
 
 async def groups_for(conn: aiosqlite.Connection, municipality_id: str, queue: str) -> list[str]:
     """The group chats bound to a queue."""
-    async with conn.execute(
-        "SELECT chat_id FROM staff_groups WHERE municipality_id = ? AND queue = ?",
-        (municipality_id, queue),
-    ) as cursor:
-        return [str(row[0]) for row in await cursor.fetchall()]
+    return [
+        str(row[0])
+        for row in await fetch_all(
+            conn,
+            "SELECT chat_id FROM staff_groups WHERE municipality_id = ? AND queue = ?",
+            (municipality_id, queue),
+        )
+    ]
 
 
 async def audit(

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from storage.rows import fetch_all, fetch_one
 from storage.times import stamp
 
 
@@ -66,12 +67,12 @@ async def first_waiting(
     conn: aiosqlite.Connection, municipality_id: str, facility_id: str, day: date
 ) -> Entry | None:
     """The one who has waited longest."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {COLUMNS} FROM waitlist WHERE municipality_id = ? AND facility_id = ? AND day = ?"
         " AND status = 'waiting' ORDER BY id LIMIT 1",
         (municipality_id, facility_id, day.isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _entry(row) if row else None
 
 
@@ -85,8 +86,7 @@ async def offer(conn: aiosqlite.Connection, entry_id: int, expires_at: datetime)
 
 async def get(conn: aiosqlite.Connection, entry_id: int) -> Entry | None:
     """One entry by id."""
-    async with conn.execute(f"SELECT {COLUMNS} FROM waitlist WHERE id = ?", (entry_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, f"SELECT {COLUMNS} FROM waitlist WHERE id = ?", (entry_id,))
     return _entry(row) if row else None
 
 
@@ -101,8 +101,11 @@ async def close(conn: aiosqlite.Connection, entry_id: int, status: str) -> bool:
 
 async def expired_offers(conn: aiosqlite.Connection, now: datetime) -> list[Entry]:
     """Offers nobody accepted in time."""
-    async with conn.execute(
-        f"SELECT {COLUMNS} FROM waitlist WHERE status = 'offered' AND offer_expires_at <= ?",
-        (stamp(now),),
-    ) as cursor:
-        return [_entry(row) for row in await cursor.fetchall()]
+    return [
+        _entry(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM waitlist WHERE status = 'offered' AND offer_expires_at <= ?",
+            (stamp(now),),
+        )
+    ]

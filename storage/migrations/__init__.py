@@ -9,6 +9,8 @@ from importlib import resources
 
 import aiosqlite
 
+from storage.rows import fetch_all
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -36,8 +38,7 @@ async def applied_versions(conn: aiosqlite.Connection) -> set[int]:
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    async with conn.execute("SELECT version FROM schema_migrations") as cursor:
-        return {row[0] for row in await cursor.fetchall()}
+    return {row[0] for row in await fetch_all(conn, "SELECT version FROM schema_migrations")}
 
 
 async def migrate(conn: aiosqlite.Connection, up_to: int | None = None) -> list[int]:

@@ -64,8 +64,23 @@ class TelegramUser:
         return await self.press_data(message["message_id"], found[0])
 
     async def press_data(self, message_id: int, data: str) -> dict[str, Any]:
-        """Press a button with this callback data on a message; return the edited message."""
-        edits = len(self.fake.sent("editMessageText"))
+        """Press a button with this callback data on a message; return the edited message, or
+        the new one when the answer cannot be an edit (it asks for a contact card)."""
+        edits, count = len(self.fake.sent("editMessageText")), len(self.fake.chat_messages(self.id))
         await self.fake.user_presses(self.id, message_id, data)
-        await self.fake.wait_for("editMessageText", edits + 1)
+        await self.fake.wait_until(
+            lambda: (
+                len(self.fake.sent("editMessageText")) > edits
+                or len(self.fake.chat_messages(self.id)) > count
+            )
+        )
+        if len(self.fake.chat_messages(self.id)) > count:
+            return self.fake.last_message(self.id)
         return self.fake.messages[message_id]
+
+    async def share_own_contact(self, phone: str) -> dict[str, Any]:
+        """Share the user's own contact card and return the bot's answer."""
+        count = len(self.fake.chat_messages(self.id))
+        await self.fake.user_shares_contact(self.id, phone, owner_id=self.id)
+        await self.fake.wait_until(lambda: len(self.fake.chat_messages(self.id)) > count)
+        return self.fake.last_message(self.id)

@@ -66,8 +66,10 @@ async def test_food_request_from_resident_to_staff_group_and_back(
         await ona.say("Duona, pienas ir vaistai nuo spaudimo")
         message = await ona.say("Rungos g. 5-12, Elektrėnai")
         assert message["text"] == "Ar įsiminti šį adresą kitam prašymui?"
-        await ona.press("Ne")
-        message = await ona.say("+370 600 00801")
+        message = await ona.press("Ne")
+        assert message["text"].startswith("Kokiu telefono numeriu jums skambinti?")
+        assert fake.sent()[-1].params["reply_markup"]["keyboard"][0][0]["request_contact"]
+        message = await ona.share_own_contact("37060000801")  # the request goes on
         assert message["text"] == "Kaip skubiai?"
         message = await ona.press("Šiandien")
         assert message["text"].startswith("Patikrinkite savo prašymą:\nMaistas, Vaistai")
@@ -77,6 +79,7 @@ async def test_food_request_from_resident_to_staff_group_and_back(
         card = await _card(fake)
         assert card["text"].startswith("Prašymas Nr. 1: Maistas, Vaistai")
         assert "Adresas: Rungos g. 5-12, Elektrėnai" in card["text"]
+        assert "Telefonas: +37060000801" in card["text"]
         assert fake.buttons(card) == [("Priimti", "rq:take:1")]
         # An outsider's press is refused and changes nothing.
         answers = len(fake.sent("answerCallbackQuery"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
 
 from bot.channels.telegram.handlers import TelegramChannel
 from bot.channels.telegram.limits import PerChatUpdateProcessor, PrivateChatRateLimiter
@@ -13,9 +14,10 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 def build_application(
-    settings: Settings, engine: Engine, *, polling: bool
+    settings: Settings, engine: Engine, *, polling: bool, request: BaseRequest | None = None
 ) -> tuple[Application, TelegramChannel]:  # type: ignore[type-arg]
-    """An Application against TELEGRAM_BASE_URL (no updater for webhooks), and the channel."""
+    """An Application against TELEGRAM_BASE_URL (no updater for webhooks), and the channel;
+    `request` replaces the HTTP client (the benchmarks answer in-process)."""
     assert settings.telegram_token, "the caller checks the token"
     base = settings.telegram_base_url
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
@@ -23,9 +25,13 @@ def build_application(
         .token(settings.telegram_token)
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
-        .rate_limiter(PrivateChatRateLimiter(settings.telegram_chat_rate))
+        .rate_limiter(
+            PrivateChatRateLimiter(settings.telegram_chat_rate, settings.telegram_overall_rate)
+        )
         .concurrent_updates(PerChatUpdateProcessor())
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     if not polling:
         builder = builder.updater(None)
     application = builder.build()

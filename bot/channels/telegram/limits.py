@@ -53,8 +53,10 @@ def _chat_key(update: object) -> int:
 class PrivateChatRateLimiter(AIORateLimiter):
     """PTB's limiter (30/s overall, 20/min per group, RetryAfter) plus a pace per private chat."""
 
-    def __init__(self, messages_per_second: float = 1.0) -> None:
-        super().__init__(max_retries=MAX_RETRIES)
+    def __init__(self, messages_per_second: float = 1.0, overall_per_second: float = 30.0) -> None:
+        super().__init__(  # an overall rate of 0 turns PTB's overall limit off
+            overall_max_rate=overall_per_second, overall_time_period=1, max_retries=MAX_RETRIES
+        )
         self._period = 1 / messages_per_second
         self._chats: dict[int, AsyncLimiter] = {}
 

@@ -1,0 +1,161 @@
+"""Updates per second: the assistant through python-telegram-bot against a bare echo bot.
+
+Both get the same updates through `Application.update_queue`, answer through an in-process
+request class (no sockets) and are measured in the same run; the echo bot is the ceiling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from benchmarks.local_api import LocalBotApi
+from benchmarks.traffic import Feed, Residents, Traffic, cast, converse, replay
+from bot.app import open_engine
+from bot.channels.telegram.app import build_application
+from bot.settings import Settings
+from dialogs.nlu.reader import reader
+
+TOKEN = "123456:BENCHMARK"
+DONE_GROUP = 99  # a handler group after every other: the update has been answered
+
+
+@asynccontextmanager
+async def feeding(application: Application) -> AsyncIterator[Feed]:  # type: ignore[type-arg]
+    """Start the application; the feed puts an update on its queue and waits for its answer."""
+    waiting: dict[int, asyncio.Future[None]] = {}
+
+    async def done(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update):
+            waiting.pop(update.update_id).set_result(None)
+
+    application.add_handler(TypeHandler(Update, done), group=DONE_GROUP)
+
+    async def feed(data: dict[str, Any]) -> None:
+        future = asyncio.get_running_loop().create_future()
+        waiting[data["update_id"]] = future
+        await application.update_queue.put(Update.de_json(data, application.bot))
+        await future
+
+    async with application:
+        await application.start()
+        try:
+            yield feed
+        finally:
+            await application.stop()
+
+
+def echo_bot(api: LocalBotApi) -> Application:  # type: ignore[type-arg]
+    """The minimal bot: text back as it came, a button's data as the edited message."""
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message is not None and update.effective_message.text:
+            await update.effective_message.reply_text(update.effective_message.text)
+
+    async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:
+            await query.answer()
+            await query.edit_message_text(query.data or "")
+
+    application = Application.builder().token(TOKEN).request(api).get_updates_request(api).build()
+    application.add_handler(MessageHandler(filters.TEXT | filters.CONTACT, echo))
+    application.add_handler(CallbackQueryHandler(button))
+    return application
+
+
+def summary(traffic: Traffic, seconds: float) -> dict[str, float]:
+    """Updates per second and latency percentiles in milliseconds."""
+    latencies = sorted(traffic.latencies)
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "updates": len(latencies),
+        "seconds": round(seconds, 2),
+        "updates_per_second": round(len(latencies) / seconds, 1),
+        "p50_ms": round(cuts[49] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
+    }
+
+
+async def measure_assistant(count: int, folder: Path) -> tuple[dict[str, float], Traffic]:
+    """The assistant with its real engine and a SQLite file, `count` residents at once."""
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "BOT_DATABASE": str(folder / "bench.sqlite3"),
+            "BOT_TODAY": "2021-11-01",
+            "TELEGRAM_CHAT_RATE": "1000",  # the residents are simulated, not Telegram's users
+            "TELEGRAM_OVERALL_RATE": "0",
+        }
+    )
+    reader()  # the models are loaded at start-up in production too
+    api = LocalBotApi()
+    traffic = Traffic()
+    async with open_engine(settings) as engine:
+        application, _ = build_application(settings, engine, polling=False, request=api)
+        residents = Residents(api)
+        async with feeding(application) as feed:
+            started = time.perf_counter()
+            await asyncio.gather(
+                *(converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count))
+            )
+            seconds = time.perf_counter() - started
+    return summary(traffic, seconds), traffic
+
+
+async def measure_echo(recorded: Traffic) -> dict[str, float]:
+    """The echo bot, fed exactly the updates the assistant got, resident by resident."""
+    traffic = Traffic()
+    async with feeding(echo_bot(LocalBotApi())) as feed:
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(replay(feed, updates, traffic) for updates in recorded.updates.values())
+        )
+        seconds = time.perf_counter() - started
+    return summary(traffic, seconds)
+
+
+async def run(count: int = 500) -> dict[str, Any]:
+    """Both bots; the figures and their ratio."""
+    with tempfile.TemporaryDirectory() as folder:
+        assistant, traffic = await measure_assistant(count, Path(folder))
+    echo = await measure_echo(traffic)
+    return {
+        "residents": count,
+        "missed_presses": traffic.missed_presses,
+        "assistant": assistant,
+        "echo_bot": echo,
+        "ratio": round(assistant["updates_per_second"] / echo["updates_per_second"], 3),
+    }
+
+
+def main() -> None:
+    """Measure and print."""
+    figures = asyncio.run(run())
+    for name in ("assistant", "echo_bot"):
+        f = figures[name]
+        print(
+            f"{name}: {f['updates']} updates in {f['seconds']} s, {f['updates_per_second']}/s,"
+            f" p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms"
+        )
+    print(f"ratio {figures['ratio']}; presses with no such button: {figures['missed_presses']}")
+
+
+if __name__ == "__main__":
+    main()
