@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-import aiosqlite
-
 from dialogs import (
     booking,
     certificates,
@@ -31,7 +29,7 @@ from dialogs.staff import StaffDesk
 from dialogs.text import MAX_MESSAGE_CHARS, clean, match_label
 from dialogs.turn import BookingPolicy, Handler, Turn, Understander
 from dialogs.types import Choice, Incoming, Reply
-from storage import conversations, residents, service_overrides
+from storage import conversations, residents, service_overrides, turns
 from storage import privacy as privacy_store
 from storage.content import STATUSES, Content, LocalText, Period, Status
 from storage.db import Database
@@ -186,9 +184,8 @@ class Engine:
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         now = self._clock.now()
         async with self._database.transaction() as conn:
-            resident = await residents.find_or_create(conn, incoming.channel, incoming.address, now)
-            await residents.set_reachable(conn, incoming.channel, incoming.address, None)
-            conversation = await conversations.load(conn, incoming.channel, incoming.address)
+            start = await turns.begin(conn, incoming.channel, incoming.address, now)
+            resident, conversation = start.resident, start.conversation
             if incoming.verified_phone and incoming.verified_phone != resident.phone:
                 resident_id = await residents.verify_phone(
                     conn, incoming.channel, incoming.address, incoming.verified_phone
@@ -211,7 +208,7 @@ class Engine:
                 can_share_phone=incoming.can_share_phone,
                 now=now,
                 policy=self._policy,
-                overrides=await _overrides(conn, resident.municipality_id),
+                overrides=_periods(resident.municipality_id, start.overrides),
             )
             last = conversation.updated_at
             if last is not None and now - last > self._idle_timeout:
@@ -320,15 +317,12 @@ class Engine:
         return Reply(lead, choices) if choices else menu.menu_reply(turn, lead)
 
 
-async def _overrides(
-    conn: aiosqlite.Connection, municipality_id: str | None
+def _periods(
+    municipality_id: str | None, overrides: list[service_overrides.Override]
 ) -> tuple[str | None, list[tuple[str, Period]]]:
     """Staff's statuses for the municipality, as periods laid over the content's."""
-    if municipality_id is None:
-        return (None, [])
-    found = await service_overrides.of_municipality(conn, municipality_id)
     periods = []
-    for item in found:
+    for item in overrides:
         note = LocalText({"en": item.note}) if item.note else None
         status: Status = next((s for s in STATUSES if s == item.status), "limited")
         periods.append((item.service_id, Period(status, item.start, item.end, note)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,23 +45,33 @@ def _same_stem(a: str, b: str) -> bool:
     return common >= min(len(a), len(b)) - 3
 
 
-def _best_similarity(word: str, others: Sequence[str]) -> float:
-    """0-100: an equal word, one stem with other endings (Baltic and Russian inflection: 95),
-    or the closest spelling (rapidfuzz's ratio, computed in C)."""
-    if word in others:
-        return 100.0
-    rest = [o for o in others if not _same_stem(word, o)]
-    best = 95.0 if len(rest) < len(others) else 0.0
-    found = process.extractOne(word, rest, scorer=fuzz.ratio) if rest else None
-    return max(best, float(found[1])) if found else best
+Similarities = dict[str, dict[str, float]]  # query word -> phrase word -> 0-100
 
 
-def _coverage(words: Sequence[str], other: Sequence[str]) -> float:
+def _similarities(query_words: Sequence[str], vocabulary: Sequence[str]) -> Similarities:
+    """Every query word against every phrase word: 100 for the same word, 95 for one stem with
+    other endings (Baltic and Russian inflection), else the spelling ratio (rapidfuzz, in C)."""
+    ratios = process.cdist(query_words, vocabulary, scorer=fuzz.ratio)
+    table: Similarities = {}
+    for row, word in zip(ratios, query_words, strict=True):
+        scores = dict(zip(vocabulary, (float(r) for r in row), strict=True))
+        for other in vocabulary:
+            if other == word:
+                scores[other] = 100.0
+            elif _same_stem(word, other):
+                scores[other] = 95.0
+        table[word] = scores
+    return table
+
+
+def _coverage(
+    words: Sequence[str], other: Sequence[str], score: Callable[[str, str], float]
+) -> float:
     """How well every significant word (3+ letters) of `words` appears among `other` (0-100)."""
     significant = [w for w in words if len(w) >= 3]
     if not significant or not other:
         return 0.0
-    return sum(_best_similarity(w, other) for w in significant) / len(significant)
+    return sum(max(score(w, o) for o in other) for w in significant) / len(significant)
 
 
 @lru_cache(maxsize=8192)
@@ -70,10 +80,12 @@ def _phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(tokens(phrase))
 
 
-def phrase_score(phrase: str, query_tokens: Sequence[str]) -> float:
+def _phrase_score(phrase: str, query_words: Sequence[str], table: Similarities) -> float:
     """How well a phrase and a query match: the phrase inside the query, or the query inside it."""
-    phrase_tokens = _phrase_tokens(phrase)
-    return max(_coverage(phrase_tokens, query_tokens), _coverage(query_tokens, phrase_tokens))
+    words = _phrase_tokens(phrase)
+    inside = _coverage(words, query_words, lambda p, q: table[q][p])
+    around = _coverage(query_words, words, lambda q, p: table[q][p])
+    return max(inside, around)
 
 
 @dataclass(frozen=True)
@@ -88,10 +100,15 @@ def best_matches(
     query: str, candidates: Iterable[Candidate], minimum: float = MIN_SCORE
 ) -> list[str]:
     """Keys of the candidates that match best (ties kept), or none if nothing is close enough."""
-    query_tokens = tokens(query)
+    query_words = tokens(query)
+    candidates = list(candidates)
+    vocabulary = sorted({w for c in candidates for p in c.phrases for w in _phrase_tokens(p)})
+    if not query_words or not vocabulary:
+        return []
+    table = _similarities(query_words, vocabulary)
     scored: list[tuple[float, str]] = []
     for candidate in candidates:
-        score = max((phrase_score(p, query_tokens) for p in candidate.phrases), default=0.0)
+        score = max((_phrase_score(p, query_words, table) for p in candidate.phrases), default=0.0)
         if score >= minimum:
             scored.append((score, candidate.key))
     if not scored:

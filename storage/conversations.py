@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,16 +34,22 @@ async def load(conn: aiosqlite.Connection, channel: str, address: str) -> Conver
         " WHERE channel = ? AND address = ?",
         (channel, address),
     )
-    if row is None:
+    return from_row(channel, address, row)
+
+
+def from_row(channel: str, address: str, row: Sequence[Any] | None) -> Conversation:
+    """A Conversation from (dialog, step, data, choices, updated_at), or a fresh one for None."""
+    if row is None or row[0] is None:
         return Conversation(channel, address)
+    dialog, step, data, choices, updated_at = row
     return Conversation(
         channel=channel,
         address=address,
-        dialog=row[0],
-        step=row[1],
-        data=json.loads(row[2]),
-        choices=[(label, action) for label, action in json.loads(row[3])],
-        updated_at=datetime.fromisoformat(row[4]),
+        dialog=dialog,
+        step=step,
+        data=json.loads(data),
+        choices=[(label, action) for label, action in json.loads(choices)],
+        updated_at=datetime.fromisoformat(updated_at),
     )
 
 

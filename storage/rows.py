@@ -11,9 +11,7 @@ import aiosqlite
 Params = Sequence[Any] | Mapping[str, Any]  # positional (?) or named (:name) parameters
 
 
-async def fetch_all(
-    conn: aiosqlite.Connection, sql: str, params: Params = ()
-) -> list[sqlite3.Row]:
+async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
     """Every row of a query."""
     return list(await conn.execute_fetchall(sql, params))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import aiosqlite
 
@@ -54,9 +56,16 @@ async def of_municipality(conn: aiosqlite.Connection, municipality_id: str) -> l
         " WHERE municipality_id = ? ORDER BY id",
         (municipality_id,),
     )
-    return [
-        Override(
-            r[0], r[1], date.fromisoformat(r[2]), date.fromisoformat(r[3]) if r[3] else None, r[4]
-        )
-        for r in rows
-    ]
+    return [from_row(row) for row in rows]
+
+
+def from_row(row: Sequence[Any]) -> Override:
+    """An Override from (service_id, status, start_day, end_day, note)."""
+    service_id, status, start, end, note = row
+    return Override(
+        service_id,
+        status,
+        date.fromisoformat(start),
+        date.fromisoformat(end) if end else None,
+        note,
+    )
