@@ -18,13 +18,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     ContextTypes,
-    MessageHandler,
     TypeHandler,
-    filters,
 )
 
+from benchmarks.echo import echo_bot
 from benchmarks.local_api import LocalBotApi
 from benchmarks.traffic import Feed, Residents, Traffic, cast, converse, replay
 from bot.app import open_engine
@@ -59,25 +57,6 @@ async def feeding(application: Application) -> AsyncIterator[Feed]:  # type: ign
             yield feed
         finally:
             await application.stop()
-
-
-def echo_bot(api: LocalBotApi) -> Application:  # type: ignore[type-arg]
-    """The minimal bot: text back as it came, a button's data as the edited message."""
-
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is not None and update.effective_message.text:
-            await update.effective_message.reply_text(update.effective_message.text)
-
-    async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is not None:
-            await query.answer()
-            await query.edit_message_text(query.data or "")
-
-    application = Application.builder().token(TOKEN).request(api).get_updates_request(api).build()
-    application.add_handler(MessageHandler(filters.TEXT | filters.CONTACT, echo))
-    application.add_handler(CallbackQueryHandler(button))
-    return application
 
 
 def summary(traffic: Traffic, seconds: float) -> dict[str, float]:

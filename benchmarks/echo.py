@@ -1,0 +1,49 @@
+"""The baseline: a minimal python-telegram-bot echo bot, in-process or as its own process.
+
+Run against a Bot API server: TELEGRAM_BASE_URL=http://127.0.0.1:PORT python -m benchmarks.echo
+"""
+
+from __future__ import annotations
+
+import os
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+TOKEN = "123456:BENCHMARK"
+
+
+def echo_bot(api: BaseRequest | None = None, base_url: str | None = None) -> Application:  # type: ignore[type-arg]
+    """The minimal bot: text back as it came (a contact card as "ok"), a button's data as the
+    edited message; answering in-process through `api`, or over HTTP to `base_url`."""
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(update.effective_message.text or "ok")
+
+    async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:
+            await query.answer()
+            await query.edit_message_text(query.data or "")
+
+    builder = Application.builder().token(TOKEN)
+    if api is not None:
+        builder = builder.request(api).get_updates_request(api)
+    if base_url is not None:
+        builder = builder.base_url(f"{base_url}/bot")
+    application = builder.build()
+    application.add_handler(MessageHandler(filters.TEXT | filters.CONTACT, echo))
+    application.add_handler(CallbackQueryHandler(button))
+    return application
+
+
+if __name__ == "__main__":
+    echo_bot(base_url=os.environ["TELEGRAM_BASE_URL"]).run_polling(close_loop=False)
