@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 -include .env
 export
 
-.PHONY: run chat test lint messages check-content eval clean
+.PHONY: run chat test lint messages check-content eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ messages: $(STAMP)
 # Grade the intent model on the held-out examples (accuracy per language and intent).
 eval: $(STAMP)
 	$(BIN)/python -m bot nlu --eval
+
+# Throughput, latency, SMS cost, memory and start-up against baselines (a few minutes);
+# prints a table and writes benchmarks/results/latest.json.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 check-content: $(STAMP)
 	$(BIN)/python -m bot content check

@@ -47,16 +47,21 @@ async def spawn(module: list[str], fake: FakeTelegram, **env: str) -> asyncio.su
     )
 
 
+async def answered(fake: FakeTelegram, users: range, step: int) -> None:
+    """Each user sends their conversation's message number `step`; wait for every answer."""
+    expected = len(fake.sent()) + len(users)
+    for user in users:
+        await fake.user_says(user, CONVERSATIONS[user % len(CONVERSATIONS)][step])
+    await fake.wait_until(lambda: len(fake.sent()) >= expected, within=300)
+
+
 async def converse(fake: FakeTelegram, count: int) -> float:
     """`count` conversations of two messages, in waves; returns the seconds they took."""
     started = time.perf_counter()
     for first in range(0, count, WAVE):
         users = range(100_000 + first, 100_000 + min(first + WAVE, count))
         for step in (0, 1):
-            expected = len(fake.sent()) + len(users)
-            for user in users:
-                await fake.user_says(user, CONVERSATIONS[user % len(CONVERSATIONS)][step])
-            await fake.wait_until(lambda e=expected: len(fake.sent()) >= e, within=300)
+            await answered(fake, users, step)
         fake.calls.clear()  # the server's own records, not the bot's memory
         fake.messages.clear()
     return time.perf_counter() - started

@@ -2,7 +2,7 @@
 
 Prints the figures and their ratio to a baseline measured in the same run (folding and
 tokenizing the same messages, the cheapest thing every message costs anyway).
-Run: .venv/bin/python benchmarks/nlu.py
+Run: .venv/bin/python -m benchmarks.nlu
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> None:
-    """Measure and print."""
+def run() -> dict[str, float]:
+    """Load the models, read the held-out messages 20 times; the figures."""
     from dialogs.text import fold
 
     before = rss_mb()
@@ -41,16 +41,26 @@ def main() -> None:
     for text in texts:
         fold(text).split()
     baseline = (time.perf_counter() - clock) / len(texts) * 1000
-    print(f"imports: {imported - started:.2f} s; models built: {loaded - imported:.2f} s")
+    return {
+        "imports_s": round(imported - started, 2),
+        "models_built_s": round(loaded - imported, 2),
+        "per_message_ms": round(per_message, 3),
+        "baseline_fold_split_ms": round(baseline, 4),
+        "ratio": round(per_message / baseline),
+        "libraries_mb": round(after_imports - before),
+        "models_mb": round(rss_mb() - after_imports),
+    }
+
+
+def main() -> None:
+    """Measure and print."""
+    f = run()
+    print(f"imports: {f['imports_s']} s; models built: {f['models_built_s']} s")
     print(
-        f"per message: {per_message:.3f} ms (baseline fold+split {baseline:.4f} ms,"
-        f" ratio {per_message / baseline:.0f}x)"
+        f"per message: {f['per_message_ms']} ms (baseline fold+split"
+        f" {f['baseline_fold_split_ms']} ms, ratio {f['ratio']}x)"
     )
-    print(
-        f"memory: libraries {after_imports - before:.0f} MB,"
-        f" models {rss_mb() - after_imports:.0f} MB"
-        f" (peak {rss_mb():.0f} MB)"
-    )
+    print(f"memory: libraries {f['libraries_mb']} MB, models {f['models_mb']} MB")
 
 
 if __name__ == "__main__":

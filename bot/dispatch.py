@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dialogs.engine import Engine
 from dialogs.types import Choice, Reply
 from storage import outbox
+from storage.db import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ class Dispatcher:
         while not stop.is_set():
             try:
                 await self.run_once()
+            except DatabaseUnavailableError as error:
+                log.error("an outbox round was skipped: %s", error)
             except Exception:
                 log.exception("an outbox round failed")
             with contextlib.suppress(TimeoutError):

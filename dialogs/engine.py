@@ -32,7 +32,7 @@ from dialogs.types import Choice, Incoming, Reply
 from storage import conversations, residents, service_overrides, turns
 from storage import privacy as privacy_store
 from storage.content import STATUSES, Content, LocalText, Period, Status
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailableError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +157,22 @@ class Engine:
         """Answer one message; on any failure, say so and keep the last saved state."""
         try:
             return await self._handle(incoming)
+        except DatabaseUnavailableError as error:
+            # One line, no traceback: the operator's problem is the database, not the code.
+            log.error("a %s turn was not saved: %s", incoming.channel, error)
+            return [self.unavailable_reply(await self._stored_language(incoming))]
         except Exception:
             # No message text or address here: they may be personal data.
             log.exception("a %s turn failed; its changes were rolled back", incoming.channel)
             t = self._catalogs.get(await self._stored_language(incoming))
             text = t._("Sorry, something went wrong. Please try again in a moment.")
             return [Reply(text, (Choice(t._("Main menu"), "menu"),))]
+
+    def unavailable_reply(self, language: str | None) -> Reply:
+        """What a resident is told while the database cannot take writes."""
+        t = self._catalogs.get(language)
+        text = t._("Sorry, the service is unavailable for a moment. Please try again later.")
+        return Reply(text, (Choice(t._("Main menu"), "menu"),))
 
     async def profile(self, channel: str, address: str) -> tuple[str | None, str | None]:
         """(municipality id, language) of the resident behind an address, if known."""
@@ -176,6 +186,8 @@ class Engine:
     async def _stored_language(self, incoming: Incoming) -> str | None:
         try:
             language = (await self.profile(incoming.channel, incoming.address))[1]
+        except StorageError:
+            return incoming.language_hint  # already said in the turn's own log line
         except Exception:
             log.warning("the language of a failed turn could not be read", exc_info=True)
             return incoming.language_hint

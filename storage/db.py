@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -18,12 +19,27 @@ PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
 )
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another process's lock before giving up
 
 
 class StorageError(RuntimeError):
     """The database cannot be opened or used; the message says why in plain words."""
+
+
+class DatabaseUnavailableError(StorageError):
+    """A write could not be done now (locked, disk full, read-only, I/O error); nothing of it
+    was kept, and the same action may work later."""
+
+
+# SQLite's words for a database that cannot take writes now, and what to tell the operator.
+UNAVAILABLE = (
+    ("locked", "the database is locked by another process"),
+    ("busy", "the database is locked by another process"),
+    ("disk is full", "the disk is full"),
+    ("readonly", "the database is read-only"),
+    ("disk i/o error", "the disk reported an I/O error"),
+)
 
 
 class Database:
@@ -35,7 +51,7 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: str | Path) -> Database:
+    async def open(cls, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
         """Open (creating if needed) the database at `path` and bring its schema up to date."""
         location = str(path)
         if location != ":memory:":
@@ -52,7 +68,7 @@ class Database:
             raise StorageError(_explain(location, error)) from None
         database = cls(connection, location)
         try:
-            for pragma in PRAGMAS:
+            for pragma in (*PRAGMAS, f"PRAGMA busy_timeout={int(busy_timeout_ms)}"):
                 await connection.execute(pragma)
             async with database.transaction() as conn:
                 await migrate(conn)
@@ -67,19 +83,42 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run a block as one write transaction, never interleaved with another."""
+        """Run a block as one write transaction, never interleaved with another; a database
+        that cannot take writes now raises DatabaseUnavailableError, with nothing kept."""
         async with self._write_lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
             try:
-                yield self._connection
-            except BaseException:
-                await self._connection.rollback()
-                raise
-            await self._connection.commit()
+                await self._connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._connection
+                except BaseException:
+                    await self._rollback()
+                    raise
+                await self._connection.commit()
+            except sqlite3.OperationalError as error:
+                await self._rollback()
+                raise _unavailable(self.path, error) from error
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read-only query outside any transaction."""
-        return await fetch_all(self._connection, sql, tuple(params))
+        try:
+            return await fetch_all(self._connection, sql, tuple(params))
+        except sqlite3.OperationalError as error:
+            raise _unavailable(self.path, error) from error
+
+    async def _rollback(self) -> None:
+        if self._connection.in_transaction:
+            # SQLite may have rolled back by itself already (disk full, I/O error).
+            with contextlib.suppress(sqlite3.Error):
+                await self._connection.rollback()
+
+
+def _unavailable(location: str, error: sqlite3.OperationalError) -> StorageError:
+    """DatabaseUnavailableError for a passing condition; StorageError for anything else."""
+    message = str(error).lower()
+    for words, meaning in UNAVAILABLE:
+        if words in message:
+            return DatabaseUnavailableError(f"{meaning} ({location}: {error})")
+    return StorageError(f"database {location}: {error}")
 
 
 def _probe(location: str) -> None:

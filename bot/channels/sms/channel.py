@@ -21,6 +21,7 @@ from dialogs.engine import Engine
 from dialogs.text import fold as fold_words
 from dialogs.types import Incoming, Reply
 from storage import sms
+from storage.db import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
 _WINDOW = timedelta(minutes=10)  # flood control: at most SMS_FLOOD_LIMIT messages in this time,
@@ -73,10 +74,21 @@ class SmsChannel:
         if form is None:
             log.warning("an SMS webhook call with a bad or missing signature was refused")
             return Response(status_code=403)
-        sid, sender, body = form.get("MessageSid", ""), form.get("From", ""), form.get("Body", "")
+        sid, sender = form.get("MessageSid", ""), form.get("From", "")
         address = _e164(sender)
         if not sid or address is None:
             return Response(status_code=400)
+        try:
+            return await self._converse(form, sid, address)
+        except DatabaseUnavailableError as error:
+            # Twilio keeps no retry for us: the resident is asked to write again later.
+            log.error("an SMS was not handled: %s", error)
+            reply = self.engine.unavailable_reply(_country_language(address))
+            return _twiml([sms_text(Reply(reply.text), transliterate_cyrillic=True)])
+
+    async def _converse(self, form: dict[str, str], sid: str, address: str) -> Response:
+        """Duplicates, flood control, STOP/START/MORE, then the engine."""
+        body = form.get("Body", "")
         now = self.engine.clock.now()
         async with self.engine.database.transaction() as conn:
             if not await sms.first_time(conn, sid, now):
@@ -173,6 +185,12 @@ def _twiml(messages: list[str]) -> Response:
     for message in messages:
         response.message(message)
     return Response(str(response), media_type="application/xml")
+
+
+def _country_language(address: str) -> str | None:
+    """The language of the number's country (lt, lv), when the database cannot tell."""
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(address, None))
+    return {"LT": "lt", "LV": "lv"}.get(region or "")
 
 
 def _e164(number: str) -> str | None:

@@ -21,6 +21,7 @@ from bot.channels.telegram.render import markup, message_text
 from bot.dispatch import PermanentDeliveryError
 from dialogs.engine import Engine
 from dialogs.types import Choice, Incoming, Reply
+from storage.db import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -160,15 +161,24 @@ class TelegramChannel:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log with the update id only, and tell the user to try again."""
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("Telegram update %s failed", update_id, exc_info=context.error)
+        unavailable = isinstance(context.error, DatabaseUnavailableError)
+        if unavailable:  # one line: the database, not the code
+            log.error("Telegram update %s was not handled: %s", update_id, context.error)
+        else:
+            log.error("Telegram update %s failed", update_id, exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         if update.effective_chat.type != "private" or update.effective_user is None:
             return
-        t = self.engine.catalogs.get(update.effective_user.language_code)
-        reply = Reply(
-            t._("Sorry, something went wrong. Please try again in a moment."),
-            (Choice(t._("Main menu"), "menu"),),
+        language = update.effective_user.language_code
+        t = self.engine.catalogs.get(language)
+        reply = (
+            self.engine.unavailable_reply(language)
+            if unavailable
+            else Reply(
+                t._("Sorry, something went wrong. Please try again in a moment."),
+                (Choice(t._("Main menu"), "menu"),),
+            )
         )
         try:
             await self._deliver(update.effective_chat.id, [reply])
