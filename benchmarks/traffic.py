@@ -10,69 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.local_api import LocalBotApi
-
-# One conversation per persona: "/..." and "say:" are typed, "press:" presses a button whose
-# callback data is that action (or starts with it and ":"), "share" sends the own contact card.
-PERSONAS: dict[str, tuple[str, ...]] = {
-    "lt_contacts": (
-        "/start elektrenai_lt",
-        "press:contacts",
-        "press:dept",
-        "say:kada dirba socialinių paslaugų centras?",
-        "press:menu",
-        "say:telefonas pagalbai į namus",
-    ),
-    "lt_isolation": (
-        "/start elektrenai_lt",
-        "say:esu izoliacijoje, man reikia maisto",
-        "press:rqneed:food",
-        "press:rqneed:medicine",
-        "press:rqnext",
-        "say:Duonos, pieno ir vaistų nuo spaudimo",
-        "say:Trakų g. 5-12, Elektrėnai",
-        "press:rqkeep:1",
-        "share",
-        "press:rqurg",
-        "press:rqsend",
-        "press:myrq",
-    ),
-    "lv_booking": (
-        "/start koknese_lv",
-        "say:vai var pierakstīties dušā?",
-        "press:bkday",
-        "press:bkcert:vaccination",
-        "say:15.09.2021",
-        "say:mani pieraksti",
-        "press:menu",
-    ),
-    "lv_services": (
-        "/start koknese_lv",
-        "press:services",
-        "press:svc",
-        "say:kādi pakalpojumi šobrīd nestrādā?",
-        "say:vai mana izziņa vēl ir derīga?",
-        "share",
-        "press:menu",
-    ),
-    "ru_certificates": (
-        "/start daugavpils_ru",
-        "say:до какого числа действует справка малоимущего?",
-        "share",
-        "say:меню",
-        "press:services",
-        "press:svc",
-        "say:спасибо",
-    ),
-    "ru_contacts": (
-        "/start visaginas_ru",
-        "press:contacts",
-        "say:телефон социальной службы",
-        "press:menu",
-        "press:services",
-        "press:status",
-        "press:menu",
-    ),
-}
+from tests.flows import PERSONAS
 
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
 

@@ -1,4 +1,5 @@
-"""Every reply a demo conversation can reach, for the SMS cost test and benchmark."""
+"""Demo conversations: every reply reachable from the menu (SMS cost test and benchmark), and
+residents' typical conversations (throughput benchmark, property-based tests)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,69 @@ from dialogs.engine import Engine
 from dialogs.types import Incoming, Reply
 
 MORE = "Reply MORE for the rest."
+
+# One conversation per persona: "/..." and "say:" are typed, "press:" presses a button whose
+# callback data is that action (or starts with it and ":"), "share" sends the own contact card.
+PERSONAS: dict[str, tuple[str, ...]] = {
+    "lt_contacts": (
+        "/start elektrenai_lt",
+        "press:contacts",
+        "press:dept",
+        "say:kada dirba socialinių paslaugų centras?",
+        "press:menu",
+        "say:telefonas pagalbai į namus",
+    ),
+    "lt_isolation": (
+        "/start elektrenai_lt",
+        "say:esu izoliacijoje, man reikia maisto",
+        "press:rqneed:food",
+        "press:rqneed:medicine",
+        "press:rqnext",
+        "say:Duonos, pieno ir vaistų nuo spaudimo",
+        "say:Trakų g. 5-12, Elektrėnai",
+        "press:rqkeep:1",
+        "share",
+        "press:rqurg",
+        "press:rqsend",
+        "press:myrq",
+    ),
+    "lv_booking": (
+        "/start koknese_lv",
+        "say:vai var pierakstīties dušā?",
+        "press:bkday",
+        "press:bkcert:vaccination",
+        "say:15.09.2021",
+        "say:mani pieraksti",
+        "press:menu",
+    ),
+    "lv_services": (
+        "/start koknese_lv",
+        "press:services",
+        "press:svc",
+        "say:kādi pakalpojumi šobrīd nestrādā?",
+        "say:vai mana izziņa vēl ir derīga?",
+        "share",
+        "press:menu",
+    ),
+    "ru_certificates": (
+        "/start daugavpils_ru",
+        "say:до какого числа действует справка малоимущего?",
+        "share",
+        "say:меню",
+        "press:services",
+        "press:svc",
+        "say:спасибо",
+    ),
+    "ru_contacts": (
+        "/start visaginas_ru",
+        "press:contacts",
+        "say:телефон социальной службы",
+        "press:menu",
+        "press:services",
+        "press:status",
+        "press:menu",
+    ),
+}
 
 # Settings and steps that need earlier answers are covered by the flow tests.
 OPENERS = {
