@@ -29,7 +29,7 @@ from dialogs.staff import StaffDesk
 from dialogs.text import MAX_MESSAGE_CHARS, clean, match_label
 from dialogs.turn import BookingPolicy, Handler, Turn, Understander
 from dialogs.types import Choice, Incoming, Reply
-from storage import conversations, residents, service_overrides, turns
+from storage import conversations, inbox, residents, service_overrides, turns
 from storage import privacy as privacy_store
 from storage.content import STATUSES, Content, LocalText, Period, Status
 from storage.db import Database, DatabaseUnavailableError, StorageError
@@ -76,6 +76,7 @@ ALWAYS_VALID = frozenset(
 # Actions that setup (municipality and language) allows before it is complete.
 SETUP_ACTIONS = frozenset({"start", "mun", "lang", "help", "municipality", "language"})
 DEFAULT_IDLE_TIMEOUT = timedelta(minutes=30)
+INBOX_RETENTION = timedelta(days=1)  # handled updates' text is personal data
 CONFIDENT = 0.5  # an intent this sure is followed before the search of names
 
 
@@ -139,7 +140,23 @@ class Engine:
                 conn, self._content, self._catalogs, now, self._policy.offer_minutes
             )
             await privacy_store.purge_closed_requests(conn, now - self._retention)
+            await inbox.purge(conn, now - INBOX_RETENTION)
         await self.staff.escalate()
+
+    async def record_updates(self, channel: str, items: list[tuple[str, str]]) -> None:
+        """Journal incoming updates (key, body) before the channel confirms their arrival."""
+        async with self._database.transaction() as conn:
+            await inbox.record(conn, channel, items, self._clock.now())
+
+    async def pending_updates(self, channel: str) -> list[tuple[str, str]]:
+        """Updates journaled but never handled: a crash came between."""
+        async with self._database.transaction() as conn:
+            return await inbox.pending(conn, channel)
+
+    async def mark_handled(self, channel: str, key: str) -> None:
+        """Mark an update handled that was not a resident's turn (staff, groups, ignored)."""
+        async with self._database.transaction() as conn:
+            await inbox.mark_handled(conn, channel, key, self._clock.now())
 
     async def show_notification(self, channel: str, address: str, choices: list[Choice]) -> None:
         """A notification's choices come first (number 1, 2, ... answer it); the choices already
@@ -196,6 +213,11 @@ class Engine:
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         now = self._clock.now()
         async with self._database.transaction() as conn:
+            if incoming.receipt is not None and not await inbox.mark_handled(
+                conn, incoming.channel, incoming.receipt, now
+            ):
+                log.info("a %s update was handled before a restart; not again", incoming.channel)
+                return []
             start = await turns.begin(conn, incoming.channel, incoming.address, now)
             resident, conversation = start.resident, start.conversation
             if incoming.verified_phone and incoming.verified_phone != resident.phone:

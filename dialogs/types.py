@@ -51,3 +51,4 @@ class Incoming:
     shared_phone_is_own: bool = False  # the card is the sender's own (checked by the channel)
     can_share_phone: bool = False  # the channel can send a verified phone number
     verified_phone: str | None = None  # E.164 the channel vouches for (an SMS sender's number)
+    receipt: str | None = None  # the inbox key of the update: handled once, even after a crash

@@ -4,14 +4,18 @@ message arrives exactly once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
-from storage import outbox, residents
+from dialogs.staff_cards import GROUP_CHANNEL
+from storage import outbox, residents, staff
 from storage.db import Database
-from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.fake_telegram import Call, FakeTelegram
 from tests.bot.test_run import _start, _stop
+from tests.flows import PERSONAS
 
 NOW = datetime(2020, 3, 20, 0, 0, tzinfo=UTC)
 
@@ -44,3 +48,124 @@ async def test_killed_mid_delivery_then_restarted(fake: FakeTelegram, tmp_path: 
     statuses = await database.fetchall("SELECT DISTINCT status FROM outbox")
     await database.close()
     assert [row[0] for row in statuses] == ["sent"]
+
+
+GROUP = -100300  # the Elektrėnai staff group that receives request cards
+
+
+async def _drive(fake: FakeTelegram, user: int, persona: str, within: float) -> None:
+    """A resident going through a persona; a step the crash swallowed is simply gone on from,
+    as a resident would (a button no longer on screen is not pressed)."""
+    language = persona[:2]
+    for step in PERSONAS[persona]:
+        before = _seen(fake, user)
+        if step.startswith("press:"):
+            action = step.removeprefix("press:")
+            message = fake.last_message(user)
+            found = [
+                d for _, d in fake.buttons(message) if d == action or d.startswith(action + ":")
+            ]
+            if not found:
+                continue
+            await fake.user_presses(user, message["message_id"], found[0])
+        elif step == "share":
+            await fake.user_shares_contact(user, f"+3712{user:07d}", owner_id=user)
+        else:
+            await fake.user_says(user, step.removeprefix("say:"), language)
+        with contextlib.suppress(TimeoutError):
+            await fake.wait_until(partial(_answered, fake, user, before), within)
+
+
+async def test_killed_under_load_keeps_every_confirmation_and_capacity(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    path = tmp_path / "load.sqlite3"
+    database = await Database.open(path)
+    async with database.transaction() as conn:
+        await staff.bind_group(conn, str(GROUP), "elektrenai", "isolation", "test", NOW)
+    await database.close()
+    env = {"BOT_OUTBOX_INTERVAL": "0.05", "BOT_TODAY": "2021-11-01"}
+    env |= {"TELEGRAM_CHAT_RATE": "100", "TELEGRAM_OVERALL_RATE": "0"}
+    process = await _start(fake, path, **env)
+    personas = ["lt_isolation", "lv_booking"] * 12
+    residents_done = asyncio.gather(
+        *(_drive(fake, 3000 + n, persona, 20) for n, persona in enumerate(personas))
+    )
+    await fake.wait_until(lambda: len(_shown(fake)) >= 100, within=60)
+    process.kill()  # mid-load: updates in flight, outbox half-delivered, no clean-up at all
+    await process.wait()
+    process = await _start(fake, path, **env)
+    await residents_done
+    await _outbox_settled(path)
+    await _stop(process, signal.SIGTERM)
+    database = await Database.open(path)
+    try:
+        # Every confirmation a resident read is backed by the database.
+        for call in _shown(fake):
+            text, chat = str(call.params["text"]), str(call.params["chat_id"])
+            if text.startswith("Jūsų prašymas Nr."):
+                number = int(text.split("Nr. ")[1].split()[0])
+                rows = await database.fetchall(
+                    "SELECT 1 FROM requests WHERE id = ? AND address = ?", (number, chat)
+                )
+                assert rows, text
+            if text.startswith("Pierakstīts:"):
+                rows = await database.fetchall(
+                    "SELECT 1 FROM bookings WHERE address = ? AND status = 'active'", (chat,)
+                )
+                assert rows, text
+        confirmed = [c for c in _shown(fake) if str(c.params["text"]).startswith("Jūsų prašymas")]
+        assert len(confirmed) == 12  # every resident's request got through the crash
+        # Every outbox message went out exactly once: one card per request in the group, and
+        # each delivered row's text arrived once in its chat.
+        requests = await database.fetchall("SELECT id FROM requests")
+        cards = [
+            str(c.params["text"])
+            for c in fake.sent()
+            if str(c.params["chat_id"]) == str(GROUP)
+            and str(c.params["text"]).startswith("Prašymas")
+        ]
+        card_numbers = sorted(int(t.split("Nr. ")[1].split(":")[0]) for t in cards)
+        assert card_numbers == sorted(row[0] for row in requests)
+        delivered = [(str(c.params["chat_id"]), str(c.params["text"])) for c in fake.sent()]
+        for address, text in await database.fetchall(
+            "SELECT address, text FROM outbox WHERE status = 'sent'"
+        ):
+            assert delivered.count((address, text)) == 1, text
+        # No day holds more bookings than places.
+        over = await database.fetchall(
+            "SELECT day, COUNT(*) FROM bookings WHERE status = 'active'"
+            " GROUP BY facility_id, day HAVING COUNT(*) > 2"
+        )
+        assert over == []
+    finally:
+        await database.close()
+
+
+def _answered(fake: FakeTelegram, user: int, before: int) -> bool:
+    return _seen(fake, user) > before
+
+
+def _seen(fake: FakeTelegram, user: int) -> int:
+    """How many messages and edits one resident has seen."""
+    return sum(1 for c in _shown(fake) if str(c.params["chat_id"]) == str(user))
+
+
+def _shown(fake: FakeTelegram) -> list[Call]:
+    """What residents saw: new messages and edits of the ones with buttons."""
+    return [c for c in fake.calls if c.method in ("sendMessage", "editMessageText")]
+
+
+async def _outbox_settled(path: Path) -> None:
+    """Wait until the staff group's outbox (request cards) has nothing pending or in transit."""
+    for _ in range(300):
+        database = await Database.open(path)
+        rows = await database.fetchall(
+            "SELECT COUNT(*) FROM outbox WHERE channel = ? AND status IN ('pending', 'sending')",
+            (GROUP_CHANNEL,),
+        )
+        await database.close()
+        if rows[0][0] == 0:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the outbox did not settle")

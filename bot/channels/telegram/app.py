@@ -6,6 +6,7 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.channels.telegram.handlers import TelegramChannel
+from bot.channels.telegram.journal import JournalingRequest
 from bot.channels.telegram.limits import PerChatUpdateProcessor, PrivateChatRateLimiter
 from bot.settings import Settings
 from dialogs.engine import Engine
@@ -32,6 +33,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    elif polling:
+        builder = builder.get_updates_request(JournalingRequest(engine))
     if not polling:
         builder = builder.updater(None)
     application = builder.build()

@@ -14,6 +14,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -26,6 +27,7 @@ from storage.db import DatabaseUnavailableError
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+HANDLED_GROUP = 50  # a handler group after the others
 SEND_ATTEMPTS = 3  # for network errors and Telegram's 5xx; 429 is handled by the rate limiter
 COMMAND_ACTIONS = {
     "menu": "menu",
@@ -42,6 +44,7 @@ class TelegramChannel:
     def __init__(self, engine: Engine, bot: Bot) -> None:
         self.engine = engine
         self.bot = bot
+        self._turns: set[str] = set()  # receipts of updates that became a resident's turn
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         """Add the handlers; traffic in groups and channels is ignored."""
@@ -57,6 +60,7 @@ class TelegramChannel:
         application.add_handler(MessageHandler(private & filters.CONTACT, self.on_contact))
         application.add_handler(MessageHandler(private & ~filters.CONTACT, self.on_text))
         application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(TypeHandler(Update, self.on_handled), group=HANDLED_GROUP)
         application.add_error_handler(self.on_error)
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -71,7 +75,7 @@ class TelegramChannel:
             text = welcome or t._("This invite is unknown or was already used.")
             await self._send(message.chat_id, Reply(text))
             return
-        await self._answer(self._incoming(user, text=payload, start=True), message)
+        await self._answer(self._incoming(update, user, text=payload, start=True), message)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/menu, /cancel, /help, /language."""
@@ -80,7 +84,7 @@ class TelegramChannel:
             return
         command = message.text.split()[0].lstrip("/").split("@")[0].lower()
         action = COMMAND_ACTIONS.get(command, "menu")
-        await self._answer(self._incoming(user, action=action), message)
+        await self._answer(self._incoming(update, user, action=action), message)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Typed text; other messages (stickers, photos) arrive as their caption or nothing."""
@@ -88,7 +92,7 @@ class TelegramChannel:
         if message is None or user is None:
             return
         text = message.text or message.caption or ""
-        await self._answer(self._incoming(user, text=text), message)
+        await self._answer(self._incoming(update, user, text=text), message)
 
     async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A contact card: verified only when it is the sender's own."""
@@ -97,7 +101,9 @@ class TelegramChannel:
             return
         contact = message.contact
         own = contact.user_id is not None and contact.user_id == user.id
-        incoming = self._incoming(user, shared_phone=contact.phone_number, shared_phone_is_own=own)
+        incoming = self._incoming(
+            update, user, shared_phone=contact.phone_number, shared_phone_is_own=own
+        )
         await self._answer(incoming, message)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -109,7 +115,7 @@ class TelegramChannel:
         message = query.message if isinstance(query.message, Message) else None
         if message is None or message.chat.type != "private":
             return
-        incoming = self._incoming(user, action=query.data or "")
+        incoming = self._incoming(update, user, action=query.data or "")
         replies = await self.engine.handle(incoming)
         await self._deliver(user.id, replies, edit=message)
 
@@ -139,7 +145,7 @@ class TelegramChannel:
         if text is not None:
             await self._send(message.chat_id, Reply(text))
         elif message.chat.type == "private":
-            await self._answer(self._incoming(user, text=message.text), message)
+            await self._answer(self._incoming(update, user, text=message.text), message)
 
     async def on_card(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button on a request card: the desk decides; the card shows who holds it."""
@@ -157,6 +163,18 @@ class TelegramChannel:
         """Deliver an outbox message to a staff group (a request card, an escalation)."""
         await self._send(int(chat_id), reply)
         return True
+
+    async def on_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """After every handler: mark the update handled in the inbox (a resident's turn did so
+        already, with its changes); one that failed is not tried again after a restart."""
+        receipt = str(update.update_id)
+        if receipt in self._turns:
+            self._turns.discard(receipt)
+            return
+        try:
+            await self.engine.mark_handled(CHANNEL, receipt)
+        except DatabaseUnavailableError as error:
+            log.warning("update %s not marked handled: %s", update.update_id, error)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log with the update id only, and tell the user to try again."""
@@ -198,10 +216,20 @@ class TelegramChannel:
         replies = await self.engine.handle(incoming)
         await self._deliver(message.chat_id, replies)
 
-    def _incoming(self, user: User, **fields: Any) -> Incoming:
-        """An Incoming from this Telegram user, who can share a verified phone."""
+    def _incoming(self, update: Update, user: User, **fields: Any) -> Incoming:
+        """An Incoming from this Telegram user, who can share a verified phone; the update id
+        is its receipt in the inbox (handled once, even after a crash)."""
         hint = (user.language_code or "")[:2] or None
-        return Incoming(CHANNEL, str(user.id), language_hint=hint, can_share_phone=True, **fields)
+        receipt = str(update.update_id)
+        self._turns.add(receipt)  # the engine marks it handled, in the turn's own transaction
+        return Incoming(
+            CHANNEL,
+            str(user.id),
+            language_hint=hint,
+            can_share_phone=True,
+            receipt=receipt,
+            **fields,
+        )
 
     async def _deliver(
         self, chat_id: int, replies: list[Reply], edit: Message | None = None

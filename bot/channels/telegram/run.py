@@ -11,6 +11,7 @@ from telegram.ext import Application
 
 from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
 from bot.channels.telegram.handlers import CHANNEL
+from bot.channels.telegram.journal import replay
 from bot.channels.telegram.render import register_commands
 from bot.channels.telegram.webhook import webhook_route
 from bot.dispatch import Sender
@@ -27,6 +28,7 @@ class TelegramRuntime:
     """The bot's Application with the routes and senders it adds to the process."""
 
     settings: Settings
+    engine: Engine
     application: Application  # type: ignore[type-arg]
     routes: list[BaseRoute] = field(default_factory=list)
     senders: dict[str, Sender] = field(default_factory=dict)
@@ -49,18 +51,19 @@ class TelegramRuntime:
             url = settings.telegram_base_url
             raise SettingsError(f"cannot reach the Telegram Bot API at {url} ({error})") from None
         await register_commands(application.bot, engine.catalogs)
-        runtime = cls(settings, application)
+        runtime = cls(settings, engine, application)
         runtime.senders = {CHANNEL: channel.notify, GROUP_CHANNEL: channel.notify_group}
         if not polling:
             assert settings.telegram_webhook_secret
             runtime.routes = [
-                webhook_route(application, settings.telegram_webhook_secret, WEBHOOK_PATH)
+                webhook_route(application, engine, settings.telegram_webhook_secret, WEBHOOK_PATH)
             ]
         return runtime
 
     async def start(self) -> None:
         """Begin taking updates: long polling, or register the webhook."""
         await self.application.start()
+        await replay(self.application, self.engine)  # before new ones: the order is kept
         if self.polling:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)

@@ -12,12 +12,20 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.telegram.journal import journal
+from dialogs.engine import Engine
+
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def webhook_route(application: Application, secret: str, path: str = "/telegram") -> Route:  # type: ignore[type-arg]
-    """A POST route that queues Telegram's updates; 403 without the right secret."""
+def webhook_route(
+    application: Application,  # type: ignore[type-arg]
+    engine: Engine,
+    secret: str,
+    path: str = "/telegram",
+) -> Route:
+    """A POST route that journals and queues Telegram's updates; 403 without the right secret."""
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -31,6 +39,7 @@ def webhook_route(application: Application, secret: str, path: str = "/telegram"
             update = None
         if update is None:
             return Response(status_code=400)
+        await journal(engine, [data])
         await application.update_queue.put(update)
         return Response(status_code=200)
 
