@@ -29,7 +29,7 @@ from dialogs.staff import StaffDesk
 from dialogs.text import MAX_MESSAGE_CHARS, clean, match_label
 from dialogs.turn import BookingPolicy, Handler, Turn, Understander
 from dialogs.types import Choice, Incoming, Reply
-from storage import conversations, inbox, residents, service_overrides, turns
+from storage import conversations, inbox, outbox, residents, service_overrides, turns
 from storage import privacy as privacy_store
 from storage.content import STATUSES, Content, LocalText, Period, Status
 from storage.db import Database, DatabaseUnavailableError, StorageError
@@ -142,6 +142,14 @@ class Engine:
             await privacy_store.purge_closed_requests(conn, now - self._retention)
             await inbox.purge(conn, now - INBOX_RETENTION)
         await self.staff.escalate()
+
+    async def defer(self, channel: str, address: str, replies: list[Reply]) -> None:
+        """Answers the channel could not deliver now: the outbox sends them when it can."""
+        now = self._clock.now()
+        async with self._database.transaction() as conn:
+            for reply in replies:
+                choices = [(c.label, c.action) for c in reply.choices]
+                await outbox.enqueue(conn, channel, address, reply.text, now, now, choices=choices)
 
     async def record_updates(self, channel: str, items: list[tuple[str, str]]) -> None:
         """Journal incoming updates (key, body) before the channel confirms their arrival."""

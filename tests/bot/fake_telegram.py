@@ -37,6 +37,10 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    ok: bool = True  # False: answered with an error, or the connection was dropped
+
+
+DROP = 0  # a Failure status: the connection closes with no answer, the call never arrives
 
 
 @dataclass
@@ -136,6 +140,10 @@ class FakeTelegram:
         """The calls of one method, oldest first."""
         return [call for call in self.calls if call.method == method]
 
+    def delivered(self, method: str = "sendMessage") -> list[Call]:
+        """The calls of one method that succeeded, oldest first."""
+        return [call for call in self.sent(method) if call.ok]
+
     async def wait_for(self, method: str, count: int, within: float = 10.0) -> list[Call]:
         """Wait until `method` was called `count` times."""
         await self.wait_until(lambda: len(self.sent(method)) >= count, within)
@@ -195,14 +203,18 @@ class FakeTelegram:
             if request.transport is None or request.transport.is_closing():
                 return web.Response(status=499)  # the sender is gone: nothing was delivered
         async with self._changed:  # record and answer at once, so waiters see both
-            self.calls.append(Call(method, params))
+            call = Call(method, params)
+            self.calls.append(call)
             self._changed.notify_all()
             failures = self.failures.get(method)
             if failures:
+                call.ok = False
                 failure = failures[0]
                 failure.times -= 1
                 if failure.times <= 0:
                     failures.pop(0)
+                if failure.status == DROP and request.transport is not None:
+                    request.transport.close()  # as a connection lost before Telegram got it
                 return _error(failure)
             return _ok(self._answer(method, params))
 

@@ -13,7 +13,7 @@ class FakeTwilio:
 
     def __init__(self) -> None:
         self.sent: list[dict[str, str]] = []
-        self.fail_next: int = 0
+        self.failures: list[int] = []  # HTTP statuses to answer the next calls with
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -37,11 +37,11 @@ class FakeTwilio:
 
     async def _create(self, request: web.Request) -> web.Response:
         form = {key: str(value) for key, value in (await request.post()).items()}
-        if self.fail_next:
-            self.fail_next -= 1
-            return web.json_response(
-                {"code": 20500, "message": "Internal error", "status": 500}, status=500
-            )
+        if self.failures:
+            status = self.failures.pop(0)
+            message = "Too Many Requests" if status == 429 else "Internal error"
+            error = {"code": 20000 + status, "message": message, "status": status}
+            return web.json_response(error, status=status)
         self.sent.append(form)
         sid = f"SM{next(self._ids):032d}"
         body: dict[str, Any] = {

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from telegram import Bot, Message, Update, User
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -235,14 +235,23 @@ class TelegramChannel:
         self, chat_id: int, replies: list[Reply], edit: Message | None = None
     ) -> None:
         """Send the replies; the first may replace the message whose button was pressed."""
-        try:
-            for index, reply in enumerate(replies):
+        for index, reply in enumerate(replies):
+            try:
                 editable = index == 0 and edit is not None and not reply.ask_phone
                 if not (editable and edit is not None and await self._edit(edit, reply)):
                     await self._send(chat_id, reply)
-        except Forbidden:
-            log.info("a Telegram user blocked the bot; marked unreachable")
-            await self.engine.set_unreachable(CHANNEL, str(chat_id))
+            except Forbidden:
+                log.info("a Telegram user blocked the bot; marked unreachable")
+                await self.engine.set_unreachable(CHANNEL, str(chat_id))
+                return
+            except BadRequest:
+                raise
+            except (NetworkError, RetryAfter) as error:
+                # Telegram is down or throttling for longer than the retries: the turn is
+                # saved, so its answers wait in the outbox, sent when Telegram is back.
+                log.warning("Telegram unavailable (%s): the answer waits", type(error).__name__)
+                await self.engine.defer(CHANNEL, str(chat_id), replies[index:])
+                return
 
     async def _edit(self, message: Message, reply: Reply) -> bool:
         """Edit in place; False when Telegram refuses (too old, deleted), so a new one is sent."""
