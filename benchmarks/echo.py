@@ -17,18 +17,33 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from storage.db import Database
+
 TOKEN = "123456:BENCHMARK"
 
 
-def echo_bot(api: BaseRequest | None = None, base_url: str | None = None) -> Application:  # type: ignore[type-arg]
+def echo_bot(
+    api: BaseRequest | None = None, base_url: str | None = None, store: Database | None = None
+) -> Application:  # type: ignore[type-arg]
     """The minimal bot: text back as it came (a contact card as "ok"), a button's data as the
-    edited message; answering in-process through `api`, or over HTTP to `base_url`."""
+    edited message; answering in-process through `api`, or over HTTP to `base_url`. With a
+    `store`, each update is first written in one transaction, as any bot that keeps state."""
+
+    async def keep(update: Update) -> None:
+        if store is not None:
+            async with store.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO echo_log (update_id, body) VALUES (?, ?)",
+                    (update.update_id, str(update.to_dict())),
+                )
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await keep(update)
         if update.effective_message is not None:
             await update.effective_message.reply_text(update.effective_message.text or "ok")
 
     async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await keep(update)
         query = update.callback_query
         if query is not None:
             await query.answer()
@@ -43,6 +58,14 @@ def echo_bot(api: BaseRequest | None = None, base_url: str | None = None) -> App
     application.add_handler(MessageHandler(filters.TEXT | filters.CONTACT, echo))
     application.add_handler(CallbackQueryHandler(button))
     return application
+
+
+async def open_store(path: str) -> Database:
+    """A SQLite file for the storing echo bot."""
+    store = await Database.open(path)
+    async with store.transaction() as conn:
+        await conn.execute("CREATE TABLE IF NOT EXISTS echo_log (update_id INTEGER, body TEXT)")
+    return store
 
 
 if __name__ == "__main__":

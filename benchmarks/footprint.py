@@ -77,7 +77,9 @@ async def measure(module: list[str], count: int, **env: str) -> dict[str, Any]:
         await fake.user_says(99, CONVERSATIONS[0][0])
         await fake.wait_for("sendMessage", 1, within=120)
         first_reply = time.perf_counter() - started
-        await asyncio.sleep(1)  # let start-up work (models loading in the background) settle
+        await fake.user_says(99, CONVERSATIONS[0][1])  # typed: the language models answer it
+        await fake.wait_for("sendMessage", 2, within=120)
+        first_typed = time.perf_counter() - started
         after_start = memory_mb(process.pid)[0]
         seconds = await converse(fake, count)
         now, peak = memory_mb(process.pid)
@@ -87,6 +89,7 @@ async def measure(module: list[str], count: int, **env: str) -> dict[str, Any]:
         await fake.stop()
     return {
         "first_reply_s": round(first_reply, 2),
+        "first_typed_answer_s": round(first_typed, 2),
         "rss_after_start_mb": round(after_start, 1),
         "rss_after_mb": round(now, 1),
         "peak_rss_mb": round(peak, 1),
@@ -115,7 +118,8 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     for name, f in asyncio.run(run(count)).items():
         print(
-            f"{name}: first reply {f['first_reply_s']} s after start;"
+            f"{name}: first reply {f['first_reply_s']} s after start, to typed text"
+            f" {f['first_typed_answer_s']} s;"
             f" memory {f['rss_after_start_mb']} MB after start,"
             f" {f['rss_after_mb']} MB after {f['conversations']} conversations"
             f" (peak {f['peak_rss_mb']} MB); {f['conversations_per_second']} conversations/s"

@@ -22,13 +22,14 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from benchmarks.echo import echo_bot
+from benchmarks.echo import echo_bot, open_store
 from benchmarks.local_api import LocalBotApi
 from benchmarks.traffic import Feed, Residents, Traffic, cast, converse, replay
 from bot.app import open_engine
 from bot.channels.telegram.app import build_application
 from bot.settings import Settings
 from dialogs.nlu.reader import reader
+from storage.db import Database
 
 TOKEN = "123456:BENCHMARK"
 DONE_GROUP = 99  # a handler group after every other: the update has been answered
@@ -72,12 +73,33 @@ def summary(traffic: Traffic, seconds: float) -> dict[str, float]:
     }
 
 
-async def measure_assistant(count: int, folder: Path) -> tuple[dict[str, float], Traffic]:
-    """The assistant with its real engine and a SQLite file, `count` residents at once."""
+ALONE = 40  # residents one after another: the latency of an update on an idle bot
+
+
+async def drive(
+    feed: Feed, residents: Residents, count: int, together: bool, traffic: Traffic
+) -> float:
+    """`count` residents' conversations, all at once or one after another; the seconds."""
+    started = time.perf_counter()
+    conversations = [
+        converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count)
+    ]
+    if together:
+        await asyncio.gather(*conversations)
+    else:
+        for conversation in conversations:
+            await conversation
+    return time.perf_counter() - started
+
+
+async def measure_assistant(
+    count: int, folder: Path, together: bool = True
+) -> tuple[dict[str, float], Traffic]:
+    """The assistant with its real engine and a SQLite file."""
     settings = Settings.from_env(
         {
             "TELEGRAM_BOT_TOKEN": TOKEN,
-            "BOT_DATABASE": str(folder / "bench.sqlite3"),
+            "BOT_DATABASE": str(folder / f"bench-{together}.sqlite3"),
             "BOT_TODAY": "2021-11-01",
             "TELEGRAM_CHAT_RATE": "1000",  # the residents are simulated, not Telegram's users
             "TELEGRAM_OVERALL_RATE": "0",
@@ -88,52 +110,67 @@ async def measure_assistant(count: int, folder: Path) -> tuple[dict[str, float],
     traffic = Traffic()
     async with open_engine(settings) as engine:
         application, _ = build_application(settings, engine, polling=False, request=api)
-        residents = Residents(api)
         async with feeding(application) as feed:
-            started = time.perf_counter()
-            await asyncio.gather(
-                *(converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count))
-            )
-            seconds = time.perf_counter() - started
+            seconds = await drive(feed, Residents(api), count, together, traffic)
     return summary(traffic, seconds), traffic
 
 
-async def measure_echo(recorded: Traffic) -> dict[str, float]:
+async def measure_echo(
+    recorded: Traffic, together: bool = True, store: Database | None = None
+) -> dict[str, float]:
     """The echo bot, fed exactly the updates the assistant got, resident by resident."""
     traffic = Traffic()
-    async with feeding(echo_bot(LocalBotApi())) as feed:
+    async with feeding(echo_bot(LocalBotApi(), store=store)) as feed:
         started = time.perf_counter()
-        await asyncio.gather(
-            *(replay(feed, updates, traffic) for updates in recorded.updates.values())
-        )
+        replays = [replay(feed, updates, traffic) for updates in recorded.updates.values()]
+        if together:
+            await asyncio.gather(*replays)
+        else:
+            for one in replays:
+                await one
         seconds = time.perf_counter() - started
     return summary(traffic, seconds)
 
 
 async def run(count: int = 500) -> dict[str, Any]:
-    """Both bots; the figures and their ratio."""
+    """The assistant, the echo bot and the echo bot that stores each update; their ratios."""
     with tempfile.TemporaryDirectory() as folder:
         assistant, traffic = await measure_assistant(count, Path(folder))
+        alone, lone_traffic = await measure_assistant(ALONE, Path(folder), together=False)
+        store = await open_store(str(Path(folder) / "echo.sqlite3"))
+        try:
+            storing = await measure_echo(traffic, store=store)
+        finally:
+            await store.close()
     echo = await measure_echo(traffic)
+    echo_alone = await measure_echo(lone_traffic, together=False)
+    speed = assistant["updates_per_second"]
     return {
         "residents": count,
         "missed_presses": traffic.missed_presses,
         "assistant": assistant,
         "echo_bot": echo,
-        "ratio": round(assistant["updates_per_second"] / echo["updates_per_second"], 3),
+        "storing_echo_bot": storing,
+        "ratio": round(speed / echo["updates_per_second"], 3),
+        "ratio_to_storing_echo": round(speed / storing["updates_per_second"], 3),
+        "alone": {"assistant": alone, "echo_bot": echo_alone},
     }
 
 
 def main() -> None:
     """Measure and print."""
     figures = asyncio.run(run())
-    for name in ("assistant", "echo_bot"):
-        f = figures[name]
+    lines = [(name, figures[name]) for name in ("assistant", "echo_bot", "storing_echo_bot")]
+    lines += [(f"{name}, alone", f) for name, f in figures["alone"].items()]
+    for name, f in lines:
         print(
             f"{name}: {f['updates']} updates in {f['seconds']} s, {f['updates_per_second']}/s,"
             f" p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms"
         )
-    print(f"ratio {figures['ratio']}; presses with no such button: {figures['missed_presses']}")
+    print(
+        f"ratio {figures['ratio']} to the echo bot, {figures['ratio_to_storing_echo']} to the"
+        f" storing echo bot; presses with no such button: {figures['missed_presses']}"
+    )
 
 
 if __name__ == "__main__":

@@ -318,7 +318,7 @@ class Engine:
         exact = search.find_exact(turn, text)
         if exact is not None:  # a name typed as it is written: no guessing
             return await self._run(turn, exact.action)
-        understood = nlu_reader.reader().read(text, turn.language, turn.today)
+        understood = (await nlu_reader.ready_reader()).read(text, turn.language, turn.today)
         log.debug("intent %s (%.2f)", understood.intent, understood.confidence)
         # A confident intent leads (it still looks for a named department or service); a weak
         # one comes after the search of names, which is precise for "mobilā aprūpe".

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Protocol
 
 
@@ -27,10 +28,22 @@ class ReadsMessages(Protocol):
     def read(self, text: str, fallback_lang: str | None, today: date) -> Understood: ...
 
 
-@lru_cache(maxsize=1)
-def reader() -> ReadsMessages:
-    """The process's reader, built on first use: importing scikit-learn and lingua takes
-    over a second, which commands that never read free text (imports, rosters) should not pay."""
-    from dialogs.nlu.models import Reader
+_built: list[ReadsMessages] = []  # the process's one reader, once built
+_building = threading.Lock()
 
-    return Reader()
+
+def reader() -> ReadsMessages:
+    """The process's reader, built once on first use (by whichever thread comes first; the
+    others wait): importing scikit-learn and lingua takes over a second, which commands that
+    never read free text (imports, rosters) should not pay."""
+    with _building:
+        if not _built:
+            from dialogs.nlu.models import Reader
+
+            _built.append(Reader())
+        return _built[0]
+
+
+async def ready_reader() -> ReadsMessages:
+    """The reader, without blocking the event loop while it is still being built."""
+    return _built[0] if _built else await asyncio.to_thread(reader)
