@@ -41,6 +41,7 @@ class Call:
 
 
 DROP = 0  # a Failure status: the connection closes with no answer, the call never arrives
+TIMEOUT = -1  # a Failure status: no answer for longer than the client waits (5 s), never arrives
 
 
 @dataclass
@@ -197,6 +198,11 @@ class FakeTelegram:
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
         self._arrivals[method] = self._arrivals.get(method, 0) + 1
+        failures = self.failures.get(method)
+        if failures and failures[0].status == TIMEOUT:
+            self._consume(failures)
+            await asyncio.sleep(6)  # python-telegram-bot gives up after 5 s (TimedOut)
+            return web.Response(status=504)
         if self._hold == (method, self._arrivals[method]):
             self.held.set()
             await self.release.wait()
@@ -209,14 +215,19 @@ class FakeTelegram:
             failures = self.failures.get(method)
             if failures:
                 call.ok = False
-                failure = failures[0]
-                failure.times -= 1
-                if failure.times <= 0:
-                    failures.pop(0)
+                failure = self._consume(failures)
                 if failure.status == DROP and request.transport is not None:
                     request.transport.close()  # as a connection lost before Telegram got it
                 return _error(failure)
             return _ok(self._answer(method, params))
+
+    @staticmethod
+    def _consume(failures: list[Failure]) -> Failure:
+        failure = failures[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            failures.pop(0)
+        return failure
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

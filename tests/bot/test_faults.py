@@ -1,5 +1,7 @@
-"""Fault injection on the fake servers: Telegram answers 500 and 429 and drops connections for a
-while, Twilio answers errors; then both recover. Nothing is lost, nothing is sent twice."""
+"""Fault injection on the fake servers: Telegram answers 500, 502 and 429, drops connections and
+times out for a while, Twilio answers errors; then both recover. Nothing is lost, nothing is
+sent twice. (A timeout after Telegram did take a message cannot be told from a lost one: the
+Bot API has no idempotency key, so the fake's timeouts are calls that never arrived.)"""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from datetime import timedelta
 
 from dialogs.engine import Engine
 from storage import outbox, residents
-from tests.bot.fake_telegram import DROP, FakeTelegram
+from tests.bot.fake_telegram import DROP, TIMEOUT, FakeTelegram
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import running_sms
 from tests.bot.telegram_harness import running_bot
@@ -51,6 +53,7 @@ async def test_telegram_outage_then_recovery(
     fake.fail("sendMessage", 500, "Internal Server Error", times=4)
     fake.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     fake.fail("sendMessage", DROP, "connection lost", times=3)
+    fake.fail("sendMessage", TIMEOUT, "no answer in time")
     fake.fail("sendMessage", 502, "Bad Gateway", times=12)
     async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05"):
         for user in CHATTING:  # residents write during the outage
