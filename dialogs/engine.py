@@ -76,7 +76,8 @@ ALWAYS_VALID = frozenset(
 # Actions that setup (municipality and language) allows before it is complete.
 SETUP_ACTIONS = frozenset({"start", "mun", "lang", "help", "municipality", "language"})
 DEFAULT_IDLE_TIMEOUT = timedelta(minutes=30)
-INBOX_RETENTION = timedelta(days=1)  # handled updates' text is personal data
+# Updates as received, and messages once sent, hold what residents wrote: kept a day.
+DELIVERED_RETENTION = timedelta(days=1)
 CONFIDENT = 0.5  # an intent this sure is followed before the search of names
 
 
@@ -140,7 +141,8 @@ class Engine:
                 conn, self._content, self._catalogs, now, self._policy.offer_minutes
             )
             await privacy_store.purge_closed_requests(conn, now - self._retention)
-            await inbox.purge(conn, now - INBOX_RETENTION)
+            await inbox.purge(conn, now - DELIVERED_RETENTION)
+            await privacy_store.purge_sent_texts(conn, now - DELIVERED_RETENTION)
         await self.staff.escalate()
 
     async def defer(self, channel: str, address: str, replies: list[Reply]) -> None:

@@ -24,6 +24,11 @@ async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) ->
             " AND status = 'pending'",
             (channel, address),
         )
+        await conn.execute(
+            "UPDATE outbox SET text = '', choices = '[]' WHERE channel = ? AND address = ?"
+            " AND status != 'sending'",
+            (channel, address),
+        )
     await conn.execute(
         "UPDATE requests SET resident_id = NULL, channel = NULL, address = NULL, details = NULL,"
         " home_address = NULL, phone = NULL, status = CASE WHEN status IN ('open', 'taken')"
@@ -55,6 +60,17 @@ async def purge_closed_requests(conn: aiosqlite.Connection, older_than: datetime
         " address = NULL WHERE status IN ('done', 'unreachable', 'withdrawn')"
         " AND updated_at < ? AND (details IS NOT NULL OR home_address IS NOT NULL"
         " OR phone IS NOT NULL OR address IS NOT NULL)",
+        (stamp(older_than),),
+    )
+    return cursor.rowcount
+
+
+async def purge_sent_texts(conn: aiosqlite.Connection, older_than: datetime) -> int:
+    """Erase the text of notifications and answers sent (or given up) before `older_than`: they
+    may hold a request's details. The rows stay, so a key is never sent twice."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET text = '', choices = '[]' WHERE status IN ('sent', 'failed',"
+        " 'cancelled') AND text != '' AND created_at < ?",
         (stamp(older_than),),
     )
     return cursor.rowcount

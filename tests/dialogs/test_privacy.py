@@ -7,6 +7,7 @@ from typing import Any
 
 from dialogs.engine import Engine
 from dialogs.types import Incoming, Reply
+from storage import inbox, outbox
 from storage.db import Database
 from tests.conftest import FixedClock
 
@@ -54,6 +55,8 @@ async def test_forget_erases_personal_data_and_keeps_anonymous_requests(
 ) -> None:
     clock.current = NOW
     await _file_request(engine)
+    async with database.transaction() as conn:
+        await outbox.enqueue(conn, "sms", "+37060000900", "Priminimas: dušas rytoj", NOW, NOW)
     reply = await _send(engine, text="забудь меня")
     assert reply.text.startswith("Будут удалены ваш номер телефона")
     reply = await _send(engine, action="forget!")
@@ -65,6 +68,8 @@ async def test_forget_erases_personal_data_and_keeps_anonymous_requests(
         "SELECT needs, details, phone, home_address, status FROM requests"
     )
     assert tuple(request) == ('["hygiene"]', None, None, None, "withdrawn")
+    texts = await database.fetchall("SELECT text FROM outbox WHERE address = '+37060000900'")
+    assert [row[0] for row in texts] == [""]
 
 
 async def test_closed_requests_lose_their_details_after_the_retention(
@@ -81,3 +86,24 @@ async def test_closed_requests_lose_their_details_after_the_retention(
     await engine.tick()
     (row,) = await database.fetchall("SELECT details, phone, home_address, needs FROM requests")
     assert tuple(row) == (None, None, None, '["hygiene"]')
+
+
+async def test_sent_messages_and_journaled_updates_are_erased_after_a_day(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = NOW
+    async with database.transaction() as conn:
+        await outbox.enqueue(conn, "sms", "+37060000900", "Jūsų prašymas: muilas", NOW, NOW)
+        await outbox.enqueue(conn, "sms", "+37060000900", "Rytoj", NOW + timedelta(days=5), NOW)
+        (message, _) = await outbox.due(conn, NOW + timedelta(days=6))
+        await outbox.mark_sent(conn, message.id, NOW)
+        await inbox.record(conn, "telegram", [("7", '{"text": "muilas"}')], NOW)
+        await inbox.mark_handled(conn, "telegram", "7", NOW)
+    await engine.tick()
+    rows = await database.fetchall("SELECT text FROM outbox ORDER BY id")
+    assert [row[0] for row in rows] == ["Jūsų prašymas: muilas", "Rytoj"]
+    clock.advance(timedelta(days=1, minutes=1))
+    await engine.tick()
+    rows = await database.fetchall("SELECT text, status FROM outbox ORDER BY id")
+    assert [tuple(row) for row in rows] == [("", "sent"), ("Rytoj", "pending")]  # due later
+    assert await database.fetchall("SELECT * FROM inbox") == []
