@@ -72,9 +72,11 @@ async def test_sms_resident_is_asked_to_try_later(
     finally:
         await twilio.stop()
     errors = _no_tracebacks(caplog)
-    assert len(errors) == 1
-    assert "the database is read-only" in errors[0]
-    assert "37060000902" not in errors[0]
+    (turn,) = [e for e in errors if e.startswith("an SMS was not handled")]
+    assert "the database is read-only" in turn
+    assert all("37060000902" not in e for e in errors)
+    # The outbox's rounds meanwhile may have said so too.
+    assert all(e == turn or e.startswith("an outbox round was skipped") for e in errors)
 
 
 async def test_outbox_waits_for_the_database_and_then_delivers(
