@@ -34,15 +34,30 @@ def _pieces(text: str, max_segments: int, more: str) -> list[str]:
     pieces: list[str] = []
     current = ""
     for word in _words(text):
-        candidate = current + word
-        if current and not fits(candidate.rstrip() + reserve, max_segments):
-            pieces.append(current.rstrip())
-            current = word.lstrip(" ")
-        else:
-            current = candidate
+        for part in _parts(word, max_segments, reserve):
+            candidate = current + part
+            if current and not fits(candidate.rstrip() + reserve, max_segments):
+                pieces.append(current.rstrip())
+                current = part.lstrip(" ")
+            else:
+                current = candidate
     if current.strip():
         pieces.append(current.rstrip())
     return pieces
+
+
+def _parts(word: str, max_segments: int, reserve: str) -> list[str]:
+    """The word, or, if it cannot fit a page on its own (a long link, a run of characters
+    with no space), the word cut where pages end."""
+    if fits(word.strip() + reserve, max_segments):
+        return [word]
+    parts, current = [], ""
+    for char in word:
+        if current.strip() and not fits((current + char).strip() + reserve, max_segments):
+            parts.append(current)
+            current = ""
+        current += char
+    return [*parts, current] if current else parts
 
 
 def _words(text: str) -> list[str]:
