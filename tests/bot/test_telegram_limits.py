@@ -1,4 +1,5 @@
-"""Telegram pacing: per-chat order of updates and about one message a second per chat."""
+"""Telegram pacing (per-chat order of updates, about one message a second per chat) and limits
+(message length, button data)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ import asyncio
 import time
 from typing import Any
 
-from telegram import Chat, Message, Update, User
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import MessageLimit
 
 from bot.channels.telegram.limits import PerChatUpdateProcessor, PrivateChatRateLimiter
+from bot.channels.telegram.render import markup, message_text
+from dialogs.types import Choice, Reply
 
 
 def _update(update_id: int, chat_id: int) -> Update:
@@ -51,3 +57,24 @@ async def test_private_chats_are_paced_groups_and_queries_are_not_held() -> None
     times = sorted(at - start for key, at in sent if key == 7)
     assert times[2] - times[0] >= 0.4  # three messages to one chat at 4/s: two waits of 0.25 s
     assert [key for key, _ in sent].count(None) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.one_of(st.text(min_size=1, max_size=300), st.text(min_size=4000, max_size=9000)),
+    actions=st.lists(st.text(alphabet="abcžū:-0123456789", min_size=1, max_size=32), max_size=12),
+)
+def test_any_reply_renders_within_telegrams_limits(text: str, actions: list[str]) -> None:
+    """Text of any length and any choices become a message Telegram accepts."""
+    reply = Reply(text, tuple(Choice(f"label {a}", a) for a in actions))
+    rendered = message_text(reply)
+    assert 1 <= len(rendered) <= MessageLimit.MAX_TEXT_LENGTH
+    assert rendered == text or rendered.endswith("…")
+    keyboard = markup(reply)
+    if actions:
+        assert isinstance(keyboard, InlineKeyboardMarkup)
+        data = [b.callback_data for row in keyboard.inline_keyboard for b in row]
+        assert data == actions
+        assert all(1 <= len(str(d).encode()) <= 64 for d in data)
+    else:
+        assert keyboard is None
