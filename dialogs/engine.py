@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -187,10 +188,12 @@ class Engine:
         except DatabaseUnavailableError as error:
             # One line, no traceback: the operator's problem is the database, not the code.
             log.error("a %s turn was not saved: %s", incoming.channel, error)
+            await self._set_aside(incoming)
             return [self.unavailable_reply(await self._stored_language(incoming))]
         except Exception:
             # No message text or address here: they may be personal data.
             log.exception("a %s turn failed; its changes were rolled back", incoming.channel)
+            await self._set_aside(incoming)
             t = self._catalogs.get(await self._stored_language(incoming))
             text = t._("Sorry, something went wrong. Please try again in a moment.")
             return [Reply(text, (Choice(t._("Main menu"), "menu"),))]
@@ -209,6 +212,13 @@ class Engine:
             (channel, address),
         )
         return (rows[0][0], rows[0][1]) if rows else (None, None)
+
+    async def _set_aside(self, incoming: Incoming) -> None:
+        """A failed turn's update is marked handled anyway, so that a restart does not bring
+        it back (the resident was told to try again)."""
+        if incoming.receipt is not None:
+            with contextlib.suppress(StorageError):
+                await self.mark_handled(incoming.channel, incoming.receipt)
 
     async def _stored_language(self, incoming: Incoming) -> str | None:
         try:

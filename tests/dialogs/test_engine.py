@@ -459,3 +459,20 @@ async def test_shared_phone_is_checked(engine: Engine) -> None:
     assert reply.text.startswith("Paldies! Jūsu tālruņa numurs +371 26 641 869 ir saglabāts.")
     (reply,) = await engine.handle(Incoming("tg", "77", action="phone", can_share_phone=True))
     assert reply.text.startswith("Jūsu apstiprinātais tālruņa numurs: +371 26 641 869.")
+
+
+async def test_an_update_is_handled_once_and_a_failed_one_is_not_replayed(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await engine.record_updates("telegram", [("41", "{}"), ("42", "{}")])
+    first = Incoming("telegram", "701", text="elektrenai_lt", start=True, receipt="41")
+    assert await engine.handle(first)
+    assert await engine.handle(first) == []  # Telegram sent it again: not handled twice
+
+    async def broken(turn: object, argument: str) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(engine._handlers, "contacts", broken)
+    (reply,) = await engine.handle(Incoming("telegram", "701", action="contacts", receipt="42"))
+    assert reply.text.startswith("Atsiprašau, įvyko klaida.")
+    assert await engine.pending_updates("telegram") == []  # not brought back by a restart
