@@ -44,6 +44,16 @@ async def mark_handled(conn: aiosqlite.Connection, channel: str, key: str, now: 
     return bool(cursor.rowcount)
 
 
+async def handled(conn: aiosqlite.Connection, channel: str, key: str) -> bool:
+    """True if the update was handled already."""
+    rows = await fetch_all(
+        conn,
+        "SELECT 1 FROM inbox WHERE channel = ? AND key = ? AND handled_at IS NOT NULL",
+        (channel, key),
+    )
+    return bool(rows)
+
+
 async def purge(conn: aiosqlite.Connection, handled_before: datetime) -> int:
     """Forget handled updates (their text is personal data); return how many."""
     cursor = await conn.execute(

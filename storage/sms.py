@@ -11,15 +11,6 @@ from storage.rows import fetch_one
 from storage.times import parse_stamp, stamp
 
 
-async def first_time(conn: aiosqlite.Connection, sid: str, now: datetime) -> bool:
-    """True the first time a MessageSid is seen; Twilio retries send it again."""
-    cursor = await conn.execute(
-        "INSERT INTO sms_inbound (sid, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        (sid, stamp(now)),
-    )
-    return cursor.rowcount == 1
-
-
 async def _ensure(conn: aiosqlite.Connection, address: str) -> None:
     await conn.execute(
         "INSERT INTO sms_numbers (address) VALUES (?) ON CONFLICT DO NOTHING", (address,)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from dialogs.engine import Engine
 from dialogs.i18n import Catalogs
 from dialogs.types import Incoming, Reply
 from storage.content import Content, load_content
 from storage.db import Database
+
+# Property tests draw the same cases on every run (CI stays reproducible);
+# HYPOTHESIS_PROFILE=explore draws new ones each time.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PROJECT / "content"

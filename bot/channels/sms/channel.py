@@ -20,7 +20,7 @@ from bot.settings import Settings
 from dialogs.engine import Engine
 from dialogs.text import fold as fold_words
 from dialogs.types import Incoming, Reply
-from storage import sms
+from storage import inbox, sms
 from storage.db import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
@@ -87,15 +87,37 @@ class SmsChannel:
             return _twiml([sms_text(Reply(reply.text), transliterate_cyrillic=True)])
 
     async def _converse(self, form: dict[str, str], sid: str, address: str) -> Response:
-        """Duplicates, flood control, STOP/START/MORE, then the engine."""
+        """Copies, flood control, STOP/START/MORE, then the engine. The MessageSid is marked
+        answered with the turn (or after the command): Twilio's retry of a message already
+        answered gets nothing, one whose answer a crash swallowed is answered."""
         body = form.get("Body", "")
         now = self.engine.clock.now()
         async with self.engine.database.transaction() as conn:
-            if not await sms.first_time(conn, sid, now):
+            if await inbox.handled(conn, CHANNEL, sid):
                 return _twiml([])  # Twilio retried: it was answered already
             verdict = await sms.count_message(
                 conn, address, now, self.settings.sms_flood_limit, _WINDOW, _MUTE
             )
+        command = await self._command(form, body, address, verdict)
+        if command is not None:
+            await self.engine.mark_handled(CHANNEL, sid)
+            return command
+        replies = []
+        if len(body) > MAX_BODY:
+            body = body[:MAX_BODY]
+            t = self.engine.catalogs.get((await self.engine.profile(CHANNEL, address))[1])
+            replies.append(Reply(t._("Your message was long: I read its beginning.")))
+        answers = await self.engine.handle(
+            Incoming(CHANNEL, address, text=body, verified_phone=address, receipt=sid)
+        )
+        if not answers:
+            return _twiml([])  # a copy of a message answered meanwhile
+        return await self._answer(address, replies + answers)
+
+    async def _command(
+        self, form: dict[str, str], body: str, address: str, verdict: str
+    ) -> Response | None:
+        """The answer to flooding, STOP, START or MORE; None for a message to the engine."""
         if verdict == "muted":
             return _twiml([])
         language = (await self.engine.profile(CHANNEL, address))[1]
@@ -120,14 +142,7 @@ class SmsChannel:
             if page is None:
                 return await self._answer(address, [Reply(t._("There is nothing more."))])
             return _twiml([page])
-        replies = []
-        if len(body) > MAX_BODY:
-            body = body[:MAX_BODY]
-            replies.append(Reply(t._("Your message was long: I read its beginning.")))
-        replies += await self.engine.handle(
-            Incoming(CHANNEL, address, text=body, verified_phone=address)
-        )
-        return await self._answer(address, replies)
+        return None
 
     async def _opt(self, address: str, out: bool) -> None:
         now = self.engine.clock.now()

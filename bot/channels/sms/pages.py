@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.channels.sms.encoding import fits, fold
 from dialogs.types import Reply
 
+SPACE = " \n"  # where pages may break; other whitespace is kept as written
+
 
 def sms_text(reply: Reply, transliterate_cyrillic: bool) -> str:
     """The reply's text and numbered choices, folded to GSM-7 where possible."""
@@ -22,6 +24,8 @@ def paginate(text: str, max_segments: int, more: str) -> list[str]:
     if fits(text, max_segments):
         return [text]
     pieces = _pieces(text, max_segments, more)
+    if len(pieces) == 1:  # it fits once the trailing spaces are gone
+        return pieces
     total = len(pieces)
     return [
         f"{piece}\n({number}/{total}) {more}" if number < total else f"{piece}\n({number}/{total})"
@@ -36,24 +40,24 @@ def _pieces(text: str, max_segments: int, more: str) -> list[str]:
     for word in _words(text):
         for part in _parts(word, max_segments, reserve):
             candidate = current + part
-            if current and not fits(candidate.rstrip() + reserve, max_segments):
-                pieces.append(current.rstrip())
+            if current and not fits(candidate.rstrip(SPACE) + reserve, max_segments):
+                pieces.append(current.rstrip(SPACE))
                 current = part.lstrip(" ")
             else:
                 current = candidate
-    if current.strip():
-        pieces.append(current.rstrip())
+    if current.strip(SPACE):
+        pieces.append(current.rstrip(SPACE))
     return pieces
 
 
 def _parts(word: str, max_segments: int, reserve: str) -> list[str]:
     """The word, or, if it cannot fit a page on its own (a long link, a run of characters
     with no space), the word cut where pages end."""
-    if fits(word.strip() + reserve, max_segments):
+    if fits(word.strip(SPACE) + reserve, max_segments):
         return [word]
     parts, current = [], ""
     for char in word:
-        if current.strip() and not fits((current + char).strip() + reserve, max_segments):
+        if current.strip(SPACE) and not fits((current + char).strip(SPACE) + reserve, max_segments):
             parts.append(current)
             current = ""
         current += char
@@ -64,7 +68,7 @@ def _words(text: str) -> list[str]:
     """Words with the spaces and line breaks before them, so pages break between words."""
     words, current = [], ""
     for char in text:
-        if char in " \n" and current.strip():
+        if char in SPACE and current.strip(SPACE):
             words.append(current)
             current = ""
         current += char
