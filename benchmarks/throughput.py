@@ -10,7 +10,7 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -76,14 +76,9 @@ def summary(traffic: Traffic, seconds: float) -> dict[str, float]:
 ALONE = 40  # residents one after another: the latency of an update on an idle bot
 
 
-async def drive(
-    feed: Feed, residents: Residents, count: int, together: bool, traffic: Traffic
-) -> float:
-    """`count` residents' conversations, all at once or one after another; the seconds."""
+async def timed(conversations: list[Awaitable[None]], together: bool) -> float:
+    """Run conversations all at once or one after another; the seconds they took."""
     started = time.perf_counter()
-    conversations = [
-        converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count)
-    ]
     if together:
         await asyncio.gather(*conversations)
     else:
@@ -111,7 +106,11 @@ async def measure_assistant(
     async with open_engine(settings) as engine:
         application, _ = build_application(settings, engine, polling=False, request=api)
         async with feeding(application) as feed:
-            seconds = await drive(feed, Residents(api), count, together, traffic)
+            residents = Residents(api)
+            seconds = await timed(
+                [converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count)],
+                together,
+            )
     return summary(traffic, seconds), traffic
 
 
@@ -121,14 +120,9 @@ async def measure_echo(
     """The echo bot, fed exactly the updates the assistant got, resident by resident."""
     traffic = Traffic()
     async with feeding(echo_bot(LocalBotApi(), store=store)) as feed:
-        started = time.perf_counter()
-        replays = [replay(feed, updates, traffic) for updates in recorded.updates.values()]
-        if together:
-            await asyncio.gather(*replays)
-        else:
-            for one in replays:
-                await one
-        seconds = time.perf_counter() - started
+        seconds = await timed(
+            [replay(feed, updates, traffic) for updates in recorded.updates.values()], together
+        )
     return summary(traffic, seconds)
 
 

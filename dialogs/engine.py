@@ -244,9 +244,9 @@ class Engine:
                 resident_id = await residents.verify_phone(
                     conn, incoming.channel, incoming.address, incoming.verified_phone
                 )
-                resident = await residents.find_or_create(
-                    conn, incoming.channel, incoming.address, now
-                )
+                # The address may have joined the phone's resident: its settings and statuses.
+                start = await turns.begin(conn, incoming.channel, incoming.address, now)
+                resident = start.resident
                 assert resident.id == resident_id
             hint = incoming.language_hint if incoming.language_hint in LANGUAGES else None
             turn = Turn(

@@ -9,7 +9,6 @@ from typing import Any
 
 import aiosqlite
 
-from storage.rows import fetch_all
 from storage.times import stamp
 
 
@@ -46,17 +45,6 @@ async def add(
             stamp(now),
         ),
     )
-
-
-async def of_municipality(conn: aiosqlite.Connection, municipality_id: str) -> list[Override]:
-    """Every override of a municipality, oldest first."""
-    rows = await fetch_all(
-        conn,
-        "SELECT service_id, status, start_day, end_day, note FROM service_overrides"
-        " WHERE municipality_id = ? ORDER BY id",
-        (municipality_id,),
-    )
-    return [from_row(row) for row in rows]
 
 
 def from_row(row: Sequence[Any]) -> Override:

@@ -55,28 +55,23 @@ async def test_telegram_resident_is_asked_to_try_later(
 
 
 async def test_sms_resident_is_asked_to_try_later(
-    engine: Engine, caplog: pytest.LogCaptureFixture
+    twilio: FakeTwilio, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    twilio = FakeTwilio()
-    await twilio.start()
-    try:
-        async with running_sms(twilio, engine) as base:
-            phone = Phone(base, "+37060000902")
-            await phone.text("labas")
-            await _read_only(engine, True)
-            with caplog.at_level(logging.WARNING):
-                answer = await phone.text("kontaktai", sid="SM-not-answered")
-            assert answer == ["Atsiprasome, paslauga laikinai nepasiekiama. Pabandykite veliau."]
-            await _read_only(engine, False)
-            # Twilio retries the message (where its webhook is set to): now it is answered,
-            # and a further retry is not answered twice.
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37060000902")
+        await phone.text("labas")
+        await _read_only(engine, True)
+        with caplog.at_level(logging.WARNING):
             answer = await phone.text("kontaktai", sid="SM-not-answered")
-            assert answer
-            assert "nepasiekiama" not in answer[0]
-            assert await phone.text("kontaktai", sid="SM-not-answered") == []
-            assert await phone.text("1")  # the conversation goes on from where it was
-    finally:
-        await twilio.stop()
+        assert answer == ["Atsiprasome, paslauga laikinai nepasiekiama. Pabandykite veliau."]
+        await _read_only(engine, False)
+        # Twilio retries the message (where its webhook is set to): now it is answered,
+        # and a further retry is not answered twice.
+        answer = await phone.text("kontaktai", sid="SM-not-answered")
+        assert answer
+        assert "nepasiekiama" not in answer[0]
+        assert await phone.text("kontaktai", sid="SM-not-answered") == []
+        assert await phone.text("1")  # the conversation goes on from where it was
     errors = _no_tracebacks(caplog)
     (turn,) = [e for e in errors if e.startswith("an SMS was not handled")]
     assert "the database is read-only" in turn

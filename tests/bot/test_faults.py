@@ -81,17 +81,14 @@ async def test_telegram_outage_then_recovery(
     assert [row[0] for row in rows] == ["sent"]
 
 
-async def test_twilio_errors_then_recovery(engine: Engine, clock: FixedClock) -> None:
+async def test_twilio_errors_then_recovery(
+    twilio: FakeTwilio, engine: Engine, clock: FixedClock
+) -> None:
     numbers = [f"+3706000{n:04d}" for n in range(5)]
     texts = await _notifications(engine, "sms", numbers)
-    twilio = FakeTwilio()
-    await twilio.start()
     twilio.failures = [500, 500, 429, 503, 500, 429]
-    try:
-        async with running_sms(twilio, engine):
-            await _settled(engine, clock)
-    finally:
-        await twilio.stop()
+    async with running_sms(twilio, engine):
+        await _settled(engine, clock)
     assert twilio.failures == []
     for number, text in zip(numbers, texts, strict=True):
         assert twilio.to(number) == [text]  # once each

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
-import pytest
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms.encoding import is_gsm, segments
@@ -17,14 +15,6 @@ from storage.db import Database
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import AUTH_TOKEN, PUBLIC, Phone, running_sms
 from tests.conftest import FixedClock
-
-
-@pytest.fixture
-async def twilio() -> AsyncIterator[FakeTwilio]:
-    server = FakeTwilio()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def _cheap(messages: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -9,8 +10,10 @@ import pytest
 from dialogs.engine import ALWAYS_VALID, Engine
 from dialogs.i18n import Catalogs
 from dialogs.types import Incoming
+from storage import service_overrides
 from storage.content import Content
 from storage.db import Database
+from storage.service_overrides import Override
 from tests.conftest import Chat, FixedClock
 
 
@@ -476,3 +479,19 @@ async def test_an_update_is_handled_once_and_a_failed_one_is_not_replayed(
     (reply,) = await engine.handle(Incoming("telegram", "701", action="contacts", receipt="42"))
     assert reply.text.startswith("Atsiprašau, įvyko klaida.")
     assert await engine.pending_updates("telegram") == []  # not brought back by a restart
+
+
+async def test_first_sms_from_a_phone_known_on_telegram_sees_staff_statuses(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = clock.current.replace(year=2021, month=11, day=1)
+    telegram = Incoming("telegram", "702", can_share_phone=True)
+    await engine.handle(replace(telegram, text="koknese_lv", start=True))
+    await engine.handle(replace(telegram, shared_phone="+37126000702", shared_phone_is_own=True))
+    async with database.transaction() as conn:
+        override = Override("shower", "suspended", date(2021, 11, 1), None, "remonts")
+        await service_overrides.add(conn, "koknese", override, "staff", clock.now())
+    sms = Incoming("sms", "+37126000702", text="Dušas pakalpojums", verified_phone="+37126000702")
+    (reply,) = await engine.handle(sms)  # the number joins the Telegram resident at once
+    assert reply.text.startswith("Dušas pakalpojums")
+    assert "remonts" in reply.text

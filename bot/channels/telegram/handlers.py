@@ -244,7 +244,7 @@ class TelegramChannel:
                 log.info("a Telegram user blocked the bot; marked unreachable")
                 await self.engine.set_unreachable(CHANNEL, str(chat_id))
                 return
-            except BadRequest:
+            except BadRequest:  # a NetworkError too in PTB, but sending again will not help
                 raise
             except (NetworkError, RetryAfter) as error:
                 # Telegram is down or throttling for longer than the retries: the turn is
