@@ -19,12 +19,12 @@ def rss_mb() -> float:
 
 def run() -> dict[str, float]:
     """Load the models, read the held-out messages 20 times; the figures."""
-    from dialogs.text import fold
+    from dialogs.understanding.text import fold
 
     before = rss_mb()
     started = time.perf_counter()
-    from dialogs.nlu.intents import load_examples
-    from dialogs.nlu.models import Reader
+    from dialogs.understanding.nlu.intents import load_examples
+    from dialogs.understanding.nlu.models import Reader
 
     imported = time.perf_counter()
     after_imports = rss_mb()

@@ -10,8 +10,8 @@ import asyncio
 from typing import Any
 
 from bot.app import open_engine
-from bot.channels.sms.encoding import segments
 from bot.settings import Settings
+from dialogs.render.sms_encoding import segments
 from tests.flows import all_replies, sent_pages, written_segments
 
 PAYLOADS = ("elektrenai_lt", "koknese_lv", "daugavpils_ru", "visaginas_ru")

@@ -28,7 +28,7 @@ from benchmarks.traffic import Feed, Residents, Traffic, cast, converse, replay
 from bot.app import open_engine
 from bot.channels.telegram.app import build_application
 from bot.settings import Settings
-from dialogs.nlu.reader import reader
+from dialogs.understanding.nlu.reader import reader
 from storage.db import Database
 
 TOKEN = "123456:BENCHMARK"

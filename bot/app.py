@@ -7,10 +7,10 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from bot.settings import Settings
-from dialogs.clock import Clock, PinnedDateClock, SystemClock
-from dialogs.engine import Engine
-from dialogs.i18n import Catalogs
-from dialogs.turn import BookingPolicy
+from dialogs.core.clock import Clock, PinnedDateClock, SystemClock
+from dialogs.core.i18n import Catalogs
+from dialogs.core.turn import BookingPolicy
+from dialogs.pipeline.engine import Engine
 from storage.content import Content, load_content
 from storage.db import Database
 

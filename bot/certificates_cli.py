@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError
-from dialogs.clock import SystemClock
+from dialogs.core.clock import SystemClock
 from storage import certificates
 from storage.certificate_csv import changes, parse_register, write_register
 from storage.content import Municipality, load_content

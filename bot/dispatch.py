@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from dialogs.types import Choice, Reply
 from storage import outbox
 from storage.db import DatabaseUnavailableError

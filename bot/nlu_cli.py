@@ -10,7 +10,7 @@ from datetime import date
 
 from bot.app import make_clock
 from bot.settings import Settings
-from dialogs.clock import local_today
+from dialogs.core.clock import local_today
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,7 +27,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     today = local_today(make_clock(settings))
     if args.eval:
         return _evaluate(today)
-    from dialogs.nlu.reader import reader
+    from dialogs.understanding.nlu.reader import reader
 
     model_reader = reader()
     for line in sys.stdin:
@@ -48,9 +48,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _evaluate(today: date) -> int:
     started = time.perf_counter()
-    from dialogs.nlu.evaluation import evaluate
-    from dialogs.nlu.intents import IntentModel, load_examples
-    from dialogs.nlu.reader import reader
+    from dialogs.understanding.nlu.evaluation import evaluate
+    from dialogs.understanding.nlu.intents import IntentModel, load_examples
+    from dialogs.understanding.nlu.reader import reader
 
     imported = time.perf_counter()
     model = IntentModel(load_examples("train.tsv"))

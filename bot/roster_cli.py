@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from bot.app import make_clock
 from bot.settings import Settings, SettingsError
-from dialogs.clock import local_today
+from dialogs.core.clock import local_today
 from storage import bookings
 from storage.content import load_content
 from storage.db import Database

@@ -14,8 +14,8 @@ from bot.channels.telegram.run import TelegramRuntime
 from bot.dispatch import Dispatcher, Sender
 from bot.settings import Settings
 from bot.web import create_web_app, make_server
-from dialogs.engine import Engine
-from dialogs.nlu.reader import reader
+from dialogs.pipeline.engine import Engine
+from dialogs.understanding.nlu.reader import reader
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.settings import Settings, SettingsError
-from dialogs.clock import SystemClock
+from dialogs.core.clock import SystemClock
 from storage import staff
 from storage.content import load_content
 from storage.db import Database

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from dialogs.engine import Engine
-from dialogs.i18n import Catalogs
+from dialogs.core.i18n import Catalogs
+from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming, Reply
 from storage.content import Content, load_content
 from storage.db import Database

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import zlib
 
-from bot.channels.sms.encoding import segments
-from bot.channels.sms.pages import paginate, sms_text
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
+from dialogs.render.sms_encoding import segments
+from dialogs.render.sms_pages import paginate, sms_text
 from dialogs.types import Incoming, Reply
 
 MORE = "Reply MORE for the rest."

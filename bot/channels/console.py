@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import TextIO
 
 from bot.dispatch import Dispatcher
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming, Reply
 
 CHANNEL = "console"

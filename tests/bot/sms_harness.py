@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.runner import run_channels
 from bot.settings import Settings
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from tests.bot.fake_twilio import FakeTwilio
 
 AUTH_TOKEN = "test-auth-token"

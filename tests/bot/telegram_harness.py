@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.runner import run_channels
 from bot.settings import Settings
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from tests.bot.fake_telegram import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"

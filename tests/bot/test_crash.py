@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from dialogs.staff_cards import GROUP_CHANNEL
+from dialogs.staff.cards import GROUP_CHANNEL
 from storage import outbox, residents, staff
 from storage.db import Database
 from tests.bot.fake_telegram import Call, FakeTelegram

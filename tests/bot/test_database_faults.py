@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.dispatch import Dispatcher
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from storage import outbox, residents
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.fake_twilio import FakeTwilio

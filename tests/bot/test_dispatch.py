@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.dispatch import Dispatcher, PermanentDeliveryError
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from dialogs.types import Reply
 from storage import outbox, residents
 from storage.db import Database

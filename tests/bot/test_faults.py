@@ -9,7 +9,7 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from storage import outbox, residents
 from tests.bot.fake_telegram import DROP, TIMEOUT, FakeTelegram
 from tests.bot.fake_twilio import FakeTwilio

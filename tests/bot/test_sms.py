@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from twilio.request_validator import RequestValidator
 
-from bot.channels.sms.encoding import is_gsm, segments
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
+from dialogs.render.sms_encoding import is_gsm, segments
 from storage import certificates
 from storage.certificates import StatusCertificate
 from storage.db import Database

@@ -8,8 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.sms.encoding import fits, fold, is_gsm
-from bot.channels.sms.pages import paginate
+from dialogs.render.sms_encoding import fits, fold, is_gsm
+from dialogs.render.sms_pages import paginate
 
 MORE = "Reply MORE for the rest."
 SUFFIX = re.compile(r"\n\(\d+/\d+\)( Reply MORE for the rest\.)?$")

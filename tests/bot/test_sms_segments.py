@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.channels.sms.encoding import is_gsm, segments
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
+from dialogs.render.sms_encoding import is_gsm, segments
 from tests.conftest import FixedClock
 from tests.flows import all_replies, sent_pages, written_segments
 

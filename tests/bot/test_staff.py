@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from dialogs.engine import Engine
-from dialogs.i18n import Catalogs
+from dialogs.core.i18n import Catalogs
+from dialogs.pipeline.engine import Engine
 from storage import staff
 from storage.content import load_content
 from storage.db import Database

@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 
 from bot.channels.telegram.webhook import SECRET_HEADER
-from dialogs.engine import Engine
-from dialogs.i18n import Catalogs
+from dialogs.core.i18n import Catalogs
+from dialogs.pipeline.engine import Engine
 from storage import certificates
 from storage.certificates import StatusCertificate
 from storage.content import Content

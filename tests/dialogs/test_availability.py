@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.availability import (
+from dialogs.rules.availability import (
     active_emergencies,
     availability,
     overlay,

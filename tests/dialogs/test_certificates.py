@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.engine import Engine
-from dialogs.i18n import Catalogs
+from dialogs.core.i18n import Catalogs
+from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming, Reply
 from storage import certificates
 from storage.certificates import StatusCertificate

@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from dialogs.dates import parse_day, parse_moment
+from dialogs.understanding.dates import parse_day, parse_moment
 
 TODAY = date(2021, 11, 5)
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from dialogs.engine import ALWAYS_VALID, Engine
-from dialogs.i18n import Catalogs
+from dialogs.core.i18n import Catalogs
+from dialogs.pipeline.engine import ALWAYS_VALID, Engine
 from dialogs.types import Incoming
 from storage import service_overrides
 from storage.content import Content

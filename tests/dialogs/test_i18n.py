@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from dialogs.i18n import Catalogs
+from dialogs.core.i18n import Catalogs
 from tests.conftest import LOCALES_DIR, PROJECT
 
 LANGUAGES = ("lt", "lv", "ru")

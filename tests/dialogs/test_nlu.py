@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from dialogs.engine import Engine
-from dialogs.nlu.entities import extract
-from dialogs.nlu.evaluation import evaluate
-from dialogs.nlu.intents import IntentModel, load_examples
-from dialogs.nlu.language import LanguageGuesser
-from dialogs.nlu.reader import Understood
-from dialogs.nlu.route import answer
+from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming, Reply
+from dialogs.understanding.nlu.entities import extract
+from dialogs.understanding.nlu.evaluation import evaluate
+from dialogs.understanding.nlu.intents import IntentModel, load_examples
+from dialogs.understanding.nlu.language import LanguageGuesser
+from dialogs.understanding.nlu.reader import Understood
+from dialogs.understanding.nlu.route import answer
 from tests.bot.test_cli import run_bot
 from tests.conftest import FixedClock
 from tests.dialogs.test_nlu_support import turn_for

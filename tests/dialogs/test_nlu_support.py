@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import aiosqlite
 
-from dialogs.engine import Engine
-from dialogs.turn import Turn
+from dialogs.core.turn import Turn
+from dialogs.pipeline.engine import Engine
 from storage import conversations, residents
 
 

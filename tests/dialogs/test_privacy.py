@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming, Reply
 from storage import inbox, outbox
 from storage.db import Database

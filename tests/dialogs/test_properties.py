@@ -14,8 +14,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogs.engine import DIALOGS, Engine
-from dialogs.i18n import Catalogs
+from dialogs.core.i18n import Catalogs
+from dialogs.pipeline.engine import DIALOGS, Engine
 from dialogs.types import MAX_ACTION_BYTES, Incoming
 from storage import conversations, staff
 from storage.content import Content

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.keywords import keyword_action
-from dialogs.text import Candidate, best_matches, clean, fold, match_label
+from dialogs.understanding.keywords import keyword_action
+from dialogs.understanding.text import Candidate, best_matches, clean, fold, match_label
 
 
 @pytest.mark.parametrize(

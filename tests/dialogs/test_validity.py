@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from dialogs.validity import (
+from dialogs.rules.validity import (
     add_months,
     end_of_month_after,
     health_check,

@@ -14,12 +14,12 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.sms.pages import paginate, sms_text
 from bot.dispatch import PermanentDeliveryError
 from bot.settings import Settings
-from dialogs.engine import Engine
-from dialogs.text import fold as fold_words
+from dialogs.pipeline.engine import Engine
+from dialogs.render.sms_pages import paginate, sms_text
 from dialogs.types import Incoming, Reply
+from dialogs.understanding.text import fold as fold_words
 from storage import inbox, sms
 from storage.db import DatabaseUnavailableError
 

@@ -9,7 +9,7 @@ from bot.channels.telegram.handlers import TelegramChannel
 from bot.channels.telegram.journal import JournalingRequest
 from bot.channels.telegram.limits import PerChatUpdateProcessor, PrivateChatRateLimiter
 from bot.settings import Settings
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 

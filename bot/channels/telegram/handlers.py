@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.render import markup, message_text
 from bot.dispatch import PermanentDeliveryError
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from dialogs.types import Choice, Incoming, Reply
 from storage.db import DatabaseUnavailableError
 

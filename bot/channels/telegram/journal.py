@@ -12,7 +12,7 @@ from telegram.ext import Application
 from telegram.request import HTTPXRequest, RequestData
 
 from bot.channels.telegram.handlers import CHANNEL
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 from storage.db import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)

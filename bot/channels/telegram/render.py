@@ -12,7 +12,7 @@ from telegram import (
 )
 from telegram.constants import MessageLimit
 
-from dialogs.i18n import N_, Catalogs
+from dialogs.core.i18n import N_, Catalogs
 from dialogs.types import Reply
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup

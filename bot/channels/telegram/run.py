@@ -16,8 +16,8 @@ from bot.channels.telegram.render import register_commands
 from bot.channels.telegram.webhook import webhook_route
 from bot.dispatch import Sender
 from bot.settings import Settings, SettingsError
-from dialogs.engine import Engine
-from dialogs.staff_cards import GROUP_CHANNEL
+from dialogs.pipeline.engine import Engine
+from dialogs.staff.cards import GROUP_CHANNEL
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram"

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.channels.telegram.journal import journal
-from dialogs.engine import Engine
+from dialogs.pipeline.engine import Engine
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -1,0 +1,93 @@
+"""One turn of a conversation: what a dialog handler may read and change."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import aiosqlite
+
+from dialogs.core.i18n import Catalogs, Translator
+from dialogs.rules.availability import with_overrides
+from dialogs.types import Choice, Link, Reply
+from storage.content import Content, Municipality, Period
+from storage.conversations import Conversation
+
+
+@dataclass(frozen=True)
+class BookingPolicy:
+    """When reminders go out and how long a waiting-list offer is held."""
+
+    reminder_hour: int = 18  # local time, the day before
+    offer_minutes: int = 120
+
+
+@dataclass
+class Turn:
+    """The resident's settings, the conversation state and the world as of today."""
+
+    content: Content
+    catalogs: Catalogs
+    conversation: Conversation
+    connection: aiosqlite.Connection
+    today: date
+    municipality_id: str | None
+    language: str | None
+    resident_id: int
+    phone: str | None = None
+    can_share_phone: bool = False
+    timed_out: bool = False
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    policy: BookingPolicy = field(default_factory=BookingPolicy)
+    overrides: tuple[str | None, list[tuple[str, Period]]] = (None, [])  # staff's statuses
+    forgotten: bool = False  # the resident erased their data: nothing is saved after the turn
+
+    @property
+    def municipality(self) -> Municipality | None:
+        """The resident's municipality, once chosen, with the statuses staff have set."""
+        municipality = self.content.municipality(self.municipality_id)
+        owner, overrides = self.overrides
+        if municipality is None or owner != municipality.id:
+            return municipality
+        return with_overrides(municipality, overrides)
+
+    @property
+    def t(self) -> Translator:
+        """Translations and formatting in the resident's language."""
+        return self.catalogs.get(self.language)
+
+    def text(self, value: object) -> str:
+        """A content text (LocalText) in the resident's language."""
+        get = getattr(value, "get", None)
+        return str(get(self.t.lang)) if callable(get) else str(value)
+
+    def go(self, dialog: str, step: str = "", back: str = "menu") -> None:
+        """Move to a dialog step, where typed text is read next; `back` is where "back" leads."""
+        self.conversation.dialog = dialog
+        self.conversation.step = step
+        self.conversation.data["back"] = back
+
+    def reply(
+        self,
+        text: str,
+        choices: Sequence[Choice] = (),
+        links: Sequence[Link] = (),
+        *,
+        menu: bool = True,
+    ) -> Reply:
+        """A reply; `menu` adds the way back to the main menu."""
+        extra = (Choice(self.t._("Main menu"), "menu"),) if menu else ()
+        return Reply(text, tuple(choices) + extra, tuple(links))
+
+    def require_municipality(self) -> Municipality:
+        """The municipality; dialogs past setup can rely on it (the engine runs setup first)."""
+        assert self.municipality is not None, "setup must run before this dialog"
+        return self.municipality
+
+
+Handler = Callable[[Turn, str], Awaitable[Reply]]
+"""Handles an action; the string is the part after "name:" (empty if none)."""
+
+Understander = Callable[[Turn, str], Awaitable[Reply | None]]
+"""Reads typed text in a dialog's own step; None if it does not understand it."""

@@ -1,0 +1,105 @@
+"""The resident's bookings: list, cancel with confirmation, and answers to waiting-list offers."""
+
+from __future__ import annotations
+
+from dialogs.core.turn import Handler, Turn
+from dialogs.flows.booking.choose import book_offered
+from dialogs.flows.booking.offers import day_label, facility_name, offer_next
+from dialogs.types import Choice, Reply
+from storage import bookings, outbox, waitlist
+
+
+async def show(turn: Turn, _: str) -> Reply:
+    """Active bookings from today on, each with a way to cancel."""
+    municipality = turn.require_municipality()
+    t = turn.t
+    turn.go("booking", "mine", back="book")
+    mine = await bookings.active_for(turn.connection, turn.resident_id, municipality.id, turn.today)
+    if not mine:
+        return turn.reply(t._("You have no bookings."), [Choice(t._("Book"), "book")])
+    lines, choices = [t._("Your bookings:")], []
+    for booking in mine:
+        name = facility_name(t, municipality, booking.facility_id)
+        lines.append(f"• {name}: {day_label(t, booking.day)}")
+        label = t.fill("Cancel: %(facility)s, %(day)s", facility=name, day=t.day_month(booking.day))
+        choices.append(Choice(label, f"bkcancel:{booking.id}"))
+    return turn.reply("\n".join(lines), choices)
+
+
+async def confirm_cancel(turn: Turn, booking_id: str) -> Reply:
+    """Ask before cancelling."""
+    booking = await _own_booking(turn, booking_id)
+    if booking is None:
+        return await show(turn, "")
+    t = turn.t
+    name = facility_name(t, turn.require_municipality(), booking.facility_id)
+    text = t.fill("Cancel %(facility)s on %(day)s?", facility=name, day=day_label(t, booking.day))
+    choices = [
+        Choice(t._("Yes, cancel"), f"bkcancel!:{booking.id}"),
+        Choice(t._("No, keep it"), "mybk"),
+    ]
+    return turn.reply(text, choices)
+
+
+async def cancel(turn: Turn, booking_id: str) -> Reply:
+    """Cancel, withdraw the reminder, and offer the place to the first on the waiting list."""
+    booking = await _own_booking(turn, booking_id)
+    t = turn.t
+    if booking is None or not await bookings.cancel(turn.connection, booking.id, turn.now):
+        return await show(turn, "")
+    await outbox.cancel(turn.connection, f"reminder:{booking.id}")
+    key = (booking.municipality_id, booking.facility_id, booking.day)
+    await offer_next(
+        turn.connection, turn.content, turn.catalogs, key, turn.now, turn.policy.offer_minutes
+    )
+    turn.go("menu")
+    return turn.reply(t._("Your booking is cancelled."), [Choice(t._("My bookings"), "mybk")])
+
+
+async def accept_offer(turn: Turn, entry_id: str) -> Reply:
+    """Take the place held for the resident, if the offer still stands."""
+    entry = await _own_offer(turn, entry_id)
+    if entry is None:
+        return turn.reply(turn.t._("This offer is no longer open."))
+    return await book_offered(turn, entry)
+
+
+async def decline_offer(turn: Turn, entry_id: str) -> Reply:
+    """Give the held place to the next in line."""
+    entry = await _own_offer(turn, entry_id)
+    t = turn.t
+    if entry is None or not await waitlist.close(turn.connection, entry.id, "declined"):
+        return turn.reply(t._("This offer is no longer open."))
+    key = (entry.municipality_id, entry.facility_id, entry.day)
+    await offer_next(
+        turn.connection, turn.content, turn.catalogs, key, turn.now, turn.policy.offer_minutes
+    )
+    return turn.reply(t._("All right, the place goes to the next person."))
+
+
+async def _own_booking(turn: Turn, booking_id: str) -> bookings.Booking | None:
+    """The booking, only if it is this resident's and still active (never trust the id)."""
+    if not booking_id.isdigit():
+        return None
+    booking = await bookings.get(turn.connection, int(booking_id))
+    if booking is None or booking.resident_id != turn.resident_id or booking.status != "active":
+        return None
+    return booking
+
+
+async def _own_offer(turn: Turn, entry_id: str) -> waitlist.Entry | None:
+    if not entry_id.isdigit():
+        return None
+    entry = await waitlist.get(turn.connection, int(entry_id))
+    if entry is None or entry.resident_id != turn.resident_id or entry.status != "offered":
+        return None
+    return entry
+
+
+ACTIONS: dict[str, Handler] = {
+    "mybk": show,
+    "bkcancel": confirm_cancel,
+    "bkcancel!": cancel,
+    "wlyes": accept_offer,
+    "wlno": decline_offer,
+}

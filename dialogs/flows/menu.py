@@ -1,0 +1,96 @@
+"""The main menu, help, and the answer to anything not understood."""
+
+from __future__ import annotations
+
+from dialogs.core.i18n import N_
+from dialogs.core.turn import Handler, Turn
+from dialogs.flows.certificates import offers_certificates
+from dialogs.types import Choice, Reply
+
+MENU_ITEMS = (
+    (N_("Contacts"), "contacts"),
+    (N_("Service availability"), "services"),
+    (N_("Help"), "help"),
+    (N_("Language"), "language"),
+    (N_("Municipality"), "municipality"),
+)
+PHONE_ITEM = (N_("My phone number"), "phone")  # only where the channel can share one
+CERTIFICATES_ITEM = (N_("Certificates"), "certificates")  # where the content has a register
+BOOKING_ITEM = (N_("Bookings"), "book")  # where the content has facilities
+REQUEST_ITEM = (N_("Help at home"), "rq")  # where the content sends requests to staff
+
+
+def menu_choices(turn: Turn) -> tuple[Choice, ...]:
+    """The main menu's choices in the resident's language."""
+    items = list(MENU_ITEMS)
+    if turn.municipality is not None and offers_certificates(turn.municipality):
+        items.insert(2, CERTIFICATES_ITEM)
+    if turn.municipality is not None and turn.municipality.facilities:
+        items.insert(2, BOOKING_ITEM)
+    if turn.municipality is not None and turn.municipality.requests is not None:
+        items.insert(2, REQUEST_ITEM)
+    if turn.can_share_phone:
+        items.append(PHONE_ITEM)
+    return tuple(Choice(turn.t._(label), action) for label, action in items)
+
+
+def menu_reply(turn: Turn, lead: str = "") -> Reply:
+    """The main menu, after an optional first paragraph."""
+    turn.go("menu")
+    assert turn.municipality is not None
+    question = turn.t._("%(name)s. What would you like to know?") % {
+        "name": turn.text(turn.municipality.name)
+    }
+    return Reply("\n\n".join(part for part in (lead, question) if part), menu_choices(turn))
+
+
+async def show_menu(turn: Turn, _: str) -> Reply:
+    """Show the main menu."""
+    return menu_reply(turn)
+
+
+async def show_help(turn: Turn, _: str) -> Reply:
+    """Explain what the assistant does and how to talk to it."""
+    t = turn.t
+    text = "\n\n".join(
+        (
+            t._(
+                "I answer questions about the social services of your municipality: "
+                "whom to contact, and which services work, work remotely, are limited "
+                "or suspended, and until when."
+            ),
+            t._(
+                "Reply with the number of a choice, or write a word: "
+                "menu, contacts, services, restrictions, language, municipality, help. "
+                'You can also write what you need, for example "home help".'
+            ),
+            t._(
+                "Depending on your municipality I also check certificates, book the shower or "
+                'laundry, and pass requests for help at home to the staff. Write "talk to a '
+                'person" to be called back, or "forget me" to erase your data.'
+            ),
+            t._("In an emergency call 112."),
+        )
+    )
+    if turn.municipality is None:
+        return turn.reply(text, menu=False)
+    return menu_reply(turn, text)
+
+
+def not_understood(turn: Turn, out_of_scope: bool = False) -> Reply:
+    """A friendly answer to text nothing understood: the menu, and a person to talk to."""
+    t = turn.t
+    lead = t._("Sorry, I did not understand that.")
+    if out_of_scope:
+        lead = t._(
+            "Sorry, I can only help with the social services: contacts, services, "
+            "certificates, bookings and help at home. A person can call you back."
+        )
+    if turn.timed_out:
+        lead = t._("We have not talked for a while, so let us start again from the menu.")
+    reply = menu_reply(turn, lead)
+    person = Choice(t._("Talk to a person"), "human")
+    return Reply(reply.text, (*reply.choices, person))
+
+
+ACTIONS: dict[str, Handler] = {"menu": show_menu, "help": show_help}

@@ -1,0 +1,137 @@
+"""First contact and settings: choose the municipality and the language."""
+
+from __future__ import annotations
+
+from dialogs.core.i18n import LANGUAGES
+from dialogs.core.turn import Handler, Turn, Understander
+from dialogs.flows.menu import menu_reply
+from dialogs.types import Choice, Reply
+from dialogs.understanding.text import Candidate, best_matches, fold
+from storage.content import Municipality
+
+PROMPT_LANGUAGES = ("lt", "lv", "ru")  # before a language is known, ask in all three
+
+
+def needs_setup(turn: Turn) -> bool:
+    """True until the resident has a municipality and one of its languages."""
+    municipality = turn.municipality
+    return municipality is None or turn.language not in municipality.languages
+
+
+async def start(turn: Turn, payload: str) -> Reply:
+    """Begin (or resume) a chat; a payload like "koknese_ru" presets municipality and language."""
+    for part in payload.lower().split("_"):
+        if part in turn.content.municipalities:
+            turn.municipality_id = part
+        elif part in LANGUAGES:
+            turn.language = part
+    if needs_setup(turn):
+        return prompt(turn)
+    return menu_reply(turn, turn.t._("Hello! I am the social services assistant."))
+
+
+def prompt(turn: Turn) -> Reply:
+    """Ask for whatever setup still lacks: the municipality, then the language."""
+    if turn.municipality is None:
+        return ask_municipality(turn)
+    return ask_language(turn, turn.municipality)
+
+
+def ask_municipality(turn: Turn) -> Reply:
+    """Ask where the resident lives."""
+    turn.go("onboarding", "municipality")
+    languages = (turn.language,) if turn.language else PROMPT_LANGUAGES
+    text = "\n".join(
+        turn.catalogs.get(lang)._(
+            "Hello! I am the social services assistant. Which municipality do you live in?"
+        )
+        for lang in languages
+    )
+    return Reply(text, tuple(_municipality_choice(turn, m) for m in _municipalities(turn)))
+
+
+def ask_language(turn: Turn, municipality: Municipality) -> Reply:
+    """Ask for one of the languages the municipality offers."""
+    turn.go("onboarding", "language")
+    text = "\n".join(
+        turn.catalogs.get(lang)._("Choose your language.") for lang in municipality.languages
+    )
+    choices = tuple(
+        Choice(turn.catalogs.get(lang).language_name(), f"lang:{lang}")
+        for lang in municipality.languages
+    )
+    return Reply(text, choices)
+
+
+async def choose_municipality(turn: Turn, municipality_id: str) -> Reply:
+    """Set the municipality; ask for a language if the current one is not offered there."""
+    municipality = turn.content.municipality(municipality_id)
+    if municipality is None:
+        return ask_municipality(turn)
+    turn.municipality_id = municipality.id
+    if turn.language not in municipality.languages:
+        return ask_language(turn, municipality)
+    lead = turn.t._("Municipality: %(place)s.") % {"place": turn.text(municipality.place)}
+    return menu_reply(turn, lead)
+
+
+async def choose_language(turn: Turn, lang: str) -> Reply:
+    """Set the language, if the municipality offers it."""
+    municipality = turn.municipality
+    if municipality is None:
+        return ask_municipality(turn)
+    if lang not in municipality.languages:
+        return ask_language(turn, municipality)
+    turn.language = lang
+    return menu_reply(turn, turn.t._("Language: %(name)s.") % {"name": turn.t.language_name()})
+
+
+async def change_municipality(turn: Turn, _: str) -> Reply:
+    """Offer the municipalities again."""
+    return ask_municipality(turn)
+
+
+async def change_language(turn: Turn, _: str) -> Reply:
+    """Offer the municipality's languages again."""
+    if turn.municipality is None:
+        return ask_municipality(turn)
+    return ask_language(turn, turn.municipality)
+
+
+async def understand(turn: Turn, text: str) -> Reply | None:
+    """Read a typed municipality or language name."""
+    if turn.conversation.step == "language" and turn.municipality is not None:
+        folded = fold(text)
+        for lang in turn.municipality.languages:
+            if folded in (lang, fold(turn.catalogs.get(lang).language_name())):
+                return await choose_language(turn, lang)
+        return None
+    candidates = [
+        Candidate(m.id, tuple(m.place.values.values()) + tuple(m.name.values.values()))
+        for m in _municipalities(turn)
+    ]
+    found = best_matches(text, candidates)
+    return await choose_municipality(turn, found[0]) if len(found) == 1 else None
+
+
+def _municipalities(turn: Turn) -> list[Municipality]:
+    return sorted(
+        turn.content.municipalities.values(), key=lambda m: m.place.get(m.default_language)
+    )
+
+
+def _municipality_choice(turn: Turn, municipality: Municipality) -> Choice:
+    lang = turn.language if turn.language in municipality.languages else None
+    return Choice(
+        municipality.place.get(lang or municipality.default_language), f"mun:{municipality.id}"
+    )
+
+
+ACTIONS: dict[str, Handler] = {
+    "start": start,
+    "mun": choose_municipality,
+    "lang": choose_language,
+    "municipality": change_municipality,
+    "language": change_language,
+}
+UNDERSTANDS: dict[str, Understander] = {"onboarding": understand}

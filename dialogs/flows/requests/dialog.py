@@ -1,0 +1,297 @@
+"""Requests from residents at home: what is needed, where, how to call back, how urgent."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from dialogs.core.i18n import N_
+from dialogs.core.turn import Handler, Turn, Understander
+from dialogs.flows.contact_lines import department_lines
+from dialogs.staff.cards import (
+    NEED_LABELS,
+    URGENCY_LABELS,
+    card_choices,
+    card_text,
+    notify_groups,
+)
+from dialogs.types import Choice, Reply
+from storage import requests, residents
+from storage.content import Municipality
+
+STATUS = {
+    "open": N_("waiting for a staff member"),
+    "taken": N_("a staff member is handling it"),
+    "done": N_("done"),
+    "unreachable": N_("staff could not reach you"),
+    "withdrawn": N_("withdrawn"),
+}
+
+
+def offers_requests(municipality: Municipality) -> bool:
+    """True where the content sends requests to a staff queue."""
+    return municipality.requests is not None
+
+
+async def start(turn: Turn, _: str) -> Reply:
+    """Begin a request: which needs (several can be chosen)."""
+    municipality = turn.require_municipality()
+    if municipality.requests is None:
+        return await _no_queue(turn, municipality)
+    turn.go("request", "needs")
+    saved = await residents.home_address(turn.connection, turn.resident_id)
+    turn.conversation.data.update(needs=[], saved_home=saved)
+    return _needs_reply(turn)
+
+
+async def call_back(turn: Turn, _: str) -> Reply:
+    """ "Talk to a person": a call-back request, anywhere."""
+    municipality = turn.require_municipality()
+    if municipality.requests is None:
+        return await _no_queue(turn, municipality)
+    turn.conversation.data.update(needs=["callback"], details=None, home=None, urgency="soon")
+    return ask_phone(turn)
+
+
+async def toggle_need(turn: Turn, need: str) -> Reply:
+    """Choose or unchoose one need."""
+    chosen = list(turn.conversation.data.get("needs", []))
+    if need in NEED_LABELS and need != "callback":
+        if need in chosen:
+            chosen.remove(need)
+        else:
+            chosen.append(need)
+    turn.conversation.data["needs"] = chosen
+    turn.go("request", "needs")
+    return _needs_reply(turn)
+
+
+def _needs_reply(turn: Turn) -> Reply:
+    t = turn.t
+    chosen = turn.conversation.data.get("needs", [])
+    choices = [
+        Choice(("✓ " if key in chosen else "") + t._(label), f"rqneed:{key}")
+        for key, label in NEED_LABELS.items()
+        if key != "callback"
+    ]
+    if chosen:
+        choices.append(Choice(t._("Continue"), "rqnext"))
+    return turn.reply(t._("What do you need? Choose one or more, then Continue."), choices)
+
+
+async def ask_details(turn: Turn, _: str) -> Reply:
+    """In the resident's words."""
+    if not turn.conversation.data.get("needs"):
+        return _needs_reply(turn)
+    turn.go("request", "details", back="rq")
+    return turn.reply(turn.t._('Describe briefly what you need, or write "-".'))
+
+
+def _ask_address(turn: Turn) -> Reply:
+    t = turn.t
+    turn.go("request", "address", back="rq")
+    saved = turn.conversation.data.get("saved_home")
+    if isinstance(saved, str):
+        choices = [Choice(t._("Yes"), "rqaddr:saved")]
+        return turn.reply(
+            t.fill("Deliver to %(address)s? Or write another address.", address=saved), choices
+        )
+    return turn.reply(t._("Your address (street, house, flat, town)?"))
+
+
+def ask_phone(turn: Turn) -> Reply:
+    """The number for the call-back: the verified one goes on at once (also when it was just
+    shared from this question); otherwise typed, or shared with the channel's button."""
+    t = turn.t
+    if turn.phone:
+        turn.conversation.data["phone"] = turn.phone
+        return _ask_urgency(turn) if "urgency" not in turn.conversation.data else _summary(turn)
+    turn.go("request", "phone", back="rq")
+    question = t._("Which phone number should staff call?")
+    if turn.can_share_phone:
+        hint = t._("Write it, or share your own with the button below.")
+        return Reply(f"{question} {hint}", ask_phone=t._("Share my phone number"))
+    return turn.reply(question)
+
+
+def _ask_urgency(turn: Turn) -> Reply:
+    t = turn.t
+    turn.go("request", "urgency", back="rq")
+    choices = [Choice(t._(label), f"rqurg:{key}") for key, label in URGENCY_LABELS.items()]
+    return turn.reply(t._("How urgent is it?"), choices)
+
+
+async def use_saved_address(turn: Turn, _: str) -> Reply:
+    """The remembered address."""
+    turn.conversation.data["home"] = turn.conversation.data.get("saved_home")
+    return ask_phone(turn)
+
+
+async def keep_address(turn: Turn, answer: str) -> Reply:
+    """Remember the address for next time only if the resident says so."""
+    if answer == "1":
+        home = turn.conversation.data.get("home")
+        await residents.set_home_address(turn.connection, turn.resident_id, str(home))
+    return ask_phone(turn)
+
+
+async def set_urgency(turn: Turn, key: str) -> Reply:
+    """Today or in the next days."""
+    turn.conversation.data["urgency"] = key if key in URGENCY_LABELS else "soon"
+    return _summary(turn)
+
+
+def _summary(turn: Turn) -> Reply:
+    t = turn.t
+    data = turn.conversation.data
+    turn.go("request", "confirm", back="rq")
+    lines = [t._("Please check your request:")]
+    lines.append(", ".join(t._(NEED_LABELS[n]) for n in data.get("needs", []) if n in NEED_LABELS))
+    for value in (data.get("details"), data.get("home"), data.get("phone")):
+        if value:
+            lines.append(str(value))
+    lines.append(t._(URGENCY_LABELS.get(str(data.get("urgency")), URGENCY_LABELS["soon"])))
+    return turn.reply("\n".join(lines), [Choice(t._("Send"), "rqsend")])
+
+
+async def send(turn: Turn, _: str) -> Reply:
+    """File the request, put its card in the staff groups, tell the resident what comes next."""
+    municipality = turn.require_municipality()
+    data = turn.conversation.data
+    settings = municipality.requests
+    if settings is None or not data.get("needs") or not data.get("phone"):
+        return await start(turn, "")
+    new = requests.NewRequest(
+        municipality.id,
+        settings.queue,
+        turn.resident_id,
+        turn.conversation.channel,
+        turn.conversation.address,
+        turn.language,
+        tuple(data["needs"]),
+        data.get("details"),
+        data.get("home"),
+        data.get("phone"),
+        str(data.get("urgency", "soon")),
+    )
+    number = await requests.file(turn.connection, new, turn.now)
+    request = await requests.get(turn.connection, number)
+    assert request is not None
+    staff_t = turn.catalogs.get(municipality.default_language)
+    await notify_groups(
+        turn.connection,
+        request,
+        card_text(staff_t, request),
+        "card",
+        turn.now,
+        card_choices(staff_t, request),
+    )
+    for key in ("needs", "details", "home", "phone", "urgency"):
+        data.pop(key, None)
+    turn.go("menu")
+    t = turn.t
+    lines = [
+        t.fill("Your request No. %(number)d is sent.", number=number),
+        t._(
+            "A staff member will contact you. "
+            "I will tell you when someone takes it and when it is done."
+        ),
+    ]
+    for hotline in municipality.hotlines:
+        hours = f" ({turn.text(hotline.hours)})" if hotline.hours else ""
+        lines.append(
+            t.fill(
+                "If it cannot wait: %(name)s%(hours)s, %(phone)s.",
+                name=turn.text(hotline.name),
+                hours=hours,
+                phone=hotline.phone.national(),
+            )
+        )
+    return turn.reply("\n".join(lines), [Choice(t._("My requests"), "myrq")])
+
+
+async def show_mine(turn: Turn, _: str) -> Reply:
+    """The resident's requests and where they stand; open ones can be withdrawn."""
+    t = turn.t
+    mine = await requests.of_resident(turn.connection, turn.resident_id)
+    if not mine:
+        return turn.reply(t._("You have no requests."))
+    lines, choices = [], []
+    for request in mine:
+        lines.append(
+            t.fill(
+                "No. %(number)d: %(status)s",
+                number=request.id,
+                status=t._(STATUS.get(request.status, request.status)),
+            )
+        )
+        if request.status in requests.OPEN_STATUSES:
+            choices.append(
+                Choice(t.fill("Withdraw No. %(number)d", number=request.id), f"rqwd:{request.id}")
+            )
+    return turn.reply("\n".join(lines), choices)
+
+
+async def withdraw(turn: Turn, number: str) -> Reply:
+    """Withdraw one's own open request; staff groups are told."""
+    t = turn.t
+    request = await requests.get(turn.connection, int(number)) if number.isdigit() else None
+    if request is None or request.resident_id != turn.resident_id:
+        return await show_mine(turn, "")
+    if not await requests.set_status(
+        turn.connection, request.id, "withdrawn", request.taken_by, turn.now
+    ):
+        return await show_mine(turn, "")
+    municipality = turn.require_municipality()
+    staff_t = turn.catalogs.get(municipality.default_language)
+    text = staff_t.fill("Request No. %(number)d was withdrawn by the resident.", number=request.id)
+    await notify_groups(turn.connection, request, text, "withdrawn", turn.now)
+    return turn.reply(t.fill("Request No. %(number)d is withdrawn.", number=request.id))
+
+
+async def understand(turn: Turn, text: str) -> Reply | None:
+    """Details, an address, or a phone number, as the step asks."""
+    step, data = turn.conversation.step, turn.conversation.data
+    t = turn.t
+    if step == "details":
+        data["details"] = None if text.strip() in ("-", "—") else text.strip()[:500]
+        if "callback" in data.get("needs", []):
+            return ask_phone(turn)
+        return _ask_address(turn)
+    if step == "address":
+        data["home"] = text.strip()[:200]
+        turn.go("request", "keep", back="rq")
+        choices = [Choice(t._("Yes, remember it"), "rqkeep:1"), Choice(t._("No"), "rqkeep:0")]
+        return turn.reply(t._("Shall I remember this address for your next request?"), choices)
+    if step == "phone":
+        municipality = turn.require_municipality()
+        try:
+            number = phonenumbers.parse(text, municipality.country)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            return turn.reply(t._("That does not look like a phone number. Please write it again."))
+        data["phone"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return _ask_urgency(turn) if "urgency" not in data else _summary(turn)
+    return None
+
+
+async def _no_queue(turn: Turn, municipality: Municipality) -> Reply:
+    lines = [turn.t._("Requests are not taken through this assistant here. Please call:")]
+    for department in municipality.departments[:1]:
+        lines += department_lines(turn, municipality, department.id)
+    return turn.reply("\n".join(lines), [Choice(turn.t._("Contacts"), "contacts")])
+
+
+ACTIONS: dict[str, Handler] = {
+    "rq": start,
+    "human": call_back,
+    "rqneed": toggle_need,
+    "rqnext": ask_details,
+    "rqaddr": use_saved_address,
+    "rqkeep": keep_address,
+    "rqurg": set_urgency,
+    "rqsend": send,
+    "myrq": show_mine,
+    "rqwd": withdraw,
+}
+UNDERSTANDS: dict[str, Understander] = {"request": understand}

@@ -1,0 +1,50 @@
+"""Details in the same message: the day, the facility, what is needed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dialogs.understanding.dates import parse_day
+from dialogs.understanding.text import fold
+
+# Folded word stems, in lt, lv and ru (Cyrillic stays Cyrillic when folded).
+FACILITY_STEMS = {
+    "shower": ("dus", "душ"),
+    "laundry": ("skalb", "vela", "velu", "velas", "стир", "прачеч", "бель"),
+}
+NEED_STEMS = {
+    "food": (
+        "maist",
+        "valgy",
+        "produkt",
+        "partik",
+        "edien",
+        "maiz",
+        "еда",
+        "еды",
+        "продукт",
+        "хлеб",
+    ),
+    "medicine": ("vaist", "zale", "zales", "лекарст", "таблет"),
+    "hygiene": ("higien", "muil", "ziep", "tualet", "гигиен", "мыл", "туалет"),
+}
+
+
+def _stems_in(words: list[str], table: dict[str, tuple[str, ...]]) -> list[str]:
+    return [key for key, stems in table.items() if any(w.startswith(stems) for w in words)]
+
+
+def extract(text: str, today: date) -> dict[str, object]:
+    """{"day": "2021-11-05", "facility": "shower", "needs": ["food"]}, only what is there."""
+    words = fold(text).split()
+    found: dict[str, object] = {}
+    day = parse_day(text, today)
+    if day is not None:
+        found["day"] = day.isoformat()
+    facilities = _stems_in(words, FACILITY_STEMS)
+    if len(facilities) == 1:
+        found["facility"] = facilities[0]
+    needs = _stems_in(words, NEED_STEMS)
+    if needs:
+        found["needs"] = needs
+    return found

@@ -1,0 +1,64 @@
+"""How well the intent model does on the held-out examples: accuracy, confusion, rejection."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from dialogs.understanding.nlu.intents import UNKNOWN, Example, IntentModel
+
+
+@dataclass
+class Report:
+    """Counts from one evaluation run."""
+
+    right: Counter[str] = field(default_factory=Counter)  # by language, in scope
+    total: Counter[str] = field(default_factory=Counter)
+    by_intent: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rejected: int = 0
+    out_of_scope: int = 0
+
+    def accuracy(self, lang: str) -> float:
+        """In-scope accuracy for one language."""
+        return self.right[lang] / self.total[lang] if self.total[lang] else 0.0
+
+    @property
+    def rejection(self) -> float:
+        """Share of out-of-scope messages answered as out of scope."""
+        return self.rejected / self.out_of_scope if self.out_of_scope else 0.0
+
+    def lines(self) -> list[str]:
+        """A printable report."""
+        out = ["accuracy by language (in scope):"]
+        out += [
+            f"  {lang}: {self.accuracy(lang):.3f} ({self.right[lang]}/{self.total[lang]})"
+            for lang in sorted(self.total)
+        ]
+        out.append(
+            f"out of scope rejected: {self.rejection:.3f} ({self.rejected}/{self.out_of_scope})"
+        )
+        out.append("accuracy by intent:")
+        out += [f"  {intent}: {ok}/{n}" for intent, (ok, n) in sorted(self.by_intent.items())]
+        out.append("confusions (expected -> got: count):")
+        out += [f"  {a} -> {b}: {n}" for (a, b), n in self.confusion.most_common()] or ["  none"]
+        return out
+
+
+def evaluate(model: IntentModel, examples: list[Example]) -> Report:
+    """Run the model over the examples."""
+    report = Report()
+    for example in examples:
+        got = model.guess(example.text).intent
+        counts = report.by_intent[example.intent]
+        counts[1] += 1
+        counts[0] += got == example.intent
+        if got != example.intent:
+            report.confusion[(example.intent, got)] += 1
+        if example.intent == UNKNOWN:
+            report.out_of_scope += 1
+            report.rejected += got == UNKNOWN
+        else:
+            report.total[example.lang] += 1
+            report.right[example.lang] += got == example.intent
+    return report

@@ -1,0 +1,118 @@
+"""From an understood message to the dialog that answers it, using the details it gave."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from dialogs.core.i18n import N_
+from dialogs.core.turn import Turn
+from dialogs.types import Choice, Reply
+from dialogs.understanding.nlu.reader import Understood
+from dialogs.understanding.search import find, which_one
+
+Run = Callable[[Turn, str], Awaitable[Reply]]
+
+SIMPLE = {
+    "my_bookings": "mybk",
+    "cancel_booking": "mybk",
+    "human": "human",
+    "greeting": "menu",
+    "help": "help",
+    "language": "language",
+}
+LABELS = {
+    "contacts": N_("Contacts"),
+    "service_status": N_("Service availability"),
+    "certificate": N_("Certificates"),
+    "book_shower": N_("Bookings"),
+    "book_laundry": N_("Bookings"),
+    "my_bookings": N_("My bookings"),
+    "cancel_booking": N_("My bookings"),
+    "isolation_help": N_("Help at home"),
+    "human": N_("Talk to a person"),
+    "help": N_("Help"),
+    "language": N_("Language"),
+}
+
+
+async def answer(turn: Turn, understood: Understood, run: Run) -> Reply | None:
+    """The reply for the message's intent, or None when no dialog fits."""
+    if understood.lang_confident and understood.lang != turn.language:
+        municipality = turn.municipality
+        if municipality is not None and understood.lang in municipality.languages:
+            turn.language = understood.lang  # the resident wrote in another offered language
+    if understood.alternative is not None:
+        return _ask_which(turn, understood)
+    action = _action(turn, understood)
+    if action is None:
+        return None
+    if action.startswith(("dept:", "svc:", "status:", "contacts")):
+        return await _named_or(turn, understood, action, run)
+    reply = await run(turn, action)
+    return await _use_details(turn, understood, action, reply, run)
+
+
+def _action(turn: Turn, understood: Understood) -> str | None:
+    municipality = turn.require_municipality()
+    intent = understood.intent
+    if intent in SIMPLE:
+        return SIMPLE[intent]
+    if intent == "contacts":
+        return "contacts"
+    if intent == "service_status":
+        return "status:now"
+    if intent == "certificate":
+        if municipality.certificates is not None:
+            return "cert:status"
+        return "health" if municipality.health_rules else None
+    if intent in ("book_shower", "book_laundry"):
+        facility = intent.removeprefix("book_")
+        has = any(f.id == facility for f in municipality.facilities)
+        return f"bk:{facility}" if has else None
+    if intent == "isolation_help":
+        return "rq" if municipality.requests is not None else "human"
+    return None
+
+
+async def _named_or(turn: Turn, understood: Understood, action: str, run: Run) -> Reply:
+    """A department or service named in the message beats the general list."""
+    found = find(
+        turn, understood.text, departments=action == "contacts", services=action != "contacts"
+    )
+    if len(found) == 1:
+        return await run(turn, found[0].action)
+    if found:
+        return which_one(turn, found)
+    return await run(turn, action)
+
+
+async def _use_details(
+    turn: Turn, understood: Understood, action: str, reply: Reply, run: Run
+) -> Reply:
+    """Skip the questions the message already answered: the day to book, the needs."""
+    entities = understood.entities
+    if action.startswith("bk:") and isinstance(entities.get("day"), str):
+        return await run(turn, f"bkday:{entities['day']}")
+    needs = entities.get("needs")
+    if action == "rq" and isinstance(needs, list) and needs:
+        for need in needs:
+            reply = await run(turn, f"rqneed:{need}")
+    return reply
+
+
+def _ask_which(turn: Turn, understood: Understood) -> Reply:
+    t = turn.t
+    choices = []
+    for intent in (understood.intent, understood.alternative):
+        if intent is None:
+            continue
+        action = _action(turn, Understood(understood.text, None, False, intent, 0.0))
+        if action is not None and intent in LABELS:
+            choices.append(Choice(t._(LABELS[intent]), action))
+    if len(choices) < 2:
+        return (
+            which_one(turn, choices)
+            if choices
+            else turn.reply(t._("Sorry, I did not understand that."))
+        )
+    return turn.reply(t._("Did you mean one of these?"), choices)
