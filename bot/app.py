@@ -1,18 +1,25 @@
-"""The composition root: content, catalogs, database and clock wired into one Engine."""
+"""The composition root: content, catalogs, database and clock wired into one Engine; the
+facade channels get; delivery with the pacing of each channel."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from bot.assistant import AssistantFacade
+from bot.delivery import Delivery, Sender
 from bot.settings import Settings
 from dialogs.core.clock import Clock, PinnedDateClock, SystemClock
 from dialogs.core.i18n import Catalogs
 from dialogs.core.turn import BookingPolicy
 from dialogs.pipeline.engine import Engine
+from dialogs.pipeline.sms_policy import SmsPolicy
+from dialogs.types import Channel
 from storage.content import Content, load_content
 from storage.db import Database
+
+GROUP_PACE = 3.0  # seconds between two messages to one group: Telegram allows 20 a minute
 
 
 def make_clock(settings: Settings) -> Clock:
@@ -35,6 +42,23 @@ async def open_engine(settings: Settings, content: Content | None = None) -> Asy
             idle_timeout=timedelta(minutes=settings.idle_minutes),
             policy=BookingPolicy(settings.reminder_hour, settings.offer_minutes),
             retention=timedelta(days=settings.retention_days),
+            sms=SmsPolicy(
+                flood_limit=settings.sms_flood_limit, max_segments=settings.sms_max_segments
+            ),
         )
     finally:
         await database.close()
+
+
+def pacing(settings: Settings) -> dict[str, float]:
+    """Seconds between two messages to one destination, per channel."""
+    return {Channel.TELEGRAM: 1 / settings.telegram_chat_rate, Channel.TELEGRAM_GROUP: GROUP_PACE}
+
+
+def wire(
+    engine: Engine, settings: Settings, senders: Mapping[str, Sender] | None = None
+) -> tuple[AssistantFacade, Delivery]:
+    """The facade channels get, and the delivery that wakes when a turn commits (senders
+    are added as channels start)."""
+    delivery = Delivery(engine, senders or {}, pacing(settings), settings.outbox_interval)
+    return AssistantFacade(engine, delivery), delivery

@@ -8,14 +8,13 @@ import logging
 import sys
 from pathlib import Path
 
-import phonenumbers
-
 from bot import certificates_cli, nlu_cli, roster_cli, staff_cli
-from bot.app import open_engine
+from bot.app import open_engine, wire
 from bot.channels import console
 from bot.settings import Settings, SettingsError
 from storage.content import Content, ContentError, load_content
 from storage.db import StorageError
+from storage.phones import e164
 
 log = logging.getLogger(__name__)
 START_ERRORS = (ContentError, SettingsError, StorageError, FileNotFoundError)
@@ -113,15 +112,16 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
     phone = _verified_phone(content, args.municipality, args.phone)
     payload = "_".join(part for part in (args.municipality, args.lang) if part)
     async with open_engine(settings, content) as engine:
+        assistant, delivery = wire(engine, settings)
         await console.chat(
-            engine,
+            assistant,
+            delivery,
             sys.stdin,
             sys.stdout,
             user=args.user,
             payload=payload,
             sms=args.sms,
             phone=phone,
-            interval=settings.outbox_interval,
         )
     return 0
 
@@ -131,15 +131,12 @@ def _verified_phone(content: Content, municipality_id: str | None, text: str | N
         return None
     municipality = content.municipality(municipality_id)
     region = municipality.country if municipality else None
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = e164(text, region)
+    if number is None:
         raise SettingsError(
             f"--phone {text!r} is not a valid phone number (write it with +370 / +371)"
         )
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return number
 
 
 def _check_flags(content: Content, municipality_id: str | None, lang: str | None) -> None:

@@ -8,13 +8,13 @@ import signal
 
 from starlette.routing import BaseRoute
 
-from bot.channels.sms.channel import CHANNEL as SMS_CHANNEL
+from bot.app import wire
 from bot.channels.sms.channel import SmsChannel
 from bot.channels.telegram.run import TelegramRuntime
-from bot.dispatch import Dispatcher, Sender
 from bot.settings import Settings
 from bot.web import create_web_app, make_server
 from dialogs.pipeline.engine import Engine
+from dialogs.types import Channel
 from dialogs.understanding.nlu.reader import reader
 
 log = logging.getLogger(__name__)
@@ -31,16 +31,18 @@ def stop_event() -> asyncio.Event:
 
 async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     """Serve every configured channel until `stop` is set, then stop cleanly."""
-    telegram = await TelegramRuntime.create(settings, engine) if settings.telegram_token else None
-    sms = SmsChannel(engine, settings) if settings.sms_enabled else None
+    assistant, delivery = wire(engine, settings)
+    telegram = (
+        await TelegramRuntime.create(settings, assistant) if settings.telegram_token else None
+    )
+    sms = SmsChannel(assistant, settings) if settings.sms_enabled else None
     routes: list[BaseRoute] = []
-    senders: dict[str, Sender] = {}
     if telegram is not None:
         routes += telegram.routes
-        senders.update(telegram.senders)
+        delivery.senders.update(telegram.senders)
     if sms is not None:
         routes += sms.routes()
-        senders[SMS_CHANNEL] = sms.notify
+        delivery.senders[Channel.SMS] = sms.send
     server = (
         make_server(create_web_app(routes), settings.http_host, settings.http_port)
         if routes
@@ -50,27 +52,34 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     # Load the language and intent models now, so the first resident does not wait for them.
     warming = asyncio.create_task(asyncio.to_thread(reader))
     try:
+        # Half-sent messages of a killed run are taken back before anything new is claimed.
+        await delivery.recover()
+        delivered = asyncio.Event()  # set once the channels have stopped taking messages
+        delivering = asyncio.create_task(delivery.run(delivered, recover=False))
         if telegram is not None:
             await telegram.start()
         if server is not None:
             log.warning(
                 "web app on %s:%d (%d routes)", settings.http_host, settings.http_port, len(routes)
             )
-        delivering = asyncio.create_task(
-            Dispatcher(engine, senders, settings.outbox_interval).run(stop)
-        )
         waiting = asyncio.create_task(stop.wait())
         await asyncio.wait(
             {waiting, *([serving] if serving else [])}, return_when=asyncio.FIRST_COMPLETED
         )
         stop.set()
-        await delivering
-        await warming
-    finally:
         if server is not None and serving is not None:
             server.should_exit = True
             await serving
         if telegram is not None:
-            await telegram.stop()
+            await telegram.stop()  # answers to updates already received reach the outbox
+        delivered.set()
+        await delivering  # a last round, then sends under way finish
+        await warming
+    finally:
+        if server is not None and serving is not None and not serving.done():
+            server.should_exit = True
+            await serving
+        if telegram is not None:
+            await telegram.shutdown()
         if sms is not None:
             await sms.close()

@@ -1,8 +1,9 @@
-"""The channel-agnostic messages: Incoming from a resident, Replies with Choices back."""
+"""The only module channels need: Incoming (with who acts), Replies with Choices, Outcome."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 MAX_ACTION_BYTES = 64  # Telegram's callback_data limit, counted in UTF-8 bytes
 
@@ -37,9 +38,51 @@ class Reply:
     ask_phone: str | None = None  # label of a "share my phone" button, where the channel has one
 
 
+class Channel(StrEnum):
+    """Where messages come from and go to; a destination is a channel and an address."""
+
+    TELEGRAM = "telegram"  # a private chat, addressed by user id
+    TELEGRAM_GROUP = "tgroup"  # a staff group chat, addressed by chat id
+    SMS = "sms"  # a phone number, E.164
+    CONSOLE = "console"  # a terminal user's name
+
+
+class StaffCommand(StrEnum):
+    """What a staff member can ask for (commands and card buttons)."""
+
+    JOIN = "join"  # /start staff-CODE: redeem an invite
+    BIND = "bind"  # /bind QUEUE in a group
+    QUEUE = "queue"  # open requests
+    MINE = "my"  # the member's own taken requests
+    TODAY = "today"  # today's bookings
+    SERVICE = "service"  # set a service's status
+    CARD = "card"  # a button on a request card
+
+
+@dataclass(frozen=True)
+class StaffCall:
+    """A staff member acting: who (the user, as the channel knows them) and what. The chat it
+    came from is the Incoming's channel and address; the pipeline authorizes both."""
+
+    command: StaffCommand
+    user_id: str
+    name: str | None = None
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The inbox key of an update (Telegram update_id, Twilio MessageSid): handled once."""
+
+    channel: str
+    key: str
+
+
 @dataclass(frozen=True)
 class Incoming:
-    """One message from a resident: typed text, a pressed choice, or the start of a chat."""
+    """One message: a resident's text, pressed choice or start of a chat, or a staff call.
+
+    (channel, address) is the chat it came from, where the answers go."""
 
     channel: str
     address: str
@@ -51,4 +94,29 @@ class Incoming:
     shared_phone_is_own: bool = False  # the card is the sender's own (checked by the channel)
     can_share_phone: bool = False  # the channel can send a verified phone number
     verified_phone: str | None = None  # E.164 the channel vouches for (an SMS sender's number)
-    receipt: str | None = None  # the inbox key of the update: handled once, even after a crash
+    receipt: Receipt | None = None  # handled once, even after a crash
+    staff: StaffCall | None = None  # a staff member acts (None: a resident)
+    edit: int | None = None  # the message whose button was pressed: the answer replaces it
+    sms: bool = False  # answer as an SMS: folded, numbered, in pages with MORE
+    inline: bool = False  # the channel gives the answer in its own response (TwiML)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message leaving through a channel (rendered by the channel)."""
+
+    channel: str
+    address: str
+    reply: Reply
+    edit: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a turn answered. The replies are in the outbox already, unless `saved` is False
+    (the database could not take them: the channel gives them itself, once)."""
+
+    replies: tuple[Reply, ...] = ()
+    saved: bool = True
+    notice: str | None = None  # a short acknowledgement of a pressed button
+    alert: bool = False  # the notice is a refusal, shown so it is read

@@ -159,3 +159,16 @@ async def roster(
         (municipality_id, day.isoformat()),
     )
     return [(_booking(tuple(row)[:-1]), row[-1]) for row in rows]
+
+
+async def active_of(conn: aiosqlite.Connection, resident_id: int) -> list[Booking]:
+    """Every active booking of a resident, in any municipality and on any day."""
+    return [
+        _booking(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM bookings WHERE resident_id = ? AND status = 'active'"
+            " ORDER BY day, id",
+            (resident_id,),
+        )
+    ]

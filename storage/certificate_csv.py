@@ -9,10 +9,9 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TextIO
 
-import phonenumbers
-
 from storage.certificates import StatusCertificate
 from storage.content import Municipality
+from storage.phones import e164
 
 REQUIRED = ("number", "kind", "holder_phone", "issued_on", "expires_on")
 OPTIONAL = ("extension_months",)
@@ -112,13 +111,10 @@ def _day(values: dict[str, str], key: str) -> date:
 
 
 def _phone(text: str, region: str) -> str:
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = e164(text, region)
+    if number is None:
         raise ValueError(f"holder_phone {text!r} is not a valid phone number")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return number
 
 
 def changes(

@@ -1,10 +1,13 @@
-"""The outbox: notifications written with the change that causes them, delivered later."""
+"""The outbox: answers and notifications, written in the transaction that causes them, then
+delivered, one destination's messages in order, never two of one destination at once."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
 import aiosqlite
 
@@ -12,11 +15,19 @@ from storage.rows import fetch_all
 from storage.times import stamp
 
 MAX_ATTEMPTS = 8
+COLUMNS = "id, channel, address, text, choices, attempts, key, kind, meta, reply_to"
+
+
+class Kind(StrEnum):
+    """An answer to a message (a flood's surplus may be dropped), or a notice (never dropped)."""
+
+    ANSWER = "answer"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True)
 class Message:
-    """A notification waiting for delivery."""
+    """A message waiting for delivery."""
 
     id: int
     channel: str
@@ -25,6 +36,15 @@ class Message:
     choices: list[tuple[str, str]]
     attempts: int
     key: str | None = None
+    kind: Kind = Kind.NOTICE
+    meta: dict[str, Any] = field(default_factory=dict)  # how a channel shows it (edit, ask phone)
+    reply_to: str | None = None
+
+
+def _message(row: aiosqlite.Row) -> Message:
+    v = tuple(row)
+    choices = [(str(label), str(action)) for label, action in json.loads(v[4])]
+    return Message(v[0], v[1], v[2], v[3], choices, v[5], v[6], Kind(v[7]), json.loads(v[8]), v[9])
 
 
 async def enqueue(
@@ -37,11 +57,15 @@ async def enqueue(
     *,
     choices: list[tuple[str, str]] | None = None,
     key: str | None = None,
+    kind: Kind = Kind.NOTICE,
+    meta: dict[str, Any] | None = None,
+    reply_to: str | None = None,
 ) -> None:
     """Add a message (inside the caller's transaction); a known `key` is not added twice."""
     await conn.execute(
         "INSERT INTO outbox (channel, address, text, choices, key, due_at, next_attempt_at,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        " created_at, kind, meta, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (key) DO NOTHING",
         (
             channel,
             address,
@@ -51,8 +75,66 @@ async def enqueue(
             stamp(due_at),
             stamp(due_at),
             stamp(now),
+            kind.value,
+            json.dumps(meta or {}, ensure_ascii=False),
+            reply_to,
         ),
     )
+
+
+async def answers_to(conn: aiosqlite.Connection, channel: str, reply_to: str) -> list[Message]:
+    """The answers written for one incoming message, in order (Twilio asks again for them)."""
+    rows = await fetch_all(
+        conn,
+        f"SELECT {COLUMNS} FROM outbox WHERE channel = ? AND reply_to = ? AND kind = 'answer'"
+        " AND status != 'dropped' ORDER BY id",
+        (channel, reply_to),
+    )
+    return [_message(row) for row in rows]
+
+
+async def mark_answered(
+    conn: aiosqlite.Connection, channel: str, reply_to: str, now: datetime
+) -> None:
+    """The channel gave these answers in its own response (TwiML): the outbox need not send."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ? WHERE channel = ? AND reply_to = ?"
+        " AND status = 'pending'",
+        (stamp(now), channel, reply_to),
+    )
+
+
+async def backlogs(conn: aiosqlite.Connection, more_than: int) -> list[tuple[str, str]]:
+    """Destinations with more than `more_than` answers waiting: a chat that floods."""
+    rows = await fetch_all(
+        conn,
+        "SELECT channel, address FROM outbox WHERE status = 'pending' AND kind = 'answer'"
+        " GROUP BY channel, address HAVING COUNT(*) > ?",
+        (more_than,),
+    )
+    return [(str(row[0]), str(row[1])) for row in rows]
+
+
+async def coalesce(conn: aiosqlite.Connection, channel: str, address: str, notice: str) -> int:
+    """Drop every waiting answer of a destination but the newest, which gets `notice` before
+    its text; the dropped texts are erased. Return how many were dropped."""
+    rows = await fetch_all(
+        conn,
+        "SELECT id, text FROM outbox WHERE channel = ? AND address = ? AND status = 'pending'"
+        " AND kind = 'answer' ORDER BY id",
+        (channel, address),
+    )
+    if len(rows) < 2:
+        return 0
+    newest, text = rows[-1][0], rows[-1][1]
+    await conn.executemany(
+        "UPDATE outbox SET status = 'dropped', text = '', choices = '[]' WHERE id = ?",
+        [(row[0],) for row in rows[:-1]],
+    )
+    await conn.execute(
+        "UPDATE outbox SET text = ?, meta = '{}' WHERE id = ?", (f"{notice}\n\n{text}", newest)
+    )
+    return len(rows) - 1
 
 
 async def cancel(conn: aiosqlite.Connection, key: str) -> None:
@@ -62,20 +144,23 @@ async def cancel(conn: aiosqlite.Connection, key: str) -> None:
     )
 
 
-async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 50) -> list[Message]:
-    """Messages whose time has come, oldest first."""
+async def heads(
+    conn: aiosqlite.Connection, now: datetime, channels: list[str], limit: int = 100
+) -> list[Message]:
+    """The oldest due message of each destination of `channels`, unless one of that destination
+    is being sent: one chat's backlog never holds another's, and its order is kept (a reminder
+    due tomorrow holds nothing back)."""
+    marks = ", ".join("?" for _ in channels)
     rows = await fetch_all(
         conn,
-        "SELECT id, channel, address, text, choices, attempts, key FROM outbox"
-        " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-        (stamp(now), limit),
+        f"SELECT {COLUMNS} FROM outbox o WHERE status = 'pending' AND next_attempt_at <= ?"
+        f" AND channel IN ({marks}) AND id = (SELECT MIN(id) FROM outbox p"
+        " WHERE p.channel = o.channel AND p.address = o.address"
+        " AND (p.status = 'sending' OR (p.status = 'pending' AND p.next_attempt_at <= ?)))"
+        " ORDER BY next_attempt_at, id LIMIT ?",
+        (stamp(now), *channels, stamp(now), limit),
     )
-    return [
-        Message(
-            row[0], row[1], row[2], row[3], [tuple(c) for c in json.loads(row[4])], row[5], row[6]
-        )
-        for row in rows
-    ]
+    return [_message(row) for row in rows]
 
 
 async def claim(conn: aiosqlite.Connection, messages: list[Message]) -> None:

@@ -11,7 +11,8 @@ from storage.times import stamp
 
 
 async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) -> None:
-    """Erase what identifies the resident; requests stay, anonymized, for statistics."""
+    """Erase what identifies the resident (the caller has cancelled and withdrawn what was
+    open); requests stay, anonymized, for statistics."""
     addresses = [
         tuple(row)
         for row in await fetch_all(
@@ -29,22 +30,15 @@ async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) ->
             " AND status != 'sending'",
             (channel, address),
         )
+    # Cancelling and withdrawing are the dialogs' (places pass on, staff are told); what is
+    # left here is erasing what identifies the resident.
     await conn.execute(
         "UPDATE requests SET resident_id = NULL, channel = NULL, address = NULL, details = NULL,"
-        " home_address = NULL, phone = NULL, status = CASE WHEN status IN ('open', 'taken')"
-        " THEN 'withdrawn' ELSE status END, updated_at = ? WHERE resident_id = ?",
+        " home_address = NULL, phone = NULL, updated_at = ? WHERE resident_id = ?",
         (stamp(now), resident_id),
     )
-    await conn.execute(
-        "UPDATE bookings SET status = 'cancelled', cancelled_at = ?, address = ''"
-        " WHERE resident_id = ? AND status = 'active'",
-        (stamp(now), resident_id),
-    )
-    await conn.execute(
-        "UPDATE waitlist SET status = 'left', address = '' WHERE resident_id = ?"
-        " AND status IN ('waiting', 'offered')",
-        (resident_id,),
-    )
+    await conn.execute("UPDATE bookings SET address = '' WHERE resident_id = ?", (resident_id,))
+    await conn.execute("UPDATE waitlist SET address = '' WHERE resident_id = ?", (resident_id,))
     await conn.execute("DELETE FROM identities WHERE resident_id = ?", (resident_id,))
     await conn.execute(
         "UPDATE residents SET municipality_id = NULL, language = NULL, phone = NULL,"

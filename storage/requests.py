@@ -124,13 +124,20 @@ async def of_resident(conn: aiosqlite.Connection, resident_id: int) -> list[Requ
 
 
 async def queue(
-    conn: aiosqlite.Connection, municipality_id: str, taken_by: str | None = None
+    conn: aiosqlite.Connection,
+    municipality_id: str,
+    taken_by: str | None = None,
+    queue: str | None = None,
 ) -> list[Request]:
-    """Open requests of a municipality, oldest first (or those one staff member holds)."""
+    """Open requests of a municipality (of one queue, if given), oldest first (or those one
+    staff member holds)."""
     sql = (
         f"SELECT {COLUMNS} FROM requests WHERE municipality_id = ? AND status IN ('open', 'taken')"
     )
     params: list[object] = [municipality_id]
+    if queue is not None:
+        sql += " AND queue = ?"
+        params.append(queue)
     if taken_by is not None:
         sql += " AND status = 'taken' AND taken_by = ?"
         params.append(taken_by)
@@ -173,3 +180,16 @@ async def mark_escalated(conn: aiosqlite.Connection, request_id: int, now: datet
     await conn.execute(
         "UPDATE requests SET escalated_at = ? WHERE id = ?", (stamp(now), request_id)
     )
+
+
+async def open_of(conn: aiosqlite.Connection, resident_id: int) -> list[Request]:
+    """The resident's open (or taken) requests."""
+    return [
+        _request(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM requests WHERE resident_id = ?"
+            " AND status IN ('open', 'taken') ORDER BY id",
+            (resident_id,),
+        )
+    ]

@@ -115,3 +115,14 @@ async def exists(conn: aiosqlite.Connection, channel: str, address: str) -> bool
         )
         is not None
     )
+
+
+async def language_of(conn: aiosqlite.Connection, channel: str, address: str) -> str | None:
+    """The language of the resident behind an address, if known."""
+    row = await fetch_one(
+        conn,
+        "SELECT r.language FROM identities i JOIN residents r ON r.id = i.resident_id"
+        " WHERE i.channel = ? AND i.address = ?",
+        (channel, address),
+    )
+    return str(row[0]) if row and row[0] else None

@@ -1,8 +1,7 @@
-"""What the SMS channel remembers: answered message ids, opt-outs, pages, flood windows."""
+"""What the SMS channel remembers per number: opt-outs and flood windows; delivery reports."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 import aiosqlite
@@ -32,25 +31,6 @@ async def opted_out(conn: aiosqlite.Connection, address: str) -> bool:
         conn, "SELECT opted_out_at FROM sms_numbers WHERE address = ?", (address,)
     )
     return bool(row and row[0])
-
-
-async def set_pages(conn: aiosqlite.Connection, address: str, pages: list[str]) -> None:
-    """The pages of a long answer still to be sent on MORE."""
-    await _ensure(conn, address)
-    await conn.execute(
-        "UPDATE sms_numbers SET pages = ? WHERE address = ?",
-        (json.dumps(pages, ensure_ascii=False), address),
-    )
-
-
-async def next_page(conn: aiosqlite.Connection, address: str) -> str | None:
-    """Take the next page, if any."""
-    row = await fetch_one(conn, "SELECT pages FROM sms_numbers WHERE address = ?", (address,))
-    pages = json.loads(row[0]) if row else []
-    if not pages:
-        return None
-    await set_pages(conn, address, pages[1:])
-    return str(pages[0])
 
 
 async def count_message(

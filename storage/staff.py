@@ -134,6 +134,16 @@ async def groups_for(conn: aiosqlite.Connection, municipality_id: str, queue: st
     ]
 
 
+async def bindings(conn: aiosqlite.Connection, chat_id: str) -> list[tuple[str, str]]:
+    """(municipality, queue) pairs a group chat is bound to."""
+    return [
+        (str(row[0]), str(row[1]))
+        for row in await fetch_all(
+            conn, "SELECT municipality_id, queue FROM staff_groups WHERE chat_id = ?", (chat_id,)
+        )
+    ]
+
+
 async def audit(
     conn: aiosqlite.Connection,
     actor: str,

@@ -17,7 +17,7 @@ from storage.service_overrides import Override
 
 QUERY = (
     "SELECT r.id, r.municipality_id, r.language, r.phone, i.unreachable_since,"
-    " c.dialog, c.step, c.data, c.choices, c.updated_at,"
+    " c.dialog, c.step, c.data, c.choices, c.updated_at, c.pages,"
     " (SELECT json_group_array(json_array(service_id, status, start_day, end_day, note))"
     "  FROM (SELECT * FROM service_overrides o WHERE o.municipality_id = r.municipality_id"
     "  ORDER BY o.id))"
@@ -47,6 +47,6 @@ async def begin(conn: aiosqlite.Connection, channel: str, address: str, now: dat
     if row[4] is not None:
         await residents.set_reachable(conn, channel, address, None)
     resident = Resident(row[0], row[1], row[2], row[3])
-    conversation = conversations.from_row(channel, address, row[5:10])
-    overrides = [service_overrides.from_row(item) for item in json.loads(row[10] or "[]")]
+    conversation = conversations.from_row(channel, address, row[5:11])
+    overrides = [service_overrides.from_row(item) for item in json.loads(row[11] or "[]")]
     return TurnStart(resident, conversation, overrides)

@@ -109,3 +109,16 @@ async def expired_offers(conn: aiosqlite.Connection, now: datetime) -> list[Entr
             (stamp(now),),
         )
     ]
+
+
+async def open_of(conn: aiosqlite.Connection, resident_id: int) -> list[Entry]:
+    """The resident's places in waiting lists (waiting or offered)."""
+    return [
+        _entry(row)
+        for row in await fetch_all(
+            conn,
+            f"SELECT {COLUMNS} FROM waitlist WHERE resident_id = ?"
+            " AND status IN ('waiting', 'offered') ORDER BY id",
+            (resident_id,),
+        )
+    ]

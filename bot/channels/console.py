@@ -7,28 +7,27 @@ import io
 from collections.abc import AsyncIterator
 from typing import TextIO
 
-from bot.dispatch import Dispatcher
-from dialogs.pipeline.engine import Engine
-from dialogs.types import Incoming, Reply
+from bot.channels.port import Assistant
+from bot.delivery import Delivery
+from dialogs.types import Channel, Incoming, Outgoing, Reply
 
-CHANNEL = "console"
+CHANNEL = Channel.CONSOLE
 
 
-def render(reply: Reply, sms: bool = False) -> str:
-    """Plain text with the choices numbered; `sms` renders as a basic phone shows an SMS."""
+def render(reply: Reply) -> str:
+    """Plain text with the choices numbered."""
     lines = [reply.text]
     if reply.choices:
         lines.append("")
-        pattern = "{number} {label}" if sms else "  {number}. {label}"
         lines += [
-            pattern.format(number=number, label=choice.label)
-            for number, choice in enumerate(reply.choices, start=1)
+            f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, start=1)
         ]
     return "\n".join(lines)
 
 
 async def chat(
-    engine: Engine,
+    assistant: Assistant,
+    delivery: Delivery,
     stdin: TextIO,
     stdout: TextIO,
     *,
@@ -36,46 +35,48 @@ async def chat(
     payload: str = "",
     sms: bool = False,
     phone: str | None = None,
-    interval: float = 5.0,
 ) -> None:
-    """Talk until end of input; piped input is echoed so a transcript reads like a chat."""
+    """Talk until end of input; piped input is echoed so a transcript reads like a chat. Every
+    answer comes out of the outbox, as on the other channels; `sms` makes the turns answer as
+    an SMS (folded, numbered, in pages with MORE), so the terminal shows what a phone gets."""
     interactive = stdin.isatty()
     separator = "\n" if sms else "\n" + "-" * 40 + "\n"
 
-    def show(replies: list[Reply]) -> None:
-        for reply in replies:
-            stdout.write(render(reply, sms) + separator)
+    async def show(outgoing: Outgoing) -> bool:
+        if outgoing.address != user:
+            return False  # another terminal user's: it waits for their chat
+        if sms:  # as the SMS channel sends it: the same renderer, folded, in pages
+            pages = await assistant.sms_pages(CHANNEL, user, outgoing.reply) or []
+            stdout.write("".join(page + separator for page in pages))
+        else:
+            stdout.write(render(outgoing.reply) + separator)
         stdout.flush()
+        return True
 
     def prompt() -> None:
         if interactive:
             stdout.write("> ")
             stdout.flush()
 
-    async def deliver(address: str, reply: Reply) -> bool:
-        if address != user:
-            return False  # another terminal user's: it waits for their chat
-        show([reply])
-        return True
+    def incoming(text: str, start: bool = False) -> Incoming:
+        return Incoming(CHANNEL, user, text=text, start=start, verified_phone=phone, sms=sms)
 
-    dispatcher = Dispatcher(engine, {CHANNEL: deliver}, interval)
-    show(
-        await engine.handle(Incoming(CHANNEL, user, text=payload, start=True, verified_phone=phone))
-    )
-    await dispatcher.recover()
-    await dispatcher.run_once()  # what is due (a reminder) shows before the first prompt
+    delivery.senders[CHANNEL] = show
+    await delivery.recover()
+    await assistant.turn(incoming(payload, start=True))
+    await delivery.run_once()  # the answer, and what is due (a reminder), before the prompt
     stop = asyncio.Event()
     # Interactive: notifications arrive while the resident thinks. Piped: after each answer,
     # so that a transcript always reads the same.
-    background = asyncio.create_task(dispatcher.run(stop, recover=False)) if interactive else None
+    background = asyncio.create_task(delivery.run(stop, recover=False)) if interactive else None
     prompt()
     async for line in read_lines(stdin):
         text = line.rstrip("\r\n")
         if not interactive:
             stdout.write(f"> {text}\n")
-        show(await engine.handle(Incoming(CHANNEL, user, text=text, verified_phone=phone)))
+        await assistant.turn(incoming(text))
         if background is None:
-            await dispatcher.run_once()
+            await delivery.run_once()
         prompt()
     stop.set()
     if background is not None:

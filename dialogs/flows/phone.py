@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import phonenumbers
-
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows import certificates
 from dialogs.flows.menu import menu_reply
@@ -14,6 +12,7 @@ from dialogs.flows.requests import dialog as isolation
 from dialogs.types import Reply
 from storage import residents
 from storage.content import Phone
+from storage.phones import e164
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +79,7 @@ async def receive(turn: Turn, raw: str, own: bool) -> Reply:
 def _parse(raw: str) -> str | None:
     # Telegram sends the number with or without "+"; it is always international.
     text = raw.strip()
-    try:
-        number = phonenumbers.parse(text if text.startswith("+") else f"+{text}")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return e164(text if text.startswith("+") else f"+{text}")
 
 
 ACTIONS: dict[str, Handler] = {"phone": ask}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dialogs.core.turn import Handler, Turn
+from dialogs.flows.booking.changes import cancel_booking, leave_waitlist
+from dialogs.flows.requests.changes import withdraw_request
 from dialogs.types import Choice, Reply
-from storage import privacy
+from storage import bookings, privacy, requests, waitlist
 
 
 async def ask(turn: Turn, _: str) -> Reply:
@@ -22,7 +24,16 @@ async def erase(turn: Turn, _: str) -> Reply:
     text = turn.t._(
         "Your personal data is erased. If you write again, we start from the beginning."
     )
-    await privacy.forget(turn.connection, turn.resident_id, turn.now)
+    conn, now, minutes = turn.connection, turn.now, turn.policy.offer_minutes
+    # The same changes as a cancel, a decline and a withdraw: places go to the waiting list,
+    # staff hear of withdrawn requests. Then what identifies the resident is erased.
+    for booking in await bookings.active_of(conn, turn.resident_id):
+        await cancel_booking(conn, turn.content, turn.catalogs, booking, now, minutes)
+    for entry in await waitlist.open_of(conn, turn.resident_id):
+        await leave_waitlist(conn, turn.content, turn.catalogs, entry, "left", now, minutes)
+    for request in await requests.open_of(conn, turn.resident_id):
+        await withdraw_request(conn, turn.content, turn.catalogs, request, now)
+    await privacy.forget(conn, turn.resident_id, now)
     turn.forgotten = True
     return Reply(text)
 

@@ -7,10 +7,11 @@ from datetime import datetime
 import aiosqlite
 
 from dialogs.core.i18n import N_, Translator
+from dialogs.types import Channel
 from storage import outbox, staff
 from storage.requests import Request
 
-GROUP_CHANNEL = "tgroup"  # staff group chats, addressed by chat id
+GROUP_CHANNEL = Channel.TELEGRAM_GROUP  # staff group chats, addressed by chat id
 
 NEED_LABELS = {
     "food": N_("Food"),

@@ -1,25 +1,23 @@
-"""The staff side: joining by invite, binding groups, acting on request cards, the queues.
-
-Every action is authorized here, on the server, each time; refusals are audited.
-"""
+"""The staff side of the turn pipeline: joining by invite, binding groups, request cards and
+commands. Every action is authorized here, against the chat it came from, each time; refusals
+write no resident's data and are audited."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import aiosqlite
 
-from dialogs.core.clock import Clock, local_today
+from dialogs.core.clock import LOCAL_ZONE
 from dialogs.core.i18n import N_, Catalogs, Translator
-from dialogs.flows.booking.offers import facility_name
+from dialogs.staff import access, reports
 from dialogs.staff.cards import card_choices, card_text, notify_groups
-from dialogs.understanding.dates import parse_day
-from storage import bookings, outbox, requests, service_overrides, staff
-from storage.content import STATUSES, Content
-from storage.db import Database
+from dialogs.types import Channel, Choice, Incoming, Outcome, Reply, StaffCall, StaffCommand
+from storage import outbox, requests, staff
+from storage.content import Content
 from storage.requests import Request
+from storage.staff import Member
 
 log = logging.getLogger(__name__)
 
@@ -36,104 +34,142 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
 }
 
 
-@dataclass(frozen=True)
-class CardUpdate:
-    """The outcome of a button press on a card."""
-
-    allowed: bool
-    notice: str  # a short text for the person who pressed
-    text: str | None = None  # the card's new text
-    choices: tuple[tuple[str, str], ...] = ()
-
-
 class StaffDesk:
-    """What staff do in Telegram, independent of the transport."""
+    """What staff do, independent of the transport; runs inside the turn's transaction."""
 
-    def __init__(
-        self, database: Database, content: Content, catalogs: Catalogs, clock: Clock
-    ) -> None:
-        self._database = database
+    def __init__(self, content: Content, catalogs: Catalogs) -> None:
         self._content = content
         self._catalogs = catalogs
-        self._clock = clock
 
-    def _t(self, municipality_id: str) -> Translator:
+    def _t(self, municipality_id: str | None) -> Translator:
         municipality = self._content.municipality(municipality_id)
         return self._catalogs.get(municipality.default_language if municipality else None)
 
-    async def join(self, code: str, user_id: str, name: str | None) -> str | None:
-        """Redeem a one-time invite; None if the code is unknown or used (nothing is revealed)."""
-        now = self._clock.now()
-        async with self._database.transaction() as conn:
-            member = await staff.redeem(conn, code, user_id, name, now)
-            await staff.audit(conn, user_id, "join", None, "ok" if member else "refused", now)
+    async def act(
+        self, conn: aiosqlite.Connection, incoming: Incoming, now: datetime
+    ) -> Outcome | None:
+        """A staff call, authorized; None if the caller is no staff and wrote in their own
+        private chat (the text is then a resident's message)."""
+        call = incoming.staff
+        assert call is not None
+        if call.command == StaffCommand.JOIN:
+            return await self._join(conn, incoming, call, now)
+        memberships = await staff.memberships(conn, call.user_id)
+        if not memberships:
+            await staff.audit(conn, call.user_id, call.command.value, None, "refused", now)
+            if access.private_with(incoming, call.user_id) and call.command != StaffCommand.CARD:
+                return None
+            if call.command == StaffCommand.CARD:
+                return _refused(self._catalogs.get(None))
+            return Outcome()  # a stranger's command in some group: not answered at all
+        t = self._t(memberships[0].municipality_id)
+        if call.command == StaffCommand.BIND:
+            return await self._bind(conn, incoming, call, memberships, now)
+        if call.command == StaffCommand.CARD:
+            here = await access.members_here(conn, incoming, memberships)
+            return await self._press(conn, call, here, now)
+        if call.command == StaffCommand.TODAY:
+            here = await access.bookings_here(conn, incoming, memberships)
+            if not here:
+                return await self._not_here(conn, t, call, now)
+            day = now.astimezone(LOCAL_ZONE).date()
+            text = await reports.today_text(conn, t, self._content, here, day)
+            return Outcome((Reply(text),))
+        here = await access.members_here(conn, incoming, memberships)
+        if call.command == StaffCommand.SERVICE:
+            # No resident's data: any chat of a member will do.
+            text = await reports.set_service(conn, t, self._content, memberships, call.args, now)
+            return Outcome((Reply(text),))
+        if not here:
+            return await self._not_here(conn, t, call, now)
+        mine = call.command == StaffCommand.MINE
+        return Outcome((Reply(await reports.queue_text(conn, t, here, mine)),))
+
+    async def _not_here(
+        self, conn: aiosqlite.Connection, t: Translator, call: StaffCall, now: datetime
+    ) -> Outcome:
+        await staff.audit(conn, call.user_id, call.command.value, None, "refused here", now)
+        text = t._(
+            "Nothing is shown in this chat: it is not bound to your queue. "
+            "Write to me privately, or bind the group with /bind."
+        )
+        return Outcome((Reply(text),))
+
+    async def _join(
+        self, conn: aiosqlite.Connection, incoming: Incoming, call: StaffCall, now: datetime
+    ) -> Outcome:
+        """Redeem a one-time invite, in the new member's private chat only."""
+        code = call.args[0] if call.args else ""
+        member = None
+        if access.private_with(incoming, call.user_id):
+            member = await staff.redeem(conn, code, call.user_id, call.name, now)
+        await staff.audit(conn, call.user_id, "join", None, "ok" if member else "refused", now)
         if member is None:
-            return None
+            t = self._catalogs.get(incoming.language_hint)
+            return Outcome((Reply(t._("This invite is unknown or was already used.")),))
         t = self._t(member.municipality_id)
-        return t.fill(
+        text = t.fill(
             "Welcome to the staff of %(municipality)s (%(role)s).",
             municipality=member.municipality_id,
             role=member.role,
         )
+        return Outcome((Reply(text),))
 
-    async def bind(self, user_id: str, chat_id: str, queue: str) -> str | None:
-        """A supervisor binds this group to a queue of their municipality; None if not allowed."""
-        now = self._clock.now()
-        async with self._database.transaction() as conn:
-            supervised = [
-                m for m in await staff.memberships(conn, user_id) if m.role == "supervisor"
-            ]
-            if not supervised:
-                await staff.audit(conn, user_id, f"bind {queue}", None, "refused", now)
-                return None
-            member = supervised[0]
-            await staff.bind_group(conn, chat_id, member.municipality_id, queue, user_id, now)
-            await staff.audit(conn, user_id, f"bind {queue}", None, "ok", now)
-        t = self._t(member.municipality_id)
-        return t.fill("This group now receives the requests of the queue %(queue)s.", queue=queue)
-
-    async def press(self, user_id: str, name: str | None, data: str) -> CardUpdate:
-        """A button on a card: check the member, the municipality and the status, then act."""
-        _, action, number = [*data.split(":"), "", ""][:3]
-        now = self._clock.now()
-        async with self._database.transaction() as conn:
-            request = await requests.get(conn, int(number)) if number.isdigit() else None
-            member = await staff.member(conn, user_id, request.municipality_id) if request else None
-            allowed = (
-                request is not None
-                and member is not None
-                and action in TRANSITIONS
-                and (member.queue is None or member.queue == request.queue)
-                and (action == "take" or request.taken_by == user_id or member.role == "supervisor")
-            )
-            if not allowed or request is None:
-                log.warning(
-                    "a card button was refused (request %s)", number if number.isdigit() else "?"
-                )
-                await staff.audit(
-                    conn, user_id, f"card {action}", request.id if request else None, "refused", now
-                )
-                t = self._t(request.municipality_id) if request else self._catalogs.get(None)
-                return CardUpdate(False, t._("You are not allowed to do this."))
-            start, status, message = TRANSITIONS[action]
-            holder = user_id if status == "taken" else None
-            if not await requests.set_status(conn, request.id, status, holder, now, start):
-                await staff.audit(conn, user_id, f"card {action}", request.id, "stale", now)
-                return CardUpdate(
-                    False, self._t(request.municipality_id)._("This request has changed meanwhile.")
-                )
-            await staff.audit(conn, user_id, f"card {action}", request.id, "ok", now)
-            updated = await requests.get(conn, request.id)
-            assert updated is not None
-            if message:
-                await self._tell_resident(conn, updated, message)
-        t = self._t(updated.municipality_id)
-        return CardUpdate(
-            True, t._("Saved."), card_text(t, updated, name), tuple(card_choices(t, updated))
+    async def _bind(
+        self,
+        conn: aiosqlite.Connection,
+        incoming: Incoming,
+        call: StaffCall,
+        memberships: list[Member],
+        now: datetime,
+    ) -> Outcome:
+        """A supervisor binds this group to a queue of their municipality."""
+        queue = (call.args[0] if call.args else "isolation").lower()[:32]
+        supervised = [m for m in memberships if m.role == "supervisor"]
+        t = self._t(memberships[0].municipality_id)
+        if not supervised or incoming.channel != Channel.TELEGRAM_GROUP:
+            await staff.audit(conn, call.user_id, f"bind {queue}", None, "refused", now)
+            return Outcome((Reply(t._("Only a supervisor can bind a group.")),))
+        member = supervised[0]
+        await staff.bind_group(
+            conn, incoming.address, member.municipality_id, queue, call.user_id, now
         )
+        await staff.audit(conn, call.user_id, f"bind {queue}", None, "ok", now)
+        text = t.fill("This group now receives the requests of the queue %(queue)s.", queue=queue)
+        return Outcome((Reply(text),))
+
+    async def _press(
+        self, conn: aiosqlite.Connection, call: StaffCall, here: list[Member], now: datetime
+    ) -> Outcome:
+        """A button on a card: check the member here, the request's queue and status, act."""
+        data = call.args[0] if call.args else ""
+        _, action, number = [*data.split(":"), "", ""][:3]
+        request = await requests.get(conn, int(number)) if number.isdigit() else None
+        member = next(
+            (m for m in here if request is not None and access.may_act(m, request, action)), None
+        )
+        if request is None or member is None or action not in TRANSITIONS:
+            log.warning("a card button was refused (request %s)", number or "?")
+            request_id = request.id if request else None
+            await staff.audit(conn, call.user_id, f"card {action}", request_id, "refused", now)
+            return _refused(self._t(request.municipality_id if request else None))
+        start, status, message = TRANSITIONS[action]
+        holder = call.user_id if status == "taken" else None
+        t = self._t(request.municipality_id)
+        if not await requests.set_status(conn, request.id, status, holder, now, start):
+            await staff.audit(conn, call.user_id, f"card {action}", request.id, "stale", now)
+            return Outcome(notice=t._("This request has changed meanwhile."), alert=True)
+        await staff.audit(conn, call.user_id, f"card {action}", request.id, "ok", now)
+        updated = await requests.get(conn, request.id)
+        assert updated is not None
+        if message:
+            await self._tell_resident(conn, updated, message, now)
+        choices = tuple(Choice(label, act) for label, act in card_choices(t, updated))
+        card = Reply(card_text(t, updated, call.name), choices)
+        return Outcome((card,), notice=t._("Saved."))
 
     async def _tell_resident(
-        self, conn: aiosqlite.Connection, request: Request, message: str
+        self, conn: aiosqlite.Connection, request: Request, message: str, now: datetime
     ) -> None:
         if request.channel is None or request.address is None:
             return
@@ -144,135 +180,50 @@ class StaffDesk:
             department = municipality.department(municipality.requests.department)
             phone = ", ".join(p.national() for p in department.phones) if department else ""
         text = t._(message) % {"number": request.id, "phone": phone}
-        now = self._clock.now()
         key = f"status:{request.id}:{request.status}:{now.timestamp()}"
         await outbox.enqueue(conn, request.channel, request.address, text, now, now, key=key)
 
-    async def queue_text(self, user_id: str, mine: bool) -> str | None:
-        """Open requests of the member's municipalities, oldest first (or the member's own)."""
-        async with self._database.transaction() as conn:
-            memberships = await staff.memberships(conn, user_id)
-            if not memberships:
-                return None
-            blocks = []
-            for member in memberships:
-                t = self._t(member.municipality_id)
-                found = await requests.queue(
-                    conn, member.municipality_id, user_id if mine else None
-                )
-                blocks += [card_text(t, r) for r in found]
-        t = self._t(memberships[0].municipality_id)
-        return "\n\n".join(blocks) if blocks else t._("No open requests.")
-
-    async def escalate(self) -> None:
+    async def escalate(self, conn: aiosqlite.Connection, now: datetime) -> None:
         """Requests nobody took in time are raised again in their groups, naming supervisors."""
-        now = self._clock.now()
-        async with self._database.transaction() as conn:
-            for municipality in self._content.municipalities.values():
-                settings = municipality.requests
-                if settings is None:
-                    continue
-                limit = now - timedelta(minutes=settings.escalate_after_minutes)
-                for request in await requests.unescalated(conn, limit):
-                    if request.municipality_id != municipality.id:
-                        continue
-                    t = self._t(municipality.id)
-                    everyone = await staff.members(conn, municipality.id)
-                    supervisors = [m.name or m.user_id for m in everyone if m.role == "supervisor"]
-                    text = t.fill(
-                        "Request No. %(number)d has waited over %(minutes)d minutes. "
-                        "Supervisors: %(names)s.",
-                        number=request.id,
-                        minutes=settings.escalate_after_minutes,
-                        names=", ".join(supervisors) or "-",
-                    )
-                    choices = card_choices(t, request)
-                    await notify_groups(conn, request, text, "escalation", now, choices)
-                    await requests.mark_escalated(conn, request.id, now)
-
-    async def set_service(self, user_id: str, words: list[str]) -> str | None:
-        """`/service ID STATUS FROM [TO] [note]`: residents see the new status at once.
-
-        None if the user is not staff; otherwise the confirmation or what is wrong.
-        """
-        now = self._clock.now()
-        async with self._database.transaction() as conn:
-            memberships = await staff.memberships(conn, user_id)
-            if not memberships:
-                await staff.audit(conn, user_id, "service", None, "refused", now)
-                return None
-            t = self._t(memberships[0].municipality_id)
-            usage = t._(
-                "Write: /service SERVICE STATUS FROM [TO] [note], for example "
-                "/service vievis-day-centre suspended 2020-03-13 2020-03-27"
-            )
-            if len(words) < 3:
-                return usage
-            service_id, status, *rest = words
-            member = next(
-                (
-                    m
-                    for m in memberships
-                    if (mun := self._content.municipality(m.municipality_id))
-                    and mun.service(service_id)
-                ),
-                None,
-            )
-            start = parse_day(rest[0], now.date()) if rest else None
-            end = parse_day(rest[1], now.date()) if len(rest) > 1 else None
-            note = " ".join(rest[2:] if end else rest[1:]) or None
-            if member is None or status not in STATUSES or start is None or (end and end < start):
-                return usage
-            override = service_overrides.Override(service_id, status, start, end, note)
-            await service_overrides.add(conn, member.municipality_id, override, user_id, now)
-            await staff.audit(conn, user_id, f"service {service_id} {status}", None, "ok", now)
-        until = t.date(end) if end else "…"
-        return t.fill(
-            "Saved: %(service)s is %(status)s from %(start)s to %(end)s.",
-            service=service_id,
-            status=status,
-            start=t.date(start),
-            end=until,
-        )
-
-    async def today_text(self, user_id: str) -> str | None:
-        """Today's bookings of the member's municipalities, facility by facility."""
-        today = local_today(self._clock)
-        async with self._database.transaction() as conn:
-            memberships = await staff.memberships(conn, user_id)
-            if not memberships:
-                return None
-            lines = []
-            for member in memberships:
-                municipality = self._content.municipality(member.municipality_id)
-                if municipality is None:
+        for municipality in self._content.municipalities.values():
+            settings = municipality.requests
+            if settings is None:
+                continue
+            limit = now - timedelta(minutes=settings.escalate_after_minutes)
+            for request in await requests.unescalated(conn, limit):
+                if request.municipality_id != municipality.id:
                     continue
                 t = self._t(municipality.id)
-                rows = await bookings.roster(conn, municipality.id, today)
-                for facility in municipality.facilities:
-                    mine = [(b, p) for b, p in rows if b.facility_id == facility.id]
-                    name = facility_name(t, municipality, facility.id)
-                    lines.append(f"{name}: {len(mine)}/{facility.places_per_day}")
-                    for booking, phone in mine:
-                        how = t._("contactless") if booking.contactless else booking.certificate
-                        lines.append(f"  {phone or booking.channel} {how or ''}".rstrip())
-        if lines:
-            return "\n".join(lines)
-        return self._t(memberships[0].municipality_id)._("No bookings today.")
+                everyone = await staff.members(conn, municipality.id)
+                supervisors = [m.name or m.user_id for m in everyone if m.role == "supervisor"]
+                text = t.fill(
+                    "Request No. %(number)d has waited over %(minutes)d minutes. "
+                    "Supervisors: %(names)s.",
+                    number=request.id,
+                    minutes=settings.escalate_after_minutes,
+                    names=", ".join(supervisors) or "-",
+                )
+                choices = card_choices(t, request)
+                await notify_groups(conn, request, text, "escalation", now, choices)
+                await requests.mark_escalated(conn, request.id, now)
 
-    async def resident_unreachable(self, key: str) -> None:
+    async def resident_unreachable(
+        self, conn: aiosqlite.Connection, key: str, now: datetime
+    ) -> None:
         """A status message could not reach the resident: tell the request's staff group."""
         parts = key.split(":")
         if len(parts) < 2 or parts[0] != "status" or not parts[1].isdigit():
             return
-        now = self._clock.now()
-        async with self._database.transaction() as conn:
-            request = await requests.get(conn, int(parts[1]))
-            if request is None:
-                return
-            t = self._t(request.municipality_id)
-            text = t.fill(
-                "The resident of request No. %(number)d cannot be reached through the assistant.",
-                number=request.id,
-            )
-            await notify_groups(conn, request, text, "unreachable", now)
+        request = await requests.get(conn, int(parts[1]))
+        if request is None:
+            return
+        t = self._t(request.municipality_id)
+        text = t.fill(
+            "The resident of request No. %(number)d cannot be reached through the assistant.",
+            number=request.id,
+        )
+        await notify_groups(conn, request, text, "unreachable", now)
+
+
+def _refused(t: Translator) -> Outcome:
+    return Outcome(notice=t._("You are not allowed to do this."), alert=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import phonenumbers
-
 from storage.content.fields import Table
 from storage.content.models import (
     EXTENSION_MODES,
@@ -27,6 +25,7 @@ from storage.content.models import (
     ServiceKind,
     Status,
 )
+from storage.phones import e164
 
 CATALOGUE = "catalogue.toml"
 
@@ -49,14 +48,10 @@ class MunicipalityReader:
         # Short service numbers (1808) are not in the numbering plan: keep their digits.
         if text.isdigit() and len(text) <= 6:
             return Phone(text, self.country)
-        try:
-            parsed = phonenumbers.parse(text, self.country)
-        except phonenumbers.NumberParseException as error:
-            raise table.error(key, f"{text!r} is not a phone number: {error}") from None
-        if not phonenumbers.is_valid_number(parsed):
+        number = e164(text, self.country)
+        if number is None:
             raise table.error(key, f"{text!r} is not a valid {self.country} phone number")
-        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        return Phone(str(e164), self.country)
+        return Phone(number, self.country)
 
     def department(self, table: Table) -> Department:
         emails = table.strings("emails")

@@ -11,14 +11,13 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import HTTPXRequest, RequestData
 
+from bot.channels.port import Assistant
 from bot.channels.telegram.handlers import CHANNEL
-from dialogs.pipeline.engine import Engine
-from storage.db import DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
 
 
-async def journal(engine: Engine, updates: list[Any]) -> None:
+async def journal(assistant: Assistant, updates: list[Any]) -> None:
     """Write updates (Bot API JSON) to the inbox. A database that cannot take them cannot
     take the residents' turns either: they are let through, to be told to try again later."""
     items = [
@@ -29,17 +28,17 @@ async def journal(engine: Engine, updates: list[Any]) -> None:
     if not items:
         return
     try:
-        await engine.record_updates(CHANNEL, items)
-    except DatabaseUnavailableError as error:
+        await assistant.journal(CHANNEL, items)
+    except Exception as error:
         log.error("%d Telegram update(s) not journaled: %s", len(items), error)
 
 
 class JournalingRequest(HTTPXRequest):
     """PTB's HTTP client for getUpdates, journaling each batch before PTB can confirm it."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, assistant: Assistant) -> None:
         super().__init__(connection_pool_size=1)  # as PTB's own getUpdates client
-        self._engine = engine
+        self._assistant = assistant
 
     async def do_request(
         self,
@@ -61,13 +60,13 @@ class JournalingRequest(HTTPXRequest):
             except (ValueError, AttributeError):
                 result = None
             if isinstance(result, list):
-                await journal(self._engine, result)
+                await journal(self._assistant, result)
         return code, payload
 
 
-async def replay(application: Application, engine: Engine) -> int:  # type: ignore[type-arg]
+async def replay(application: Application, assistant: Assistant) -> int:  # type: ignore[type-arg]
     """Queue the updates a crash left journaled but not handled; return how many."""
-    pending = await engine.pending_updates(CHANNEL)
+    pending = await assistant.unhandled(CHANNEL)
     for _, body in pending:
         update = Update.de_json(json.loads(body), application.bot)
         if update is not None:

@@ -12,7 +12,8 @@ from telegram import (
 )
 from telegram.constants import MessageLimit
 
-from dialogs.core.i18n import N_, Catalogs
+from bot.channels.port import Assistant
+from dialogs.core.i18n import N_
 from dialogs.types import Reply
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup
@@ -45,9 +46,11 @@ def markup(reply: Reply) -> ReplyMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
-async def register_commands(bot: Bot, catalogs: Catalogs) -> None:
+async def register_commands(bot: Bot, assistant: Assistant) -> None:
     """Publish the command list in English and in each language Telegram may show."""
     for lang in (None, *COMMAND_LANGUAGES):
-        t = catalogs.get(lang)
-        commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
+        commands = [
+            BotCommand(name, assistant.translate(lang, description))
+            for name, description in COMMANDS
+        ]
         await bot.set_my_commands(commands, language_code=lang)

@@ -12,8 +12,8 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.port import Assistant
 from bot.channels.telegram.journal import journal
-from dialogs.pipeline.engine import Engine
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -21,7 +21,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 def webhook_route(
     application: Application,  # type: ignore[type-arg]
-    engine: Engine,
+    assistant: Assistant,
     secret: str,
     path: str = "/telegram",
 ) -> Route:
@@ -39,7 +39,7 @@ def webhook_route(
             update = None
         if update is None:
             return Response(status_code=400)
-        await journal(engine, [data])
+        await journal(assistant, [data])
         await application.update_queue.put(update)
         return Response(status_code=200)
 

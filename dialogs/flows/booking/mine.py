@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dialogs.core.turn import Handler, Turn
+from dialogs.flows.booking.changes import cancel_booking, leave_waitlist
 from dialogs.flows.booking.choose import book_offered
-from dialogs.flows.booking.offers import day_label, facility_name, offer_next
+from dialogs.flows.booking.offers import day_label, facility_name
 from dialogs.types import Choice, Reply
-from storage import bookings, outbox, waitlist
+from storage import bookings, waitlist
 
 
 async def show(turn: Turn, _: str) -> Reply:
@@ -45,13 +46,10 @@ async def cancel(turn: Turn, booking_id: str) -> Reply:
     """Cancel, withdraw the reminder, and offer the place to the first on the waiting list."""
     booking = await _own_booking(turn, booking_id)
     t = turn.t
-    if booking is None or not await bookings.cancel(turn.connection, booking.id, turn.now):
+    if booking is None or not await cancel_booking(
+        turn.connection, turn.content, turn.catalogs, booking, turn.now, turn.policy.offer_minutes
+    ):
         return await show(turn, "")
-    await outbox.cancel(turn.connection, f"reminder:{booking.id}")
-    key = (booking.municipality_id, booking.facility_id, booking.day)
-    await offer_next(
-        turn.connection, turn.content, turn.catalogs, key, turn.now, turn.policy.offer_minutes
-    )
     turn.go("menu")
     return turn.reply(t._("Your booking is cancelled."), [Choice(t._("My bookings"), "mybk")])
 
@@ -68,12 +66,16 @@ async def decline_offer(turn: Turn, entry_id: str) -> Reply:
     """Give the held place to the next in line."""
     entry = await _own_offer(turn, entry_id)
     t = turn.t
-    if entry is None or not await waitlist.close(turn.connection, entry.id, "declined"):
+    if entry is None or not await leave_waitlist(
+        turn.connection,
+        turn.content,
+        turn.catalogs,
+        entry,
+        "declined",
+        turn.now,
+        turn.policy.offer_minutes,
+    ):
         return turn.reply(t._("This offer is no longer open."))
-    key = (entry.municipality_id, entry.facility_id, entry.day)
-    await offer_next(
-        turn.connection, turn.content, turn.catalogs, key, turn.now, turn.policy.offer_minutes
-    )
     return turn.reply(t._("All right, the place goes to the next person."))
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import phonenumbers
-
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
+from dialogs.flows.requests.changes import withdraw_request
 from dialogs.staff.cards import (
     NEED_LABELS,
     URGENCY_LABELS,
@@ -17,6 +16,7 @@ from dialogs.staff.cards import (
 from dialogs.types import Choice, Reply
 from storage import requests, residents
 from storage.content import Municipality
+from storage.phones import e164
 
 STATUS = {
     "open": N_("waiting for a staff member"),
@@ -237,14 +237,8 @@ async def withdraw(turn: Turn, number: str) -> Reply:
     request = await requests.get(turn.connection, int(number)) if number.isdigit() else None
     if request is None or request.resident_id != turn.resident_id:
         return await show_mine(turn, "")
-    if not await requests.set_status(
-        turn.connection, request.id, "withdrawn", request.taken_by, turn.now
-    ):
+    if not await withdraw_request(turn.connection, turn.content, turn.catalogs, request, turn.now):
         return await show_mine(turn, "")
-    municipality = turn.require_municipality()
-    staff_t = turn.catalogs.get(municipality.default_language)
-    text = staff_t.fill("Request No. %(number)d was withdrawn by the resident.", number=request.id)
-    await notify_groups(turn.connection, request, text, "withdrawn", turn.now)
     return turn.reply(t.fill("Request No. %(number)d is withdrawn.", number=request.id))
 
 
@@ -264,13 +258,10 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         return turn.reply(t._("Shall I remember this address for your next request?"), choices)
     if step == "phone":
         municipality = turn.require_municipality()
-        try:
-            number = phonenumbers.parse(text, municipality.country)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        number = e164(text, municipality.country)
+        if number is None:
             return turn.reply(t._("That does not look like a phone number. Please write it again."))
-        data["phone"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        data["phone"] = number
         return _ask_urgency(turn) if "urgency" not in data else _summary(turn)
     return None
 

@@ -1,0 +1,64 @@
+"""The facade channels get (bot/channels/port.py): the engine's way in plus delivery's wake."""
+
+from __future__ import annotations
+
+from bot.delivery import Delivery
+from dialogs.pipeline import sms_policy
+from dialogs.pipeline.engine import Engine
+from dialogs.types import Incoming, Outcome, Receipt, Reply
+from storage import sms
+
+
+class AssistantFacade:
+    """Turns go through the engine; committed answers wake delivery at once."""
+
+    def __init__(self, engine: Engine, delivery: Delivery | None = None) -> None:
+        self.engine = engine
+        self.delivery = delivery
+
+    async def turn(self, incoming: Incoming) -> Outcome:
+        """Run one turn and wake delivery."""
+        outcome = await self.engine.run(incoming)
+        if self.delivery is not None:
+            self.delivery.wake()
+        return outcome
+
+    async def journal(self, channel: str, items: list[tuple[str, str]]) -> None:
+        """Write updates to the inbox."""
+        await self.engine.record_updates(channel, items)
+
+    async def unhandled(self, channel: str) -> list[tuple[str, str]]:
+        """Updates journaled but never handled."""
+        return await self.engine.pending_updates(channel)
+
+    async def mark_handled(self, receipt: Receipt) -> None:
+        """An update that was no turn is done with."""
+        await self.engine.mark_handled(receipt)
+
+    async def answered(self, channel: str, reply_to: str) -> None:
+        """The channel gave a message's answers in its own response."""
+        await self.engine.answered(channel, reply_to)
+
+    def unavailable_reply(self, language: str | None) -> Reply:
+        """What to say while the database cannot take writes."""
+        return self.engine.unavailable_reply(language)
+
+    def translate(self, language: str | None, message: str) -> str:
+        """A message in a language."""
+        return self.engine.catalogs.get(language)._(message)
+
+    async def sms_pages(self, channel: str, address: str, reply: Reply) -> list[str] | None:
+        """A message as SMS pages in the resident's language; None if the number opted out."""
+        engine = self.engine
+        async with engine.database.transaction() as conn:
+            if await sms.opted_out(conn, address):
+                return None
+        municipality_id, language = await engine.profile(channel, address)
+        municipality = engine.content.municipality(municipality_id)
+        t = engine.catalogs.get(language)
+        return sms_policy.pages([reply], t, municipality, engine.sms_rules.max_segments)
+
+    async def sms_status(self, sid: str, status: str) -> None:
+        """Store Twilio's delivery report."""
+        async with self.engine.database.transaction() as conn:
+            await sms.record_status(conn, sid, status, self.engine.clock.now())

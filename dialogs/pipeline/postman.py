@@ -1,0 +1,86 @@
+"""What delivery asks of the house: the next messages, fairly, and a record of each attempt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from dialogs.core.clock import Clock
+from dialogs.core.i18n import Catalogs
+from dialogs.staff.desk import StaffDesk
+from storage import conversations, outbox, residents
+from storage.db import Database
+
+# More answers than this waiting for one chat is a flood: all but the newest are dropped,
+# with one notice, so a flood is never replayed as a long backlog (after a restart neither).
+MAX_BACKLOG = 5
+
+
+class Postman:
+    """Claims due messages (one per destination at a time) and records how their sending went."""
+
+    def __init__(
+        self, database: Database, catalogs: Catalogs, clock: Clock, staff: StaffDesk
+    ) -> None:
+        self._database = database
+        self._catalogs = catalogs
+        self._clock = clock
+        self._staff = staff
+
+    async def recover(self, channels: list[str]) -> int:
+        """Messages a killed run left half-sent go back to the queue; return how many."""
+        async with self._database.transaction() as conn:
+            return await outbox.recover(conn, channels)
+
+    async def claim(self, channels: list[str], limit: int = 100) -> list[outbox.Message]:
+        """Coalesce floods, then claim the oldest due message of each idle destination."""
+        now = self._clock.now()
+        async with self._database.transaction() as conn:
+            for channel, address in await outbox.backlogs(conn, MAX_BACKLOG):
+                if channel not in channels:
+                    continue
+                t = self._catalogs.get(await residents.language_of(conn, channel, address))
+                notice = t._("You sent many messages at once; this answers the last one.")
+                await outbox.coalesce(conn, channel, address, notice)
+            messages = await outbox.heads(conn, now, channels, limit)
+            await outbox.claim(conn, messages)
+            for message in messages:
+                if message.kind == outbox.Kind.NOTICE and message.choices:
+                    await _offer_choices(conn, message, now)
+        return messages
+
+    async def sent(self, message: outbox.Message) -> None:
+        """Record a delivery."""
+        async with self._database.transaction() as conn:
+            await outbox.mark_sent(conn, message.id, self._clock.now())
+
+    async def release(self, message: outbox.Message) -> None:
+        """Give a claimed message back unsent (not this process's to deliver)."""
+        async with self._database.transaction() as conn:
+            await outbox.recover_one(conn, message.id)
+
+    async def failed(self, message: outbox.Message, error: str, permanent: bool) -> None:
+        """Retry later, or (permanent: the user blocked the bot, the number opted out) give up,
+        mark the address unreachable and tell the request's staff."""
+        now = self._clock.now()
+        async with self._database.transaction() as conn:
+            await outbox.mark_failed(conn, message, error, now, permanent)
+            if permanent:
+                await residents.set_reachable(conn, message.channel, message.address, now)
+                if message.key:
+                    await self._staff.resident_unreachable(conn, message.key, now)
+
+
+async def _offer_choices(
+    conn: aiosqlite.Connection, message: outbox.Message, now: datetime
+) -> None:
+    """A notification's choices come first in the conversation (number 1, 2, ... answer it);
+    the choices already on screen stay valid behind them."""
+    if not await residents.exists(conn, message.channel, message.address):
+        return  # a staff group, not a resident's conversation
+    conversation = await conversations.load(conn, message.channel, message.address)
+    actions = {action for _, action in message.choices}
+    kept = [c for c in conversation.choices if c[1] not in actions]
+    conversation.choices = list(message.choices) + kept
+    await conversations.save(conn, conversation, now)

@@ -1,0 +1,142 @@
+"""A resident's turn: a start, a shared phone, a pressed choice or typed text, to a dialog."""
+
+from __future__ import annotations
+
+import logging
+
+from dialogs.core.turn import Turn
+from dialogs.flows import (
+    certificates,
+    contacts,
+    health,
+    menu,
+    onboarding,
+    phone,
+    privacy,
+    services,
+)
+from dialogs.flows.booking import choose as booking
+from dialogs.flows.booking import mine as mybookings
+from dialogs.flows.requests import dialog as requests
+from dialogs.pipeline.registry import SETUP_ACTIONS, Registry
+from dialogs.types import Choice, Incoming, Reply
+from dialogs.understanding import search
+from dialogs.understanding.keywords import keyword_action
+from dialogs.understanding.nlu import reader as nlu_reader
+from dialogs.understanding.nlu import route as nlu_route
+from dialogs.understanding.text import MAX_MESSAGE_CHARS, clean, match_label
+
+log = logging.getLogger(__name__)
+
+DIALOGS = (
+    menu,
+    onboarding,
+    contacts,
+    services,
+    phone,
+    certificates,
+    health,
+    booking,
+    mybookings,
+    requests,
+    privacy,
+)
+CONFIDENT = 0.5  # an intent this sure is followed before the search of names
+
+
+class ResidentDialogs:
+    """Routes a resident's message to the dialog that answers it."""
+
+    def __init__(self) -> None:
+        self.registry = Registry(DIALOGS)
+
+    async def respond(self, turn: Turn, incoming: Incoming) -> Reply:
+        """The one reply to a resident's message."""
+        if incoming.start:
+            return await self.run(turn, "start:" + clean(incoming.text)[:64])
+        if incoming.shared_phone is not None:
+            return await phone.receive(turn, incoming.shared_phone, incoming.shared_phone_is_own)
+        if incoming.action is not None:
+            offered = {action for _, action in turn.conversation.choices}
+            if self.registry.valid(incoming.action, offered):
+                return await self.run(turn, incoming.action)
+            return self._expired(turn)
+        text = clean(incoming.text)
+        if len(text) > MAX_MESSAGE_CHARS:
+            return self._again(
+                turn, turn.t._("Your message is too long. Please write it in fewer words.")
+            )
+        if not text:
+            return self._again(
+                turn, turn.t._("Your message was empty. Choose a number or write a word.")
+            )
+        action = self._understood_action(turn, text)
+        if action is not None:
+            return await self.run(turn, action)
+        if onboarding.needs_setup(turn):
+            understood = await onboarding.understand(turn, text)
+            return understood or await self.run(turn, "start")
+        return await self._understand(turn, text)
+
+    async def run(self, turn: Turn, action: str) -> Reply:
+        """Run an action ("name:argument"); before setup, only setup's own actions run."""
+        name, _, argument = action.partition(":")
+        if onboarding.needs_setup(turn) and name not in SETUP_ACTIONS:
+            name, argument = "start", ""
+        handler = self.registry.handler(name)
+        if handler is None:
+            return self._expired(turn)
+        return await handler(turn, argument)
+
+    def _understood_action(self, turn: Turn, text: str) -> str | None:
+        """The action of a chosen number or label, or of a keyword."""
+        choices = turn.conversation.choices
+        index = match_label(text, [label for label, _ in choices])
+        if index is not None:
+            return choices[index][1]
+        action = keyword_action(text)
+        if action == "back":
+            return str(turn.conversation.data.get("back", "menu"))
+        return action
+
+    async def _understand(self, turn: Turn, text: str) -> Reply:
+        """Free text: the current dialog's reading, a named department or service, the
+        intent model, and only then "not understood"."""
+        understander = self.registry.understander(turn.conversation.dialog)
+        if understander is not None:
+            reply = await understander(turn, text)
+            if reply is not None:
+                return reply
+        exact = search.find_exact(turn, text)
+        if exact is not None:  # a name typed as it is written: no guessing
+            return await self.run(turn, exact.action)
+        understood = (await nlu_reader.ready_reader()).read(text, turn.language, turn.today)
+        log.debug("intent %s (%.2f)", understood.intent, understood.confidence)
+        # A confident intent leads (it still looks for a named department or service); a weak
+        # one comes after the search of names, which is precise for "mobilā aprūpe".
+        if understood.confidence >= CONFIDENT and understood.intent != "unknown":
+            reply = await nlu_route.answer(turn, understood, self.run)
+            if reply is not None:
+                return reply
+        found = search.find(turn, text)
+        if len(found) == 1:
+            return await self.run(turn, found[0].action)
+        if found:
+            return search.which_one(turn, found)
+        reply = await nlu_route.answer(turn, understood, self.run)
+        if reply is not None:
+            return reply
+        scoped = understood.intent == "unknown" and understood.confidence > 0  # words, no topic
+        return menu.not_understood(turn, out_of_scope=scoped)
+
+    def _expired(self, turn: Turn) -> Reply:
+        if onboarding.needs_setup(turn):
+            return onboarding.prompt(turn)
+        return menu.menu_reply(turn, turn.t._("This choice has expired. Here is the menu."))
+
+    def _again(self, turn: Turn, lead: str) -> Reply:
+        """Say what was wrong and offer the last choices again."""
+        if onboarding.needs_setup(turn):
+            return onboarding.prompt(turn)
+        choices = tuple(Choice(label, action) for label, action in turn.conversation.choices)
+        return Reply(lead, choices) if choices else menu.menu_reply(turn, lead)
