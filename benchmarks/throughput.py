@@ -25,9 +25,10 @@ from telegram.ext import (
 from benchmarks.echo import echo_bot, open_store
 from benchmarks.local_api import LocalBotApi
 from benchmarks.traffic import Feed, Residents, Traffic, cast, converse, replay
-from bot.app import open_engine
+from bot.app import open_engine, wire
 from bot.channels.telegram.app import build_application
 from bot.settings import Settings
+from dialogs.types import Channel
 from dialogs.understanding.nlu.reader import reader
 from storage.db import Database
 
@@ -104,13 +105,19 @@ async def measure_assistant(
     api = LocalBotApi()
     traffic = Traffic()
     async with open_engine(settings) as engine:
-        application, _ = build_application(settings, engine, polling=False, request=api)
+        assistant, delivery = wire(engine, settings)
+        application, channel = build_application(settings, assistant, polling=False, request=api)
+        delivery.senders.update({Channel.TELEGRAM: channel.send})
+        stop = asyncio.Event()
+        delivering = asyncio.create_task(delivery.run(stop))
         async with feeding(application) as feed:
             residents = Residents(api)
             seconds = await timed(
                 [converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count)],
                 together,
             )
+        stop.set()
+        await delivering
     return summary(traffic, seconds), traffic
 
 

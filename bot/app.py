@@ -19,8 +19,6 @@ from dialogs.types import Channel
 from storage.content import Content, load_content
 from storage.db import Database
 
-GROUP_PACE = 3.0  # seconds between two messages to one group: Telegram allows 20 a minute
-
 
 def make_clock(settings: Settings) -> Clock:
     """The system clock, or one pinned to BOT_TODAY."""
@@ -42,17 +40,21 @@ async def open_engine(settings: Settings, content: Content | None = None) -> Asy
             idle_timeout=timedelta(minutes=settings.idle_minutes),
             policy=BookingPolicy(settings.reminder_hour, settings.offer_minutes),
             retention=timedelta(days=settings.retention_days),
-            sms=SmsPolicy(
-                flood_limit=settings.sms_flood_limit, max_segments=settings.sms_max_segments
-            ),
+            sms=sms_policy(settings),
         )
     finally:
         await database.close()
 
 
+def sms_policy(settings: Settings) -> SmsPolicy:
+    """SMS_FLOOD_LIMIT and SMS_MAX_SEGMENTS."""
+    return SmsPolicy(flood_limit=settings.sms_flood_limit, max_segments=settings.sms_max_segments)
+
+
 def pacing(settings: Settings) -> dict[str, float]:
-    """Seconds between two messages to one destination, per channel."""
-    return {Channel.TELEGRAM: 1 / settings.telegram_chat_rate, Channel.TELEGRAM_GROUP: GROUP_PACE}
+    """Seconds between two messages to one destination, per channel. A group's 20 a minute
+    (bursts allowed) is python-telegram-bot's limiter's, at the same place: where they leave."""
+    return {Channel.TELEGRAM: 1 / settings.telegram_chat_rate}
 
 
 def wire(
@@ -60,5 +62,6 @@ def wire(
 ) -> tuple[AssistantFacade, Delivery]:
     """The facade channels get, and the delivery that wakes when a turn commits (senders
     are added as channels start)."""
+    engine.sms_rules = sms_policy(settings)  # the process's settings, whoever built the engine
     delivery = Delivery(engine, senders or {}, pacing(settings), settings.outbox_interval)
     return AssistantFacade(engine, delivery), delivery

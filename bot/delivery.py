@@ -31,6 +31,11 @@ class PermanentDeliveryError(Exception):
     """The address cannot be reached at all (the user blocked the bot): do not retry."""
 
 
+class RejectedMessageError(Exception):
+    """The channel refuses this message as it is (Telegram's 400): sending it again will not
+    help; the resident gets an apology instead."""
+
+
 class Delivery:
     """Sends due outbox messages through their channels; runs the engine's time rules."""
 
@@ -82,7 +87,8 @@ class Delivery:
             )
             for waiter in pending:
                 waiter.cancel()
-        await self._claim_and_start()  # the answers of the last turns before the stop
+        with contextlib.suppress(DatabaseUnavailableError):
+            await self._claim_and_start()  # the answers of the last turns before the stop
         await self._finish()
 
     async def run_once(self) -> int:
@@ -132,20 +138,30 @@ class Delivery:
             )
             ours = await self.senders[message.channel](outgoing)
         except asyncio.CancelledError:
-            await asyncio.shield(self.engine.postman.release(message))
+            await asyncio.shield(_record(self.engine.postman.release, message))
             raise
+        except RejectedMessageError as error:
+            log.error(
+                "outbox message %d (the answer to %s update %s) was refused: %s",
+                message.id,
+                message.channel,
+                message.reply_to or "-",
+                error,
+            )
+            await _record(self.engine.postman.rejected, message, repr(error))
+            return False
         except Exception as error:
             permanent = isinstance(error, PermanentDeliveryError)
             log.warning("outbox message %d not delivered: %s", message.id, type(error).__name__)
-            await self.engine.postman.failed(message, repr(error), permanent)
+            await _record(self.engine.postman.failed, message, repr(error), permanent)
             return False
         finally:
             self._pace(destination)
         if not ours:
-            await self.engine.postman.release(message)
+            await _record(self.engine.postman.release, message)
             return False
         failpoint("delivery.after_send")
-        await self.engine.postman.sent(message)
+        await _record(self.engine.postman.sent, message)
         return True
 
     def _pace(self, destination: Destination) -> None:
@@ -166,3 +182,28 @@ class Delivery:
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*waiting, return_exceptions=True)
+
+
+async def _record(action: Callable[..., Awaitable[None]], *args: object) -> None:
+    """Record what happened to a message, waiting out a database that cannot take it now: a
+    sent message not marked would be sent again, so the mark is not given up lightly."""
+    await record_patiently(action, *args)
+
+
+async def record_patiently(
+    action: Callable[..., Awaitable[None]], *args: object, give_up_after: float | None = None
+) -> bool:
+    """Run a small write until the database takes it (or `give_up_after` seconds pass)."""
+    pause, waited = 0.2, 0.0
+    while True:
+        try:
+            await action(*args)
+            return True
+        except DatabaseUnavailableError as error:
+            if give_up_after is not None and waited >= give_up_after:
+                log.error("an outbox mark was given up: %s", error)
+                return False
+            log.warning("an outbox mark waits for the database: %s", error)
+            await asyncio.sleep(pause)
+            waited += pause
+            pause = min(pause * 2, 5.0)

@@ -12,7 +12,7 @@ from hypothesis import settings
 
 from dialogs.core.i18n import Catalogs
 from dialogs.pipeline.engine import Engine
-from dialogs.types import Incoming, Reply
+from dialogs.types import Channel, Incoming, Outcome, Reply, StaffCall, StaffCommand
 from storage.content import Content, load_content
 from storage.db import Database
 
@@ -109,3 +109,18 @@ def engine(database: Database, content: Content, catalogs: Catalogs, clock: Fixe
 @pytest.fixture
 def chat(engine: Engine) -> Chat:
     return Chat(engine)
+
+
+async def staff_call(
+    engine: Engine,
+    command: StaffCommand,
+    user_id: str,
+    *args: str,
+    chat: tuple[str, str] | None = None,
+    name: str | None = "Rasa",
+) -> Outcome:
+    """A staff member's command or card press through the pipeline, from their private chat
+    (or from `chat`, a (channel, address) pair such as a group)."""
+    channel, address = chat or (Channel.TELEGRAM, user_id)
+    call = StaffCall(command, user_id, name, args)
+    return await engine.run(Incoming(channel, address, text=" ".join(args), staff=call))

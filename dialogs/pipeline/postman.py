@@ -47,8 +47,17 @@ class Postman:
             await outbox.claim(conn, messages)
             for message in messages:
                 if message.kind == outbox.Kind.NOTICE and message.choices:
-                    await _offer_choices(conn, message, now)
+                    await _offer_choices(
+                        conn, message.channel, message.address, message.choices, now
+                    )
         return messages
+
+    async def show_choices(
+        self, channel: str, address: str, choices: list[tuple[str, str]]
+    ) -> None:
+        """Make a notification's choices the conversation's first (as delivery does)."""
+        async with self._database.transaction() as conn:
+            await _offer_choices(conn, channel, address, choices, self._clock.now())
 
     async def sent(self, message: outbox.Message) -> None:
         """Record a delivery."""
@@ -59,6 +68,23 @@ class Postman:
         """Give a claimed message back unsent (not this process's to deliver)."""
         async with self._database.transaction() as conn:
             await outbox.recover_one(conn, message.id)
+
+    async def rejected(self, message: outbox.Message, error: str) -> None:
+        """The channel refuses the message itself: give it up, and apologize (once) instead."""
+        now = self._clock.now()
+        async with self._database.transaction() as conn:
+            await outbox.mark_failed(conn, message, error, now, permanent=True)
+            if message.kind != outbox.Kind.ANSWER:
+                return
+            t = self._catalogs.get(
+                await residents.language_of(conn, message.channel, message.address)
+            )
+            text = t._("Sorry, something went wrong. Please try again in a moment.")
+            choices = [(t._("Main menu"), "menu")]
+            key = f"rejected:{message.id}"
+            await outbox.enqueue(
+                conn, message.channel, message.address, text, now, now, choices=choices, key=key
+            )
 
     async def failed(self, message: outbox.Message, error: str, permanent: bool) -> None:
         """Retry later, or (permanent: the user blocked the bot, the number opted out) give up,
@@ -73,14 +99,18 @@ class Postman:
 
 
 async def _offer_choices(
-    conn: aiosqlite.Connection, message: outbox.Message, now: datetime
+    conn: aiosqlite.Connection,
+    channel: str,
+    address: str,
+    choices: list[tuple[str, str]],
+    now: datetime,
 ) -> None:
     """A notification's choices come first in the conversation (number 1, 2, ... answer it);
     the choices already on screen stay valid behind them."""
-    if not await residents.exists(conn, message.channel, message.address):
+    if not await residents.exists(conn, channel, address):
         return  # a staff group, not a resident's conversation
-    conversation = await conversations.load(conn, message.channel, message.address)
-    actions = {action for _, action in message.choices}
+    conversation = await conversations.load(conn, channel, address)
+    actions = {action for _, action in choices}
     kept = [c for c in conversation.choices if c[1] not in actions]
-    conversation.choices = list(message.choices) + kept
+    conversation.choices = list(choices) + kept
     await conversations.save(conn, conversation, now)

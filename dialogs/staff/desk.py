@@ -60,7 +60,7 @@ class StaffDesk:
             if access.private_with(incoming, call.user_id) and call.command != StaffCommand.CARD:
                 return None
             if call.command == StaffCommand.CARD:
-                return _refused(self._catalogs.get(None))
+                return await self._press(conn, call, [], now)  # refused, in the request's language
             return Outcome()  # a stranger's command in some group: not answered at all
         t = self._t(memberships[0].municipality_id)
         if call.command == StaffCommand.BIND:

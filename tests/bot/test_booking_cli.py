@@ -22,21 +22,22 @@ def test_terminal_booking_restart_and_reminder_then_roster(tmp_path: Path) -> No
         env={**env, "BOT_TODAY": "2021-11-01"},
     )
     assert first.returncode == 0, first.stderr
-    assert "Вы записаны: Услуга стирки белья, среда, 3 ноября." in first.stdout
-    assert "Накануне я вам напомню." in first.stdout
-    assert "Напоминание" not in first.stdout
+    # The SMS view shows what the phone gets: Koknese transliterates Russian.
+    assert "Vy zapisany: Usluga stirki belya, sreda, 3 noyabrya." in first.stdout
+    assert "Nakanune ya vam napomnyu." in first.stdout
+    assert "Napominanie" not in first.stdout
     # The next day, a new process: the reminder is waiting for the resident.
     second = run_bot(
         "chat", "--sms", "--phone", "+37126000050", stdin="", env={**env, "BOT_TODAY": "2021-11-02"}
     )
     assert second.returncode == 0, second.stderr
     assert (
-        "Напоминание: завтра, среда, 3 ноября, вы записаны: Услуга стирки белья." in second.stdout
+        "Napominanie: zavtra, sreda, 3 noyabrya, vy zapisany: Usluga stirki belya." in second.stdout
     )
     third = run_bot(
         "chat", "--sms", "--phone", "+37126000050", stdin="", env={**env, "BOT_TODAY": "2021-11-02"}
     )
-    assert "Напоминание" not in third.stdout  # sent once
+    assert "Napominanie" not in third.stdout  # sent once
     roster = run_bot("roster", "--municipality", "koknese", "--date", "03.11.2021", env=env)
     assert roster.returncode == 0, roster.stderr
     assert "laundry: 1 of 2 places" in roster.stdout

@@ -55,10 +55,12 @@ def test_sms_rendering_in_russian(db_env: dict[str, str]) -> None:
         "chat", "--municipality", "daugavpils", "--lang", "ru", "--sms", stdin=script, env=db_env
     )
     assert result.returncode == 0, result.stderr
-    assert "\n1 Контакты\n" in result.stdout  # numbered list, no decoration
+    # Exactly what the phone gets: numbered, transliterated (Daugavpils), in pages with MORE.
+    assert "\n1 Kontakty\n" in result.stdout
     assert "-----" not in result.stdout
-    assert "Мобильная служба ухода" in result.stdout
-    assert "приостановлено до 14 апреля 2020\u202fг." in result.stdout  # babel: narrow space
+    assert "(1/3) Prodolzhenie - otvette ESHCHE." in result.stdout
+    assert "Mobilnaya sluzhba ukhoda" in result.stdout
+    assert "priostanovleno do 14 aprelya 2020 g." in result.stdout  # babel's narrow space folded
 
 
 def test_first_contact_without_flags_asks_for_municipality(db_env: dict[str, str]) -> None:

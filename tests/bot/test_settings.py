@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram.limits import PrivateChatRateLimiter
+from bot.channels.telegram.limits import rate_limiter
 from bot.settings import Settings, SettingsError
 
 
@@ -20,7 +20,7 @@ def test_bad_overall_rate_is_named(value: str) -> None:
 
 
 def test_zero_turns_the_overall_limit_off() -> None:
-    assert PrivateChatRateLimiter(1.0, 0.0)._base_limiter is None
-    limited = PrivateChatRateLimiter(1.0, 30.0)._base_limiter
+    assert rate_limiter(0.0)._base_limiter is None
+    limited = rate_limiter(30.0)._base_limiter
     assert limited is not None
     assert limited.max_rate == 30.0

@@ -9,12 +9,13 @@ from twilio.request_validator import RequestValidator
 
 from dialogs.pipeline.engine import Engine
 from dialogs.render.sms_encoding import is_gsm, segments
+from dialogs.types import StaffCommand
 from storage import certificates
 from storage.certificates import StatusCertificate
 from storage.db import Database
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import AUTH_TOKEN, PUBLIC, Phone, running_sms
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, staff_call
 
 
 def _cheap(messages: list[str]) -> None:
@@ -121,7 +122,7 @@ async def test_request_taken_by_staff_is_told_by_sms_and_opt_out(
                 "INSERT INTO staff (user_id, municipality_id, role, name, created_at)"
                 " VALUES ('42', 'elektrenai', 'staff', 'Rasa', '2020-03-20')"
             )
-        assert (await engine.staff.press("42", "Rasa", "rq:take:1")).allowed
+        assert not (await staff_call(engine, StaffCommand.CARD, "42", "rq:take:1")).alert
         for _ in range(100):
             if twilio.to("+37060000305"):
                 break
@@ -130,7 +131,7 @@ async def test_request_taken_by_staff_is_told_by_sms_and_opt_out(
         assert twilio.sent[0]["StatusCallback"] == f"{PUBLIC}/sms/status"
         (stopped,) = await phone.text("STOP")
         assert stopped.startswith("Pranesimu daugiau negausite.")
-        assert (await engine.staff.press("42", "Rasa", "rq:done:1")).allowed
+        assert not (await staff_call(engine, StaffCommand.CARD, "42", "rq:done:1")).alert
         await asyncio.sleep(0.4)
         assert len(twilio.to("+37060000305")) == 1  # opted out: nothing more
         (started,) = await phone.text("START")

@@ -213,7 +213,7 @@ async def test_a_failed_delivery_is_logged_with_the_update_id_and_the_user_told(
         await fake.user_says(511, "/start elektrenai_lt")
         await fake.wait_for("sendMessage", 2)
     assert "Atsiprašau, įvyko klaida" in fake.sent()[1].params["text"]
-    assert "Telegram update 1 failed" in caplog.text
+    assert "(the answer to telegram update 1) was refused" in caplog.text
     assert "511" not in caplog.text
 
 

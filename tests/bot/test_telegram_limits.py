@@ -1,18 +1,16 @@
-"""Telegram pacing (per-chat order of updates, about one message a second per chat) and limits
-(message length, button data)."""
+"""Telegram update processing (per-chat order, no slot held while waiting) and limits (message
+length, button data)."""
 
 from __future__ import annotations
 
 import asyncio
-import time
-from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import MessageLimit
 
-from bot.channels.telegram.limits import PerChatUpdateProcessor, PrivateChatRateLimiter
+from bot.channels.telegram.limits import PerChatUpdateProcessor
 from bot.channels.telegram.render import markup, message_text
 from dialogs.types import Choice, Reply
 
@@ -41,22 +39,29 @@ async def test_one_chat_in_order_other_chats_meanwhile() -> None:
     assert processor._locks == {}  # idle chats are forgotten
 
 
-async def test_private_chats_are_paced_groups_and_queries_are_not_held() -> None:
-    limiter = PrivateChatRateLimiter(messages_per_second=4)
-    sent: list[tuple[Any, float]] = []
+async def test_a_chat_waiting_for_its_turn_holds_no_processing_slot() -> None:
+    """One chat with 200 updates queued, two slots: another chat is processed at once."""
+    processor = PerChatUpdateProcessor(max_concurrent_updates=2)
+    release = asyncio.Event()
+    done: list[int] = []
 
-    async def send(key: Any) -> bool:
-        sent.append((key, time.monotonic()))
-        return True
+    async def flood(update_id: int) -> None:
+        await release.wait()
+        done.append(update_id)
 
-    async def request(data: dict[str, Any]) -> Any:
-        return await limiter.process_request(send, (data.get("chat_id"),), {}, "x", data, None)
+    async def other() -> None:
+        done.append(-1)
 
-    start = time.monotonic()
-    await asyncio.gather(*(request({"chat_id": 7}) for _ in range(3)), request({}))
-    times = sorted(at - start for key, at in sent if key == 7)
-    assert times[2] - times[0] >= 0.4  # three messages to one chat at 4/s: two waits of 0.25 s
-    assert [key for key, _ in sent].count(None) == 1
+    flooding = [
+        asyncio.create_task(processor.process_update(_update(u, 1), flood(u)))
+        for u in range(1, 201)
+    ]
+    await asyncio.sleep(0)  # every flooding update is waiting now
+    await asyncio.wait_for(processor.process_update(_update(999, 2), other()), 1)
+    assert done == [-1]
+    release.set()
+    await asyncio.gather(*flooding)
+    assert done[1:] == list(range(1, 201))  # the flood kept its order
 
 
 @settings(max_examples=200, deadline=None)

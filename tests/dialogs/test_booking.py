@@ -59,7 +59,9 @@ def monday(clock: FixedClock) -> FixedClock:
 
 
 async def _outbox(database: Database) -> list[tuple[str, str, str, str]]:
-    rows = await database.fetchall("SELECT address, text, due_at, status FROM outbox ORDER BY id")
+    rows = await database.fetchall(
+        "SELECT address, text, due_at, status FROM outbox WHERE kind = 'notice' ORDER BY id"
+    )
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
@@ -189,11 +191,11 @@ async def test_full_day_waiting_list_cancel_offer_accept(
     assert "visas vietas ir aizņemtas" in reply.text
     # The offer arrives (the dispatcher makes its buttons the current choices) and is accepted.
     (choices,) = await database.fetchall(
-        "SELECT choices FROM outbox WHERE address = '+37126000013'"
+        "SELECT choices FROM outbox WHERE address = '+37126000013' AND kind = 'notice'"
     )
     offered = [Choice(label, action) for label, action in json.loads(choices[0])]
     assert [c.label for c in offered] == ["Да, запишите", "Нет, спасибо"]
-    await engine.show_notification("sms", "+37126000013", offered)
+    await engine.postman.show_choices("sms", "+37126000013", [(c.label, c.action) for c in offered])
     reply = await third.press(offered[0].action)
     assert reply.text == "Какой сертификат вы предъявите?"
     reply = await third.press("bkcert:none")
@@ -232,7 +234,9 @@ async def test_offers_expire_and_pass_on(
         "expired",
         "offered",
     ]
-    await engine.show_notification("sms", waiting[0].address, [Choice("Jā", "wlyes:1")])
+    await engine.postman.show_choices(
+        "sms", waiting[0].address, [(c.label, c.action) for c in [Choice("Jā", "wlyes:1")]]
+    )
     reply = await waiting[0].press("wlyes:1")  # the old offer's button, too late
     assert reply.text == "Šis piedāvājums vairs nav spēkā."
 
@@ -248,7 +252,9 @@ async def test_one_booking_a_day_and_nobody_cancels_for_someone_else(
     await mallory.start()
     reply = await mallory.press("bkcancel!:1")  # forged: never offered to her
     assert reply.text.startswith("Šī izvēle vairs nav derīga.")
-    await engine.show_notification("sms", "+37126000042", [Choice("x", "bkcancel!:1")])
+    await engine.postman.show_choices(
+        "sms", "+37126000042", [(c.label, c.action) for c in [Choice("x", "bkcancel!:1")]]
+    )
     reply = await mallory.press("bkcancel!:1")  # even when offered, it is not hers
     assert reply.text == "Jums nav neviena pieraksta."
     rows = await database.fetchall("SELECT status FROM bookings WHERE id = 1")

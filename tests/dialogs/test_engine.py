@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from dialogs.core.i18n import Catalogs
-from dialogs.pipeline.engine import ALWAYS_VALID, Engine
-from dialogs.types import Incoming
+from dialogs.pipeline.engine import Engine
+from dialogs.pipeline.registry import ALWAYS_VALID
+from dialogs.types import Incoming, Receipt, Reply
 from storage import service_overrides
 from storage.content import Content
 from storage.db import Database
@@ -355,7 +356,7 @@ async def test_a_failing_dialog_says_so_and_loses_nothing(
     async def broken(turn: object, argument: str) -> object:
         raise RuntimeError("database exploded")
 
-    engine._handlers["svc"] = broken  # type: ignore[assignment]
+    engine._dialogs.registry._handlers["svc"] = broken  # type: ignore[assignment]
     reply = await chat.say("Vievio vaikų dienos centras")
     assert reply.text == "Atsiprašau, įvyko klaida. Pabandykite dar kartą po akimirkos."
     assert "a test turn failed" in caplog.text
@@ -468,15 +469,22 @@ async def test_an_update_is_handled_once_and_a_failed_one_is_not_replayed(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await engine.record_updates("telegram", [("41", "{}"), ("42", "{}")])
-    first = Incoming("telegram", "701", text="elektrenai_lt", start=True, receipt="41")
-    assert await engine.handle(first)
-    assert await engine.handle(first) == []  # Telegram sent it again: not handled twice
+    first = Incoming(
+        "telegram", "701", text="elektrenai_lt", start=True, receipt=Receipt("telegram", "41")
+    )
+    (answer,) = await engine.handle(first)
+    # Telegram sent it again: not handled twice (the answer written then is told, not again)
+    assert await engine.handle(first) == [Reply(answer.text)]
+    rows = await engine.database.fetchall("SELECT COUNT(*) FROM outbox WHERE address = '701'")
+    assert rows[0][0] == 1
 
     async def broken(turn: object, argument: str) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setitem(engine._handlers, "contacts", broken)
-    (reply,) = await engine.handle(Incoming("telegram", "701", action="contacts", receipt="42"))
+    monkeypatch.setitem(engine._dialogs.registry._handlers, "contacts", broken)
+    (reply,) = await engine.handle(
+        Incoming("telegram", "701", action="contacts", receipt=Receipt("telegram", "42"))
+    )
     assert reply.text.startswith("Atsiprašau, įvyko klaida.")
     assert await engine.pending_updates("telegram") == []  # not brought back by a restart
 

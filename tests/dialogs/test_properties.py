@@ -15,12 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogs.core.i18n import Catalogs
-from dialogs.pipeline.engine import DIALOGS, Engine
-from dialogs.types import MAX_ACTION_BYTES, Incoming
+from dialogs.pipeline.engine import Engine
+from dialogs.pipeline.resident import DIALOGS
+from dialogs.types import MAX_ACTION_BYTES, Incoming, StaffCommand
 from storage import conversations, staff
 from storage.content import Content
 from storage.db import Database
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, staff_call
 from tests.flows import PERSONAS
 
 ACTION_NAMES = sorted({name for dialog in DIALOGS for name in dialog.ACTIONS})
@@ -203,7 +204,7 @@ class Run:
             await self.engine.tick()
             return
         if kind == "card":
-            assert (await self.engine.staff.press("5001", "Rasa", event[1])).notice
+            assert (await staff_call(self.engine, StaffCommand.CARD, "5001", event[1])).notice
             return
         if kind == "choose":  # the n-th choice on the resident's screen, as pressed
             shown = self.screens.get(event[1], [])
@@ -237,7 +238,7 @@ async def fresh_run(content: Content, catalogs: Catalogs, start: datetime) -> As
     engine = Engine(database, content, catalogs, clock)
     async with database.transaction() as conn:
         code = await staff.create_invite(conn, "elektrenai", "staff", None, clock.now())
-    await engine.staff.join(code, "5001", "Rasa")
+    await staff_call(engine, StaffCommand.JOIN, "5001", code)
     try:
         with errors_logged() as logged:
             yield Run(engine, clock)

@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from bot.channels.port import Assistant
 from bot.channels.telegram.render import markup, message_text
-from bot.delivery import PermanentDeliveryError
+from bot.delivery import PermanentDeliveryError, RejectedMessageError
 from dialogs.types import (
     Channel,
     Incoming,
@@ -179,6 +179,8 @@ class TelegramChannel:
             await self._send(chat_id, reply)
         except Forbidden:
             raise PermanentDeliveryError("the user blocked the bot") from None
+        except BadRequest as error:
+            raise RejectedMessageError(str(error)) from None
         return True
 
     async def _turn(self, update: Update, incoming: Incoming) -> Outcome:
