@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 -include .env
 export
 
-.PHONY: run chat test lint messages check-content eval bench clean
+.PHONY: run chat test test-fast lint messages check-content eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The inner loop: lint, then the tests not marked slow (no processes started, about a minute).
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow"
 
 # Extract the strings from the code, merge them into lt/lv/ru, compile the .mo files.
 messages: $(STAMP)

@@ -35,9 +35,12 @@ class AssistantFacade:
         """An update that was no turn is done with."""
         await self.engine.mark_handled(receipt)
 
-    async def answered(self, channel: str, reply_to: str) -> None:
-        """The channel gave a message's answers in its own response."""
-        await self.engine.answered(channel, reply_to)
+    def answered(self, channel: str, reply_to: str) -> None:
+        """The channel gave a message's answers in its own response (marked with the next
+        delivery round)."""
+        self.engine.postman.answered(channel, reply_to)
+        if self.delivery is not None:
+            self.delivery.wake()
 
     def unavailable_reply(self, language: str | None) -> Reply:
         """What to say while the database cannot take writes."""

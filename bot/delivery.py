@@ -186,24 +186,13 @@ class Delivery:
 
 async def _record(action: Callable[..., Awaitable[None]], *args: object) -> None:
     """Record what happened to a message, waiting out a database that cannot take it now: a
-    sent message not marked would be sent again, so the mark is not given up lightly."""
-    await record_patiently(action, *args)
-
-
-async def record_patiently(
-    action: Callable[..., Awaitable[None]], *args: object, give_up_after: float | None = None
-) -> bool:
-    """Run a small write until the database takes it (or `give_up_after` seconds pass)."""
-    pause, waited = 0.2, 0.0
+    sent message not marked would be sent again, so the mark is never given up."""
+    pause = 0.2
     while True:
         try:
             await action(*args)
-            return True
+            return
         except DatabaseUnavailableError as error:
-            if give_up_after is not None and waited >= give_up_after:
-                log.error("an outbox mark was given up: %s", error)
-                return False
             log.warning("an outbox mark waits for the database: %s", error)
             await asyncio.sleep(pause)
-            waited += pause
             pause = min(pause * 2, 5.0)

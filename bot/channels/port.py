@@ -28,7 +28,7 @@ class Assistant(Protocol):
         """An update that was no turn (a group's chatter) is done with."""
         ...
 
-    async def answered(self, channel: str, reply_to: str) -> None:
+    def answered(self, channel: str, reply_to: str) -> None:
         """The channel gave a message's answers in its own response."""
         ...
 

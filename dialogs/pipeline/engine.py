@@ -244,11 +244,6 @@ class Engine:
         async with self.database.transaction() as conn:
             await inbox.mark_handled(conn, receipt.channel, receipt.key, self.clock.now())
 
-    async def answered(self, channel: str, reply_to: str) -> None:
-        """The channel gave a message's answers in its own response: the outbox need not."""
-        async with self.database.transaction() as conn:
-            await outbox.mark_answered(conn, channel, reply_to, self.clock.now())
-
 
 def _country_of(incoming: Incoming) -> str | None:
     """An SMS sender's language, guessed from the number's country."""

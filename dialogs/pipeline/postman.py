@@ -27,6 +27,13 @@ class Postman:
         self._catalogs = catalogs
         self._clock = clock
         self._staff = staff
+        self._answered: set[tuple[str, str]] = set()  # given in a channel's own response
+
+    def answered(self, channel: str, reply_to: str) -> None:
+        """A channel gave a message's answers in its own response (TwiML): marked sent with the
+        next round, so an SMS costs its turn's one transaction. A crash before that round sends
+        them once more by REST, after the grace (the documented window)."""
+        self._answered.add((channel, reply_to))
 
     async def recover(self, channels: list[str]) -> int:
         """Messages a killed run left half-sent go back to the queue; return how many."""
@@ -36,7 +43,19 @@ class Postman:
     async def claim(self, channels: list[str], limit: int = 100) -> list[outbox.Message]:
         """Coalesce floods, then claim the oldest due message of each idle destination."""
         now = self._clock.now()
+        answered, self._answered = self._answered, set()
+        try:
+            return await self._claim(channels, limit, answered, now)
+        except BaseException:
+            self._answered |= answered  # marked with a later round
+            raise
+
+    async def _claim(
+        self, channels: list[str], limit: int, answered: set[tuple[str, str]], now: datetime
+    ) -> list[outbox.Message]:
         async with self._database.transaction() as conn:
+            for channel, reply_to in answered:
+                await outbox.mark_answered(conn, channel, reply_to, now)
             for channel, address in await outbox.backlogs(conn, MAX_BACKLOG):
                 if channel not in channels:
                     continue

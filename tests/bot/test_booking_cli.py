@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.bot.test_cli import run_bot
+
+pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
 
 
 def test_terminal_booking_restart_and_reminder_then_roster(tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ import pytest
 from tests.bot.test_cli import run_bot
 from tests.conftest import PROJECT
 
+pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
+
 DATA = PROJECT / "tests" / "data"
 
 

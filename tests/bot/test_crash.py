@@ -13,12 +13,16 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+import pytest
+
 from dialogs.staff.cards import GROUP_CHANNEL
 from storage import outbox, residents, staff
 from storage.db import Database
 from tests.bot.fake_telegram import Call, FakeTelegram
 from tests.bot.test_run import _start, _stop
 from tests.flows import PERSONAS
+
+pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
 
 # The bot runs with BOT_TODAY=2020-03-20 (Vilnius) at the real time of day: its "now" can be
 # as early as 2020-03-19 22:00 UTC, so the test's messages are due a day before that.

@@ -9,6 +9,8 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from dialogs.pipeline.engine import Engine
 from storage import outbox, residents
 from tests.bot.fake_telegram import DROP, TIMEOUT, FakeTelegram
@@ -16,6 +18,8 @@ from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import running_sms
 from tests.bot.telegram_harness import running_bot
 from tests.conftest import FixedClock
+
+pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
 
 NOTIFIED = [str(1100 + n) for n in range(6)]
 CHATTING = [1200 + n for n in range(4)]

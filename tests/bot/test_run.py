@@ -14,6 +14,8 @@ from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.telegram_harness import TOKEN
 from tests.conftest import PROJECT
 
+pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
+
 
 async def _spawn(**env: str) -> asyncio.subprocess.Process:
     """`python -m bot run` with the given variables and a bot token."""

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,8 @@ from storage.content import Content
 from storage.db import Database
 from tests.conftest import FixedClock, staff_call
 from tests.flows import PERSONAS
+
+pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
 
 ACTION_NAMES = sorted({name for dialog in DIALOGS for name in dialog.ACTIONS})
 PAYLOADS = ["elektrenai_lt", "koknese_lv", "daugavpils_ru", "visaginas_ru", "", "xx_yy", "staff-x"]

@@ -16,7 +16,7 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.port import Assistant
-from bot.delivery import PermanentDeliveryError, record_patiently
+from bot.delivery import PermanentDeliveryError
 from bot.settings import Settings
 from dialogs.types import Channel, Incoming, Outgoing, Receipt
 from dialogs.understanding.phones import e164
@@ -86,11 +86,9 @@ class SmsChannel:
         pages = [reply.text for reply in outcome.replies]
         if not outcome.saved:
             return _twiml(pages)  # nothing in the outbox to mark
-        # Marked within the outbox's grace, or the answer goes again by REST after it.
-        mark = BackgroundTask(
-            record_patiently, self.assistant.answered, CHANNEL, sid, give_up_after=30.0
-        )
-        return _twiml(pages, mark)
+        # Once Twilio has the answer, the next delivery round marks it sent (not a second
+        # transaction per SMS); unmarked within a minute, it goes by REST.
+        return _twiml(pages, BackgroundTask(self.assistant.answered, CHANNEL, sid))
 
     async def status(self, request: Request) -> Response:
         """Twilio's delivery report for a message sent by REST."""
