@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 from datetime import UTC, date, datetime
+from typing import Any
 
 from twilio.request_validator import RequestValidator
 
@@ -193,3 +195,25 @@ async def test_typed_sentence_starts_a_booking_by_sms(
         await phone.text("1")  # Latviešu
         (question,) = await phone.text("pierakstiet mani uz velas mazgasanu piektdien")
         assert question.startswith("Kadu sertifikatu uzradisiet?")
+
+
+async def test_each_sms_is_one_write_transaction(twilio: FakeTwilio, engine: Engine) -> None:
+    """STOP/START, flood accounting, MORE pages, the turn and its answers: one transaction per
+    inbound SMS (delivery's rounds, shared by all messages, are counted apart)."""
+    per_task: collections.Counter[str] = collections.Counter()
+    transaction = engine.database.transaction
+
+    def counted() -> Any:
+        task = asyncio.current_task()
+        name = task.get_coro().__qualname__ if task is not None else "?"  # type: ignore[union-attr]
+        per_task["webhook" if name.startswith("RequestResponseCycle") else name] += 1
+        return transaction()
+
+    engine.database.transaction = counted  # type: ignore[method-assign]
+    async with running_sms(twilio, engine, SMS_MAX_SEGMENTS="1") as base:
+        phone = Phone(base, "+37060000310")
+        conversation = ["labas", "2", "1", "kontaktai", "daugiau", "STOP", "START", "3"]
+        for number, body in enumerate(conversation, start=1):
+            assert await phone.text(body)
+            assert per_task["webhook"] == number, body
+    assert per_task["Delivery.run"] > 0  # the rounds ran meanwhile, and marked answers sent
