@@ -335,3 +335,28 @@ async def test_a_configured_limit_of_active_bookings(
         reply.text
         == "На эту услугу у вас уже есть 1 запись; отмените её, чтобы записаться на другой день."
     )
+
+
+async def test_forget_frees_the_place_for_the_first_in_line_and_tells_staff(
+    engine: Engine, database: Database, monday: FixedClock
+) -> None:
+    """/forget runs the same change as a cancel: the place is offered to the waiting list."""
+    owners = [Client(engine, f"+3712600006{i}", "koknese_lv") for i in range(2)]
+    for client in owners:
+        await client.book("laundry", "2021-11-05", "bkcert:none")
+    waiting = Client(engine, "+37126000070", "koknese_ru")
+    await waiting.book("laundry", "2021-11-05")
+    await waiting.press("wl:2021-11-05")
+    await owners[0].press("forget")
+    reply = await owners[0].press("forget!")
+    assert reply.text.startswith("Jūsu personas dati ir dzēsti.")
+    (offer,) = await database.fetchall(
+        "SELECT text, choices FROM outbox WHERE address = '+37126000070' AND kind = 'notice'"
+    )
+    assert offer[0].startswith("Освободилось место: Услуга стирки белья, пятница, 5 ноября.")
+    statuses = await database.fetchall("SELECT status FROM bookings ORDER BY id")
+    assert [row[0] for row in statuses] == ["cancelled", "active"]
+    (reminder,) = await database.fetchall(
+        "SELECT status FROM outbox WHERE key = 'reminder:1'"
+    )  # the erased resident's reminder is withdrawn
+    assert reminder[0] == "cancelled"
