@@ -21,20 +21,11 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class Link:
-    """A phone (`tel:`) or e-mail (`mailto:`) link, for channels that can make it tappable."""
-
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
 class Reply:
     """One message to the resident."""
 
     text: str
     choices: tuple[Choice, ...] = ()
-    links: tuple[Link, ...] = ()
     ask_phone: str | None = None  # label of a "share my phone" button, where the channel has one
 
 

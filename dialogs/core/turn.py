@@ -10,7 +10,7 @@ import aiosqlite
 
 from dialogs.core.i18n import Catalogs, Translator
 from dialogs.rules.availability import with_overrides
-from dialogs.types import Choice, Link, Reply
+from dialogs.types import Choice, Reply
 from storage.content import Content, Municipality, Period
 from storage.conversations import Conversation
 
@@ -72,13 +72,12 @@ class Turn:
         self,
         text: str,
         choices: Sequence[Choice] = (),
-        links: Sequence[Link] = (),
         *,
         menu: bool = True,
     ) -> Reply:
         """A reply; `menu` adds the way back to the main menu."""
         extra = (Choice(self.t._("Main menu"), "menu"),) if menu else ()
-        return Reply(text, tuple(choices) + extra, tuple(links))
+        return Reply(text, tuple(choices) + extra)
 
     def require_municipality(self) -> Municipality:
         """The municipality; dialogs past setup can rely on it (the engine runs setup first)."""

@@ -6,7 +6,7 @@ from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
 from dialogs.flows.services import status_summary
 from dialogs.rules.availability import availability
-from dialogs.types import Choice, Link, Reply
+from dialogs.types import Choice, Reply
 from dialogs.understanding.search import find, which_one
 from storage.content import Department, Municipality
 
@@ -19,15 +19,13 @@ async def show_contacts(turn: Turn, _: str) -> Reply:
     lines = [
         t._('Whom do you need? Choose a contact or write what you need, for example "home help".')
     ]
-    links = []
     for hotline in municipality.hotlines:
         hours = f" ({turn.text(hotline.hours)})" if hotline.hours else ""
         lines.append(f"{turn.text(hotline.name)}{hours}: {hotline.phone.national()}")
-        links.append(Link(hotline.phone.national(), hotline.phone.uri))
     if municipality.contacts_note:
         lines.append(turn.text(municipality.contacts_note))
     choices = [Choice(turn.text(d.name), f"dept:{d.id}") for d in municipality.departments]
-    return turn.reply("\n\n".join(lines), choices, links)
+    return turn.reply("\n\n".join(lines), choices)
 
 
 async def show_department(turn: Turn, department_id: str) -> Reply:
@@ -40,9 +38,7 @@ async def show_department(turn: Turn, department_id: str) -> Reply:
     lines = department_lines(turn, municipality, department.id)
     lines += _service_lines(turn, municipality, department)
     choices = [Choice(turn.t._("Other contacts"), "contacts")]
-    links = [Link(p.national(), p.uri) for p in department.phones]
-    links += [Link(email, f"mailto:{email}") for email in department.emails]
-    return turn.reply("\n".join(lines), choices, links)
+    return turn.reply("\n".join(lines), choices)
 
 
 def _service_lines(turn: Turn, municipality: Municipality, department: Department) -> list[str]:

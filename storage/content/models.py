@@ -55,11 +55,6 @@ class Phone:
         parsed = phonenumbers.parse(self.number)
         return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
-    @property
-    def uri(self) -> str:
-        """A `tel:` link."""
-        return f"tel:{self.number}"
-
 
 @dataclass(frozen=True)
 class ServiceKind:

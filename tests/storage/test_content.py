@@ -24,7 +24,6 @@ def test_elektrenai_home_help_phones_are_stored_as_e164(content: Content) -> Non
     assert [p.number for p in home_help.phones] == ["+37052839804", "+37065234476"]
     assert home_help.phones[0].national() == "(0-528) 39804"
     assert home_help.phones[0].international() == "+370 528 39804"
-    assert home_help.phones[0].uri == "tel:+37052839804"
 
 
 def test_short_hotline_number_is_kept_as_dialled(content: Content) -> None:
