@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 import aiosqlite
 
@@ -33,6 +34,14 @@ async def opted_out(conn: aiosqlite.Connection, address: str) -> bool:
     return bool(row and row[0])
 
 
+class FloodVerdict(StrEnum):
+    """What flood control says of one more message from a number."""
+
+    OK = "ok"
+    NOTICE = "notice"  # the limit was just passed: tell once
+    MUTED = "muted"  # silent until the mute ends
+
+
 async def count_message(
     conn: aiosqlite.Connection,
     address: str,
@@ -40,8 +49,8 @@ async def count_message(
     limit: int,
     window: timedelta,
     mute: timedelta,
-) -> str:
-    """Flood control: "ok", "notice" (the limit was just passed: tell once), or "muted"."""
+) -> FloodVerdict:
+    """Count a message in the number's window; the verdict on it."""
     await _ensure(conn, address)
     start, count, muted = tuple(
         await fetch_one(
@@ -52,14 +61,14 @@ async def count_message(
         or (None, 0, None)
     )
     if muted and parse_stamp(muted) > now:
-        return "muted"
+        return FloodVerdict.MUTED
     if start is None or parse_stamp(start) + window <= now:
         start, count = stamp(now), 0
     count += 1
-    verdict = "ok"
+    verdict = FloodVerdict.OK
     muted_until = None
     if count > limit:
-        verdict, muted_until = "notice", stamp(now + mute)
+        verdict, muted_until = FloodVerdict.NOTICE, stamp(now + mute)
     await conn.execute(
         "UPDATE sms_numbers SET window_start = ?, window_count = ?, muted_until = ?"
         " WHERE address = ?",

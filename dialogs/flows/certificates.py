@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import CertificatesAction, ContactsAction
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
@@ -30,9 +31,13 @@ async def show_menu(turn: Turn, _: str) -> Reply:
     t = turn.t
     choices = []
     if municipality.certificates is not None:
-        choices.append(Choice(t._("Is my certificate valid?"), "cert:status"))
+        choices.append(
+            Choice(t._("Is my certificate valid?"), f"{CertificatesAction.STATUS}:status")
+        )
     if municipality.health_rules:
-        choices.append(Choice(t._("Can I come in person? (health certificate)"), "health"))
+        choices.append(
+            Choice(t._("Can I come in person? (health certificate)"), CertificatesAction.HEALTH)
+        )
     return turn.reply(t._("Certificates. What would you like to check?"), choices)
 
 
@@ -43,7 +48,7 @@ async def show_status(turn: Turn, _: str) -> Reply:
     if register is None:
         return await show_menu(turn, "")
     t = turn.t
-    turn.go("certificates", "status", back="certificates")
+    turn.go("certificates", "status", back=CertificatesAction.CERTIFICATES)
     if turn.phone is None:
         return _need_phone(turn, municipality, register)
     found = await certificates.for_holder(turn.connection, municipality.id, turn.phone)
@@ -64,7 +69,7 @@ def _need_phone(turn: Turn, municipality: Municipality, register: Certificates) 
         "To protect your data, I look up certificates only by your own verified phone number."
     )
     if turn.can_share_phone:
-        turn.go("certificates", "need_phone", back="certificates")
+        turn.go("certificates", "need_phone", back=CertificatesAction.CERTIFICATES)
         text = lead + " " + t._('Share it with the button below, or write "menu".')
         return Reply(text, ask_phone=t._("Share my phone number"))
     lines = [
@@ -128,14 +133,14 @@ def _kind_name(turn: Turn, register: Certificates, kind: str) -> str:
 
 
 def _contact_choice(turn: Turn, register: Certificates) -> list[Choice]:
-    return [Choice(turn.t._("Contacts"), f"dept:{register.department}")]
+    return [Choice(turn.t._("Contacts"), f"{ContactsAction.DEPARTMENT}:{register.department}")]
 
 
 async def understand(turn: Turn, text: str) -> Reply | None:
     """A typed certificate number is never looked up: that would reveal others' data."""
     if any(ch.isdigit() for ch in text) and turn.conversation.step in ("status", "need_phone", ""):
         t = turn.t
-        choices = [Choice(t._("Is my certificate valid?"), "cert:status")]
+        choices = [Choice(t._("Is my certificate valid?"), f"{CertificatesAction.STATUS}:status")]
         return turn.reply(
             t._(
                 "For your safety I never look up a certificate by a number typed in the chat, "
@@ -146,5 +151,8 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     return None
 
 
-ACTIONS: dict[str, Handler] = {"certificates": show_menu, "cert": show_status}
+ACTIONS: dict[str, Handler] = {
+    CertificatesAction.CERTIFICATES: show_menu,
+    CertificatesAction.STATUS: show_status,
+}
 UNDERSTANDS: dict[str, Understander] = {"certificates": understand}

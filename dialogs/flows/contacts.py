@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import ContactsAction
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
 from dialogs.flows.services import status_summary
@@ -24,7 +25,10 @@ async def show_contacts(turn: Turn, _: str) -> Reply:
         lines.append(f"{turn.text(hotline.name)}{hours}: {hotline.phone.national()}")
     if municipality.contacts_note:
         lines.append(turn.text(municipality.contacts_note))
-    choices = [Choice(turn.text(d.name), f"dept:{d.id}") for d in municipality.departments]
+    choices = [
+        Choice(turn.text(d.name), f"{ContactsAction.DEPARTMENT}:{d.id}")
+        for d in municipality.departments
+    ]
     return turn.reply("\n\n".join(lines), choices)
 
 
@@ -34,10 +38,10 @@ async def show_department(turn: Turn, department_id: str) -> Reply:
     department = municipality.department(department_id)
     if department is None:
         return await show_contacts(turn, "")
-    turn.go("contacts", "search", back="contacts")
+    turn.go("contacts", "search", back=ContactsAction.CONTACTS)
     lines = department_lines(turn, municipality, department.id)
     lines += _service_lines(turn, municipality, department)
-    choices = [Choice(turn.t._("Other contacts"), "contacts")]
+    choices = [Choice(turn.t._("Other contacts"), ContactsAction.CONTACTS)]
     return turn.reply("\n".join(lines), choices)
 
 
@@ -60,5 +64,8 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     return which_one(turn, found) if found else None
 
 
-ACTIONS: dict[str, Handler] = {"contacts": show_contacts, "dept": show_department}
+ACTIONS: dict[str, Handler] = {
+    ContactsAction.CONTACTS: show_contacts,
+    ContactsAction.DEPARTMENT: show_department,
+}
 UNDERSTANDS: dict[str, Understander] = {"contacts": understand}

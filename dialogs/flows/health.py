@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from dialogs.core.actions import CertificatesAction
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.rules.validity import HealthCheck, health_check
@@ -22,10 +23,14 @@ async def ask_kind(turn: Turn, _: str) -> Reply:
     """Which certificate does the resident have?"""
     municipality = turn.require_municipality()
     t = turn.t
-    turn.go("health", "kind", back="certificates")
+    turn.go("health", "kind", back=CertificatesAction.CERTIFICATES)
     accepted = {kind for rule in municipality.health_rules for kind in rule.accepted}
-    choices = [Choice(t._(KIND_LABELS[k]), f"hkind:{k}") for k in HEALTH_KINDS if k in accepted]
-    choices.append(Choice(t._("I have none"), "hkind:none"))
+    choices = [
+        Choice(t._(KIND_LABELS[k]), f"{CertificatesAction.HEALTH_KIND}:{k}")
+        for k in HEALTH_KINDS
+        if k in accepted
+    ]
+    choices.append(Choice(t._("I have none"), f"{CertificatesAction.HEALTH_KIND}:none"))
     return turn.reply(t._("Which certificate do you have?"), choices)
 
 
@@ -33,14 +38,14 @@ async def choose_kind(turn: Turn, kind: str) -> Reply:
     """Remember the kind; ask its date, or explain what is possible without one."""
     t = turn.t
     if kind not in HEALTH_KINDS:
-        turn.go("health", "kind", back="certificates")
+        turn.go("health", "kind", back=CertificatesAction.CERTIFICATES)
         return turn.reply(
             t._(
                 "Without a certificate you cannot come in person; "
                 "the social service serves you remotely."
             )
         )
-    turn.go("health", "issued", back="health")
+    turn.go("health", "issued", back=CertificatesAction.HEALTH)
     turn.conversation.data["kind"] = kind
     if kind == "test":
         text = t._(
@@ -65,8 +70,11 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         if day > turn.today:
             return turn.reply(t._("That date is in the future. Please check it."))
         turn.conversation.data["issued"] = local_datetime(day, at).isoformat()
-        turn.go("health", "visit", back="health")
-        choices = [Choice(t._("Today"), "hvisit:0"), Choice(t._("Tomorrow"), "hvisit:1")]
+        turn.go("health", "visit", back=CertificatesAction.HEALTH)
+        choices = [
+            Choice(t._("Today"), f"{CertificatesAction.HEALTH_VISIT}:0"),
+            Choice(t._("Tomorrow"), f"{CertificatesAction.HEALTH_VISIT}:1"),
+        ]
         return turn.reply(
             t._("For which day do you plan the visit? Choose or write a date."), choices
         )
@@ -91,14 +99,17 @@ def _verdict(turn: Turn, visit: date) -> Reply:
     kind, issued = data.get("kind"), data.get("issued")
     if kind not in HEALTH_KINDS or not isinstance(issued, str):
         return turn.reply(
-            t._("Let us start the check again."), [Choice(t._("Check again"), "health")]
+            t._("Let us start the check again."),
+            [Choice(t._("Check again"), CertificatesAction.HEALTH)],
         )
     health_kind = next(k for k in HEALTH_KINDS if k == kind)
     check = health_check(
         health_kind, datetime.fromisoformat(issued), visit, turn.require_municipality().health_rules
     )
-    turn.go("health", "done", back="certificates")
-    return turn.reply(_explain(turn, check, visit), [Choice(t._("Check again"), "health")])
+    turn.go("health", "done", back=CertificatesAction.CERTIFICATES)
+    return turn.reply(
+        _explain(turn, check, visit), [Choice(t._("Check again"), CertificatesAction.HEALTH)]
+    )
 
 
 def _explain(turn: Turn, check: HealthCheck, visit: date) -> str:
@@ -122,5 +133,9 @@ def _explain(turn: Turn, check: HealthCheck, visit: date) -> str:
     return f"{verdict} {until}"
 
 
-ACTIONS: dict[str, Handler] = {"health": ask_kind, "hkind": choose_kind, "hvisit": choose_visit}
+ACTIONS: dict[str, Handler] = {
+    CertificatesAction.HEALTH: ask_kind,
+    CertificatesAction.HEALTH_KIND: choose_kind,
+    CertificatesAction.HEALTH_VISIT: choose_visit,
+}
 UNDERSTANDS: dict[str, Understander] = {"health": understand}

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import (
+    BookingAction,
+    CertificatesAction,
+    ContactsAction,
+    MenuAction,
+    PhoneAction,
+    RequestAction,
+    ServicesAction,
+    SetupAction,
+)
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows.certificates import offers_certificates
 from dialogs.types import Choice, Reply
 
 MENU_ITEMS = (
-    (N_("Contacts"), "contacts"),
-    (N_("Service availability"), "services"),
-    (N_("Help"), "help"),
-    (N_("Language"), "language"),
-    (N_("Municipality"), "municipality"),
+    (N_("Contacts"), ContactsAction.CONTACTS),
+    (N_("Service availability"), ServicesAction.SERVICES),
+    (N_("Help"), MenuAction.HELP),
+    (N_("Language"), SetupAction.CHANGE_LANGUAGE),
+    (N_("Municipality"), SetupAction.CHANGE_MUNICIPALITY),
 )
-PHONE_ITEM = (N_("My phone number"), "phone")  # only where the channel can share one
-CERTIFICATES_ITEM = (N_("Certificates"), "certificates")  # where the content has a register
-BOOKING_ITEM = (N_("Bookings"), "book")  # where the content has facilities
-REQUEST_ITEM = (N_("Help at home"), "rq")  # where the content sends requests to staff
+PHONE_ITEM = (N_("My phone number"), PhoneAction.PHONE)  # only where the channel can share one
+CERTIFICATES_ITEM = (
+    N_("Certificates"),
+    CertificatesAction.CERTIFICATES,
+)  # where the content has a register
+BOOKING_ITEM = (N_("Bookings"), BookingAction.BOOK)  # where the content has facilities
+REQUEST_ITEM = (
+    N_("Help at home"),
+    RequestAction.REQUEST,
+)  # where the content sends requests to staff
 
 
 def menu_choices(turn: Turn) -> tuple[Choice, ...]:
@@ -89,8 +105,8 @@ def not_understood(turn: Turn, out_of_scope: bool = False) -> Reply:
     if turn.timed_out:
         lead = t._("We have not talked for a while, so let us start again from the menu.")
     reply = menu_reply(turn, lead)
-    person = Choice(t._("Talk to a person"), "human")
+    person = Choice(t._("Talk to a person"), RequestAction.CALL_BACK)
     return Reply(reply.text, (*reply.choices, person))
 
 
-ACTIONS: dict[str, Handler] = {"menu": show_menu, "help": show_help}
+ACTIONS: dict[str, Handler] = {MenuAction.MENU: show_menu, MenuAction.HELP: show_help}

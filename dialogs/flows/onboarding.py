@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import SetupAction
 from dialogs.core.i18n import LANGUAGES
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.menu import menu_reply
@@ -39,7 +40,7 @@ def prompt(turn: Turn) -> Reply:
 
 def ask_municipality(turn: Turn) -> Reply:
     """Ask where the resident lives."""
-    turn.go("onboarding", "municipality")
+    turn.go("onboarding", SetupAction.CHANGE_MUNICIPALITY)
     languages = (turn.language,) if turn.language else PROMPT_LANGUAGES
     text = "\n".join(
         turn.catalogs.get(lang)._(
@@ -52,12 +53,12 @@ def ask_municipality(turn: Turn) -> Reply:
 
 def ask_language(turn: Turn, municipality: Municipality) -> Reply:
     """Ask for one of the languages the municipality offers."""
-    turn.go("onboarding", "language")
+    turn.go("onboarding", SetupAction.CHANGE_LANGUAGE)
     text = "\n".join(
         turn.catalogs.get(lang)._("Choose your language.") for lang in municipality.languages
     )
     choices = tuple(
-        Choice(turn.catalogs.get(lang).language_name(), f"lang:{lang}")
+        Choice(turn.catalogs.get(lang).language_name(), f"{SetupAction.LANGUAGE}:{lang}")
         for lang in municipality.languages
     )
     return Reply(text, choices)
@@ -123,15 +124,16 @@ def _municipalities(turn: Turn) -> list[Municipality]:
 def _municipality_choice(turn: Turn, municipality: Municipality) -> Choice:
     lang = turn.language if turn.language in municipality.languages else None
     return Choice(
-        municipality.place.get(lang or municipality.default_language), f"mun:{municipality.id}"
+        municipality.place.get(lang or municipality.default_language),
+        f"{SetupAction.MUNICIPALITY}:{municipality.id}",
     )
 
 
 ACTIONS: dict[str, Handler] = {
-    "start": start,
-    "mun": choose_municipality,
-    "lang": choose_language,
-    "municipality": change_municipality,
-    "language": change_language,
+    SetupAction.START: start,
+    SetupAction.MUNICIPALITY: choose_municipality,
+    SetupAction.LANGUAGE: choose_language,
+    SetupAction.CHANGE_MUNICIPALITY: change_municipality,
+    SetupAction.CHANGE_LANGUAGE: change_language,
 }
 UNDERSTANDS: dict[str, Understander] = {"onboarding": understand}

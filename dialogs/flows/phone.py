@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from dialogs.core.actions import PhoneAction
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows import certificates
 from dialogs.flows.menu import menu_reply
@@ -82,4 +83,4 @@ def _parse(raw: str) -> str | None:
     return e164(text if text.startswith("+") else f"+{text}")
 
 
-ACTIONS: dict[str, Handler] = {"phone": ask}
+ACTIONS: dict[str, Handler] = {PhoneAction.PHONE: ask}

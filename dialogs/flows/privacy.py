@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import PrivacyAction
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows.booking.changes import cancel_booking, leave_waitlist
 from dialogs.flows.requests.changes import withdraw_request
@@ -16,7 +17,7 @@ async def ask(turn: Turn, _: str) -> Reply:
         "This erases your phone number, address, settings and conversation, cancels your "
         "bookings, and removes your name and contacts from your requests. Erase?"
     )
-    return turn.reply(text, [Choice(t._("Yes, erase my data"), "forget!")])
+    return turn.reply(text, [Choice(t._("Yes, erase my data"), PrivacyAction.ERASE)])
 
 
 async def erase(turn: Turn, _: str) -> Reply:
@@ -38,4 +39,4 @@ async def erase(turn: Turn, _: str) -> Reply:
     return Reply(text)
 
 
-ACTIONS: dict[str, Handler] = {"forget": ask, "forget!": erase}
+ACTIONS: dict[str, Handler] = {PrivacyAction.FORGET: ask, PrivacyAction.ERASE: erase}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from dialogs.core.actions import ContactsAction, ServicesAction
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.rules.availability import (
@@ -42,8 +43,10 @@ async def show_services(turn: Turn, _: str) -> Reply:
     """List the municipality's services."""
     municipality = turn.require_municipality()
     turn.go("services", "search")
-    choices = [Choice(turn.t._("Restricted today"), "status:now")]
-    choices += [Choice(turn.text(s.name), f"svc:{s.id}") for s in municipality.services]
+    choices = [Choice(turn.t._("Restricted today"), f"{ServicesAction.RESTRICTED}:now")]
+    choices += [
+        Choice(turn.text(s.name), f"{ServicesAction.SERVICE}:{s.id}") for s in municipality.services
+    ]
     text = turn.t._("Which service? Choose one, write its name, or see what is restricted today.")
     return turn.reply(text, choices)
 
@@ -52,7 +55,7 @@ async def show_restricted(turn: Turn, _: str) -> Reply:
     """Everything suspended, remote-only or limited today, and the emergencies in force."""
     municipality = turn.require_municipality()
     t = turn.t
-    turn.go("services", "search", back="services")
+    turn.go("services", "search", back=ServicesAction.SERVICES)
     today = t.date(turn.today)
     restricted = restricted_services(municipality, turn.today)
     lines = [
@@ -77,8 +80,8 @@ async def show_restricted(turn: Turn, _: str) -> Reply:
             t._("On %(date)s, no service is recorded as suspended, remote-only or limited.")
             % {"date": today}
         )
-    choices = [Choice(turn.text(s.name), f"svc:{s.id}") for s, _ in restricted]
-    choices.append(Choice(t._("All services"), "services"))
+    choices = [Choice(turn.text(s.name), f"{ServicesAction.SERVICE}:{s.id}") for s, _ in restricted]
+    choices.append(Choice(t._("All services"), ServicesAction.SERVICES))
     return turn.reply("\n".join(lines), choices)
 
 
@@ -89,7 +92,7 @@ async def show_service(turn: Turn, service_id: str) -> Reply:
     if service is None:
         return await show_services(turn, "")
     t = turn.t
-    turn.go("services", "search", back="services")
+    turn.go("services", "search", back=ServicesAction.SERVICES)
     state = availability(service, turn.today)
     lines = [turn.text(service.name)]
     if service.description:
@@ -108,10 +111,10 @@ async def show_service(turn: Turn, service_id: str) -> Reply:
             choices.append(
                 Choice(
                     t._("Contact: %(name)s") % {"name": turn.text(department.name)},
-                    f"dept:{department.id}",
+                    f"{ContactsAction.DEPARTMENT}:{department.id}",
                 )
             )
-    choices.append(Choice(t._("All services"), "services"))
+    choices.append(Choice(t._("All services"), ServicesAction.SERVICES))
     return turn.reply("\n".join(lines), choices)
 
 
@@ -161,8 +164,8 @@ async def understand(turn: Turn, text: str) -> Reply | None:
 
 
 ACTIONS: dict[str, Handler] = {
-    "services": show_services,
-    "status": show_restricted,
-    "svc": show_service,
+    ServicesAction.SERVICES: show_services,
+    ServicesAction.RESTRICTED: show_restricted,
+    ServicesAction.SERVICE: show_service,
 }
 UNDERSTANDS: dict[str, Understander] = {"services": understand}

@@ -7,40 +7,53 @@ from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import TypeVar
 
+from dialogs.core.actions import (
+    FLOW_ACTIONS,
+    BookingAction,
+    CertificatesAction,
+    ContactsAction,
+    MenuAction,
+    PhoneAction,
+    PrivacyAction,
+    RequestAction,
+    ServicesAction,
+    SetupAction,
+)
 from dialogs.core.turn import Handler, Understander
 
 T = TypeVar("T")
 
 # Actions valid at any time, whatever choices were offered last.
-ALWAYS_VALID = frozenset(
+ALWAYS_VALID: frozenset[str] = frozenset(
     {
-        "start",
-        "menu",
-        "help",
-        "contacts",
-        "services",
-        "language",
-        "municipality",
-        "phone",
-        "certificates",
-        "book",
-        "mybk",
+        SetupAction.START,
+        MenuAction.MENU,
+        MenuAction.HELP,
+        ContactsAction.CONTACTS,
+        ServicesAction.SERVICES,
+        SetupAction.CHANGE_LANGUAGE,
+        SetupAction.CHANGE_MUNICIPALITY,
+        PhoneAction.PHONE,
+        CertificatesAction.CERTIFICATES,
+        BookingAction.BOOK,
+        BookingAction.MINE,
         # Offers arrive by notification, possibly before their choices are recorded; the
         # handlers check that the offer is the resident's own and still open.
-        "wlyes",
-        "wlno",
-        "rq",
-        "human",
-        "myrq",
-        "forget",
+        BookingAction.OFFER_YES,
+        BookingAction.OFFER_NO,
+        RequestAction.REQUEST,
+        RequestAction.CALL_BACK,
+        RequestAction.MINE,
+        PrivacyAction.FORGET,
     }
 )
 # Actions that setup (municipality and language) allows before it is complete.
-SETUP_ACTIONS = frozenset({"start", "mun", "lang", "help", "municipality", "language"})
+SETUP_ACTIONS: frozenset[str] = frozenset({*SetupAction, MenuAction.HELP})
+DECLARED = frozenset(action.value for flow in FLOW_ACTIONS for action in flow)
 
 
 class DuplicateActionError(ValueError):
-    """Two dialogs named an action (or a step reader) the same."""
+    """Two dialogs named an action (or a step reader) the same, or an action is undeclared."""
 
 
 class Registry:
@@ -52,6 +65,11 @@ class Registry:
         for dialog in dialogs:
             _merge(self._handlers, dialog.ACTIONS, dialog.__name__)
             _merge(self._understanders, getattr(dialog, "UNDERSTANDS", {}), dialog.__name__)
+        undeclared = set(self._handlers) - DECLARED
+        if undeclared:
+            raise DuplicateActionError(
+                f"actions not declared in dialogs.core.actions: {undeclared}"
+            )
         unknown = (ALWAYS_VALID | SETUP_ACTIONS) - set(self._handlers)
         if unknown:
             raise DuplicateActionError(f"always-valid actions without a handler: {unknown}")

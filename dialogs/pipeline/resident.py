@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from dialogs.core.actions import MenuAction, SetupAction
 from dialogs.core.turn import Turn
 from dialogs.flows import (
     certificates,
@@ -53,7 +54,7 @@ class ResidentDialogs:
     async def respond(self, turn: Turn, incoming: Incoming) -> Reply:
         """The one reply to a resident's message."""
         if incoming.start:
-            return await self.run(turn, "start:" + clean(incoming.text)[:64])
+            return await self.run(turn, f"{SetupAction.START}:" + clean(incoming.text)[:64])
         if incoming.shared_phone is not None:
             return await phone.receive(turn, incoming.shared_phone, incoming.shared_phone_is_own)
         if incoming.action is not None:
@@ -75,7 +76,7 @@ class ResidentDialogs:
             return await self.run(turn, action)
         if onboarding.needs_setup(turn):
             understood = await onboarding.understand(turn, text)
-            return understood or await self.run(turn, "start")
+            return understood or await self.run(turn, SetupAction.START)
         return await self._understand(turn, text)
 
     async def run(self, turn: Turn, action: str) -> Reply:
@@ -96,7 +97,7 @@ class ResidentDialogs:
             return choices[index][1]
         action = keyword_action(text)
         if action == "back":
-            return str(turn.conversation.data.get("back", "menu"))
+            return str(turn.conversation.data.get("back", MenuAction.MENU))
         return action
 
     async def _understand(self, turn: Turn, text: str) -> Reply:

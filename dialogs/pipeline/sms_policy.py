@@ -64,9 +64,9 @@ async def screen(
         verdict = await sms.count_message(
             conn, incoming.address, now, policy.flood_limit, policy.window, policy.mute
         )
-        if verdict == "muted":
+        if verdict == sms.FloodVerdict.MUTED:
             return Screening(done=True)
-        if verdict == "notice":
+        if verdict == sms.FloodVerdict.NOTICE:
             text = t._("Too many messages. Please wait a while and write again.")
             return Screening(done=True, replies=[Reply(text)])
     if word in MORE_WORDS:

@@ -108,9 +108,10 @@ class StaffDesk:
             t = self._catalogs.get(incoming.language_hint)
             return Outcome((Reply(t._("This invite is unknown or was already used.")),))
         t = self._t(member.municipality_id)
+        municipality = self._content.municipality(member.municipality_id)
         text = t.fill(
             "Welcome to the staff of %(municipality)s (%(role)s).",
-            municipality=member.municipality_id,
+            municipality=municipality.place.get(t.lang) if municipality else member.municipality_id,
             role=member.role,
         )
         return Outcome((Reply(text),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
+from dialogs.core.actions import ServicesAction, SetupAction
 from dialogs.understanding.text import fold
 
 # The action each word leads to. Whole messages only: "pagalba" is help, while
@@ -41,7 +42,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "услуги",
         "что работает",
     ),
-    "status:now": (
+    f"{ServicesAction.RESTRICTED}:now": (
         "restrictions",
         "what is suspended",
         "what is closed",
@@ -54,7 +55,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "что приостановлено",
         "что закрыто",
     ),
-    "language": ("language", "kalba", "valoda", "язык", "lang"),
+    "language": ("language", "kalba", "valoda", "язык", SetupAction.LANGUAGE),
     "certificates": (
         "certificates",
         "certificate",

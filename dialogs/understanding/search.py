@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import ContactsAction
 from dialogs.core.turn import Turn
 from dialogs.types import Choice, Reply
 from dialogs.understanding.text import Candidate, best_matches, fold
@@ -26,7 +27,9 @@ def find(turn: Turn, text: str, departments: bool = True, services: bool = True)
         candidates.append(Candidate(action, _phrases(turn, municipality, entry)))
     found = best_matches(text, candidates)
     # A department's answer lists its services' status too, so one department is enough.
-    found_departments = [action for action in found if action.startswith("dept:")]
+    found_departments = [
+        action for action in found if action.startswith(f"{ContactsAction.DEPARTMENT}:")
+    ]
     if len(found_departments) == 1:
         found = found_departments
     return [Choice(labels[action], action) for action in found]

@@ -40,7 +40,7 @@ async def test_telegram_resident_is_asked_to_try_later(
         await _read_only(engine, True)
         with caplog.at_level(logging.WARNING):
             message = await ona.say("kontaktai")
-        assert message["text"] == "Atsiprašome, paslauga laikinai nepasiekiama. Pabandykite vėliau."
+        assert message["text"] == "Atsiprašau, sistema laikinai neveikia. Pabandykite vėliau."
         await _read_only(engine, False)
         message = await ona.say("kontaktai")
         assert message["text"].startswith("Į ką norite kreiptis?")
@@ -65,7 +65,7 @@ async def test_sms_resident_is_asked_to_try_later(
         with caplog.at_level(logging.WARNING):
             answer = await phone.text("kontaktai", sid="SM-not-answered")
         assert answer == [
-            "Atsiprasome, paslauga laikinai nepasiekiama. Pabandykite veliau.\n1 Pagrindinis meniu"
+            "Atsiprasau, sistema laikinai neveikia. Pabandykite veliau.\n1 Pagrindinis meniu"
         ]
         await _read_only(engine, False)
         # Twilio retries the message (where its webhook is set to): now it is answered; a

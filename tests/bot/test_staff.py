@@ -45,7 +45,10 @@ async def test_food_request_from_resident_to_staff_group_and_back(
     async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05"):
         rasa = TelegramUser(fake, 701, "lt")
         message = await rasa.say(f"/start {supervisor_code}")
-        assert message["text"] == "Sveiki prisijungę prie elektrenai darbuotojų (supervisor)."
+        assert (
+            message["text"]
+            == "Sveiki prisijungę prie darbuotojų! Savivaldybė: Elektrėnai (supervisor)."
+        )
         message = await rasa.say(f"/start {supervisor_code}")  # one-time
         assert message["text"] == "Toks kvietimas nežinomas arba jau panaudotas."
         count = len(fake.sent())

@@ -16,7 +16,7 @@ from storage.content import Content
 from storage.db import Database
 from tests.conftest import Chat, FixedClock
 
-UNAVAILABLE_LT = "Atsiprašome, paslauga laikinai nepasiekiama. Pabandykite vėliau."
+UNAVAILABLE_LT = "Atsiprašau, sistema laikinai neveikia. Pabandykite vėliau."
 UNAVAILABLE_EN = "Sorry, the service is unavailable for a moment. Please try again later."
 MENU_LT = "Elektrėnų socialinių paslaugų centras. Ką norėtumėte sužinoti?"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -9,7 +10,8 @@ import pytest
 
 from dialogs.core.i18n import Catalogs
 from dialogs.pipeline.engine import Engine
-from dialogs.pipeline.registry import ALWAYS_VALID
+from dialogs.pipeline.registry import ALWAYS_VALID, DuplicateActionError, Registry
+from dialogs.pipeline.resident import DIALOGS
 from dialogs.types import Incoming, Receipt, Reply
 from storage import service_overrides
 from storage.content import Content
@@ -501,3 +503,15 @@ async def test_first_sms_from_a_phone_known_on_telegram_sees_staff_statuses(
     (reply,) = await engine.handle(sms)  # the number joins the Telegram resident at once
     assert reply.text.startswith("Dušas pakalpojums")
     assert "remonts" in reply.text
+
+
+def test_the_registry_refuses_an_action_named_twice_or_undeclared() -> None:
+    """Actions are named in code (dialogs.core.actions); two dialogs cannot share one."""
+    twice = types.ModuleType("twice")
+    twice.ACTIONS = {"menu": None}  # type: ignore[attr-defined]
+    with pytest.raises(DuplicateActionError, match="'menu'"):
+        Registry([*DIALOGS, twice])
+    stray = types.ModuleType("stray")
+    stray.ACTIONS = {"bkx": None}  # type: ignore[attr-defined]
+    with pytest.raises(DuplicateActionError, match="not declared"):
+        Registry([*DIALOGS, stray])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dialogs.core.actions import BookingAction
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.booking.confirm import confirm_booking
 from dialogs.flows.booking.offers import day_label, facility_name
@@ -24,9 +25,10 @@ async def choose_facility(turn: Turn, _: str) -> Reply:
     t = turn.t
     turn.go("booking", "facility")
     choices = [
-        Choice(facility_name(t, municipality, f.id), f"bk:{f.id}") for f in municipality.facilities
+        Choice(facility_name(t, municipality, f.id), f"{BookingAction.FACILITY}:{f.id}")
+        for f in municipality.facilities
     ]
-    choices.append(Choice(t._("My bookings"), "mybk"))
+    choices.append(Choice(t._("My bookings"), BookingAction.MINE))
     return turn.reply(t._("What would you like to book?"), choices)
 
 
@@ -37,7 +39,7 @@ async def choose_day(turn: Turn, facility_id: str) -> Reply:
     if facility is None:
         return await choose_facility(turn, "")
     t = turn.t
-    turn.go("booking", "day", back="book")
+    turn.go("booking", "day", back=BookingAction.BOOK)
     turn.conversation.data.update(facility=facility.id)
     choices = []
     for day in open_days(facility, municipality.country, turn.today, DAYS_OFFERED):
@@ -53,7 +55,7 @@ async def choose_day(turn: Turn, facility_id: str) -> Reply:
                 else t._("full, waiting list")
             )
         )
-        choices.append(Choice(label, f"bkday:{day.isoformat()}"))
+        choices.append(Choice(label, f"{BookingAction.DAY}:{day.isoformat()}"))
     name = facility_name(t, municipality, facility.id)
     text = t.fill("%(facility)s: which day? Choose one or write a date.", facility=name)
     return turn.reply(text, choices)
@@ -86,26 +88,28 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
                 "You already have %(num)d bookings for this service; cancel one to book another.",
                 limit,
             ) % {"num": limit}
-            return turn.reply(text, [Choice(t._("My bookings"), "mybk")])
+            return turn.reply(text, [Choice(t._("My bookings"), BookingAction.MINE)])
     turn.conversation.data.update(day=day.isoformat())
     taken = await bookings.taken(turn.connection, municipality.id, facility.id, day)
     if isinstance(turn.conversation.data.get("offer"), int):
         taken -= 1  # the place held for this resident
     if taken >= facility.places_per_day:
-        turn.go("booking", "full", back="book")
+        turn.go("booking", "full", back=BookingAction.BOOK)
         text = t.fill(
             "%(day)s is full. Shall I put you on the waiting list?", day=day_label(t, day)
         )
         choices = [
-            Choice(t._("Join the waiting list"), f"wl:{day.isoformat()}"),
+            Choice(t._("Join the waiting list"), f"{BookingAction.WAITLIST}:{day.isoformat()}"),
             *_other_days(turn, facility),
         ]
         return turn.reply(text, choices)
     if _rule_for(municipality, day) is None or not _asks_certificate(facility):
         return await confirm_booking(turn, municipality, facility, day, None, contactless=False)
-    turn.go("booking", "certificate", back="book")
-    choices = [Choice(t._(KIND_LABELS[k]), f"bkcert:{k}") for k in HEALTH_KINDS]
-    choices.append(Choice(t._("I have none"), "bkcert:none"))
+    turn.go("booking", "certificate", back=BookingAction.BOOK)
+    choices = [
+        Choice(t._(KIND_LABELS[k]), f"{BookingAction.CERTIFICATE}:{k}") for k in HEALTH_KINDS
+    ]
+    choices.append(Choice(t._("I have none"), f"{BookingAction.CERTIFICATE}:none"))
     return turn.reply(t._("Which certificate will you show?"), choices)
 
 
@@ -122,7 +126,7 @@ async def pick_certificate(turn: Turn, kind: str) -> Reply:
             return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
         return turn.reply(t._("Sorry, this service is only for clients with a valid certificate."))
     turn.conversation.data.update(kind=kind)
-    turn.go("booking", "issued", back="book")
+    turn.go("booking", "issued", back=BookingAction.BOOK)
     if kind == "test":
         return turn.reply(
             t._("When was the test taken? Write the date and time, for example 25.10.2021 14:30.")
@@ -168,7 +172,7 @@ async def _check_certificate(turn: Turn, text: str) -> Reply:
         )
     if facility.contactless_without_certificate:
         return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
-    turn.go("booking", "refused", back="book")
+    turn.go("booking", "refused", back=BookingAction.BOOK)
     text = t.fill(
         "Sorry, I cannot book this: the certificate is not valid on %(day)s.", day=t.date(day)
     )
@@ -233,7 +237,7 @@ def _closed_text(
 
 
 def _other_days(turn: Turn, facility: Facility) -> list[Choice]:
-    return [Choice(turn.t._("Other days"), f"bk:{facility.id}")]
+    return [Choice(turn.t._("Other days"), f"{BookingAction.FACILITY}:{facility.id}")]
 
 
 def _facility(municipality: Municipality, facility_id: str) -> Facility | None:
@@ -254,10 +258,10 @@ def _rule_for(municipality: Municipality, day: date) -> object | None:
 
 
 ACTIONS: dict[str, Handler] = {
-    "book": choose_facility,
-    "bk": choose_day,
-    "bkday": pick_day,
-    "bkcert": pick_certificate,
-    "wl": join_waitlist,
+    BookingAction.BOOK: choose_facility,
+    BookingAction.FACILITY: choose_day,
+    BookingAction.DAY: pick_day,
+    BookingAction.CERTIFICATE: pick_certificate,
+    BookingAction.WAITLIST: join_waitlist,
 }
 UNDERSTANDS: dict[str, Understander] = {"booking": understand}

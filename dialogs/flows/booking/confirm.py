@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from dialogs.core.actions import BookingAction
 from dialogs.core.turn import Turn
 from dialogs.flows.booking.offers import day_label, facility_name
 from dialogs.types import Choice, Reply
@@ -37,19 +38,19 @@ async def confirm_booking(
     try:
         booking_id = await bookings.book(turn.connection, new, turn.now)
     except bookings.FacilityFullError:
-        turn.go("booking", "full", back="book")
+        turn.go("booking", "full", back=BookingAction.BOOK)
         text = t.fill(
             "%(day)s is full. Shall I put you on the waiting list?", day=day_label(t, day)
         )
         choices = [
-            Choice(t._("Join the waiting list"), f"wl:{day.isoformat()}"),
-            Choice(t._("Other days"), f"bk:{facility.id}"),
+            Choice(t._("Join the waiting list"), f"{BookingAction.WAITLIST}:{day.isoformat()}"),
+            Choice(t._("Other days"), f"{BookingAction.FACILITY}:{facility.id}"),
         ]
         return turn.reply(text, choices)
     except bookings.AlreadyBookedError:
         return turn.reply(
             t.fill("You already have a booking for %(day)s.", day=t.date(day)),
-            [Choice(t._("My bookings"), "mybk")],
+            [Choice(t._("My bookings"), BookingAction.MINE)],
         )
     offer = turn.conversation.data.pop("offer", None)
     if isinstance(offer, int):  # the held place is now a booking
@@ -82,4 +83,4 @@ async def confirm_booking(
         )
         lines.append(t._("I will remind you the day before."))
     turn.go("menu")
-    return turn.reply("\n".join(lines), [Choice(t._("My bookings"), "mybk")])
+    return turn.reply("\n".join(lines), [Choice(t._("My bookings"), BookingAction.MINE)])

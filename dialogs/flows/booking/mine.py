@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import BookingAction
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows.booking.changes import cancel_booking, leave_waitlist
 from dialogs.flows.booking.choose import book_offered
@@ -14,16 +15,16 @@ async def show(turn: Turn, _: str) -> Reply:
     """Active bookings from today on, each with a way to cancel."""
     municipality = turn.require_municipality()
     t = turn.t
-    turn.go("booking", "mine", back="book")
+    turn.go("booking", "mine", back=BookingAction.BOOK)
     mine = await bookings.active_for(turn.connection, turn.resident_id, municipality.id, turn.today)
     if not mine:
-        return turn.reply(t._("You have no bookings."), [Choice(t._("Book"), "book")])
+        return turn.reply(t._("You have no bookings."), [Choice(t._("Book"), BookingAction.BOOK)])
     lines, choices = [t._("Your bookings:")], []
     for booking in mine:
         name = facility_name(t, municipality, booking.facility_id)
         lines.append(f"• {name}: {day_label(t, booking.day)}")
         label = t.fill("Cancel: %(facility)s, %(day)s", facility=name, day=t.day_month(booking.day))
-        choices.append(Choice(label, f"bkcancel:{booking.id}"))
+        choices.append(Choice(label, f"{BookingAction.CANCEL}:{booking.id}"))
     return turn.reply("\n".join(lines), choices)
 
 
@@ -36,8 +37,8 @@ async def confirm_cancel(turn: Turn, booking_id: str) -> Reply:
     name = facility_name(t, turn.require_municipality(), booking.facility_id)
     text = t.fill("Cancel %(facility)s on %(day)s?", facility=name, day=day_label(t, booking.day))
     choices = [
-        Choice(t._("Yes, cancel"), f"bkcancel!:{booking.id}"),
-        Choice(t._("No, keep it"), "mybk"),
+        Choice(t._("Yes, cancel"), f"{BookingAction.CANCEL_CONFIRMED}:{booking.id}"),
+        Choice(t._("No, keep it"), BookingAction.MINE),
     ]
     return turn.reply(text, choices)
 
@@ -51,7 +52,9 @@ async def cancel(turn: Turn, booking_id: str) -> Reply:
     ):
         return await show(turn, "")
     turn.go("menu")
-    return turn.reply(t._("Your booking is cancelled."), [Choice(t._("My bookings"), "mybk")])
+    return turn.reply(
+        t._("Your booking is cancelled."), [Choice(t._("My bookings"), BookingAction.MINE)]
+    )
 
 
 async def accept_offer(turn: Turn, entry_id: str) -> Reply:
@@ -99,9 +102,9 @@ async def _own_offer(turn: Turn, entry_id: str) -> waitlist.Entry | None:
 
 
 ACTIONS: dict[str, Handler] = {
-    "mybk": show,
-    "bkcancel": confirm_cancel,
-    "bkcancel!": cancel,
-    "wlyes": accept_offer,
-    "wlno": decline_offer,
+    BookingAction.MINE: show,
+    BookingAction.CANCEL: confirm_cancel,
+    BookingAction.CANCEL_CONFIRMED: cancel,
+    BookingAction.OFFER_YES: accept_offer,
+    BookingAction.OFFER_NO: decline_offer,
 }

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import aiosqlite
 from babel.dates import format_date
 
+from dialogs.core.actions import BookingAction
 from dialogs.core.i18n import Catalogs, Translator
 from storage import outbox, waitlist
 from storage.content import Content, Municipality
@@ -49,8 +50,8 @@ async def offer_next(
         until=t.moment(expires),
     )
     choices = [
-        (t._("Yes, book it"), f"wlyes:{entry.id}"),
-        (t._("No, thank you"), f"wlno:{entry.id}"),
+        (t._("Yes, book it"), f"{BookingAction.OFFER_YES}:{entry.id}"),
+        (t._("No, thank you"), f"{BookingAction.OFFER_NO}:{entry.id}"),
     ]
     await outbox.enqueue(
         conn, entry.channel, entry.address, text, now, now, choices=choices, key=f"offer:{entry.id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.core.actions import ContactsAction, RequestAction
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
@@ -69,12 +70,12 @@ def _needs_reply(turn: Turn) -> Reply:
     t = turn.t
     chosen = turn.conversation.data.get("needs", [])
     choices = [
-        Choice(("✓ " if key in chosen else "") + t._(label), f"rqneed:{key}")
+        Choice(("✓ " if key in chosen else "") + t._(label), f"{RequestAction.NEED}:{key}")
         for key, label in NEED_LABELS.items()
         if key != "callback"
     ]
     if chosen:
-        choices.append(Choice(t._("Continue"), "rqnext"))
+        choices.append(Choice(t._("Continue"), RequestAction.NEXT))
     return turn.reply(t._("What do you need? Choose one or more, then Continue."), choices)
 
 
@@ -82,16 +83,16 @@ async def ask_details(turn: Turn, _: str) -> Reply:
     """In the resident's words."""
     if not turn.conversation.data.get("needs"):
         return _needs_reply(turn)
-    turn.go("request", "details", back="rq")
+    turn.go("request", "details", back=RequestAction.REQUEST)
     return turn.reply(turn.t._('Describe briefly what you need, or write "-".'))
 
 
 def _ask_address(turn: Turn) -> Reply:
     t = turn.t
-    turn.go("request", "address", back="rq")
+    turn.go("request", "address", back=RequestAction.REQUEST)
     saved = turn.conversation.data.get("saved_home")
     if isinstance(saved, str):
-        choices = [Choice(t._("Yes"), "rqaddr:saved")]
+        choices = [Choice(t._("Yes"), f"{RequestAction.SAVED_ADDRESS}:saved")]
         return turn.reply(
             t.fill("Deliver to %(address)s? Or write another address.", address=saved), choices
         )
@@ -105,7 +106,7 @@ def ask_phone(turn: Turn) -> Reply:
     if turn.phone:
         turn.conversation.data["phone"] = turn.phone
         return _ask_urgency(turn) if "urgency" not in turn.conversation.data else _summary(turn)
-    turn.go("request", "phone", back="rq")
+    turn.go("request", "phone", back=RequestAction.REQUEST)
     question = t._("Which phone number should staff call?")
     if turn.can_share_phone:
         hint = t._("Write it, or share your own with the button below.")
@@ -115,8 +116,11 @@ def ask_phone(turn: Turn) -> Reply:
 
 def _ask_urgency(turn: Turn) -> Reply:
     t = turn.t
-    turn.go("request", "urgency", back="rq")
-    choices = [Choice(t._(label), f"rqurg:{key}") for key, label in URGENCY_LABELS.items()]
+    turn.go("request", "urgency", back=RequestAction.REQUEST)
+    choices = [
+        Choice(t._(label), f"{RequestAction.URGENCY}:{key}")
+        for key, label in URGENCY_LABELS.items()
+    ]
     return turn.reply(t._("How urgent is it?"), choices)
 
 
@@ -143,14 +147,14 @@ async def set_urgency(turn: Turn, key: str) -> Reply:
 def _summary(turn: Turn) -> Reply:
     t = turn.t
     data = turn.conversation.data
-    turn.go("request", "confirm", back="rq")
+    turn.go("request", "confirm", back=RequestAction.REQUEST)
     lines = [t._("Please check your request:")]
     lines.append(", ".join(t._(NEED_LABELS[n]) for n in data.get("needs", []) if n in NEED_LABELS))
     for value in (data.get("details"), data.get("home"), data.get("phone")):
         if value:
             lines.append(str(value))
     lines.append(t._(URGENCY_LABELS.get(str(data.get("urgency")), URGENCY_LABELS["soon"])))
-    return turn.reply("\n".join(lines), [Choice(t._("Send"), "rqsend")])
+    return turn.reply("\n".join(lines), [Choice(t._("Send"), RequestAction.SEND)])
 
 
 async def send(turn: Turn, _: str) -> Reply:
@@ -206,7 +210,7 @@ async def send(turn: Turn, _: str) -> Reply:
                 phone=hotline.phone.national(),
             )
         )
-    return turn.reply("\n".join(lines), [Choice(t._("My requests"), "myrq")])
+    return turn.reply("\n".join(lines), [Choice(t._("My requests"), RequestAction.MINE)])
 
 
 async def show_mine(turn: Turn, _: str) -> Reply:
@@ -226,7 +230,10 @@ async def show_mine(turn: Turn, _: str) -> Reply:
         )
         if request.status in requests.OPEN_STATUSES:
             choices.append(
-                Choice(t.fill("Withdraw No. %(number)d", number=request.id), f"rqwd:{request.id}")
+                Choice(
+                    t.fill("Withdraw No. %(number)d", number=request.id),
+                    f"{RequestAction.WITHDRAW}:{request.id}",
+                )
             )
     return turn.reply("\n".join(lines), choices)
 
@@ -253,8 +260,11 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         return _ask_address(turn)
     if step == "address":
         data["home"] = text.strip()[:200]
-        turn.go("request", "keep", back="rq")
-        choices = [Choice(t._("Yes, remember it"), "rqkeep:1"), Choice(t._("No"), "rqkeep:0")]
+        turn.go("request", "keep", back=RequestAction.REQUEST)
+        choices = [
+            Choice(t._("Yes, remember it"), f"{RequestAction.KEEP_ADDRESS}:1"),
+            Choice(t._("No"), f"{RequestAction.KEEP_ADDRESS}:0"),
+        ]
         return turn.reply(t._("Shall I remember this address for your next request?"), choices)
     if step == "phone":
         municipality = turn.require_municipality()
@@ -270,19 +280,19 @@ async def _no_queue(turn: Turn, municipality: Municipality) -> Reply:
     lines = [turn.t._("Requests are not taken through this assistant here. Please call:")]
     for department in municipality.departments[:1]:
         lines += department_lines(turn, municipality, department.id)
-    return turn.reply("\n".join(lines), [Choice(turn.t._("Contacts"), "contacts")])
+    return turn.reply("\n".join(lines), [Choice(turn.t._("Contacts"), ContactsAction.CONTACTS)])
 
 
 ACTIONS: dict[str, Handler] = {
-    "rq": start,
-    "human": call_back,
-    "rqneed": toggle_need,
-    "rqnext": ask_details,
-    "rqaddr": use_saved_address,
-    "rqkeep": keep_address,
-    "rqurg": set_urgency,
-    "rqsend": send,
-    "myrq": show_mine,
-    "rqwd": withdraw,
+    RequestAction.REQUEST: start,
+    RequestAction.CALL_BACK: call_back,
+    RequestAction.NEED: toggle_need,
+    RequestAction.NEXT: ask_details,
+    RequestAction.SAVED_ADDRESS: use_saved_address,
+    RequestAction.KEEP_ADDRESS: keep_address,
+    RequestAction.URGENCY: set_urgency,
+    RequestAction.SEND: send,
+    RequestAction.MINE: show_mine,
+    RequestAction.WITHDRAW: withdraw,
 }
 UNDERSTANDS: dict[str, Understander] = {"request": understand}

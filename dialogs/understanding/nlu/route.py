@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from dialogs.core.actions import (
+    BookingAction,
+    CertificatesAction,
+    ContactsAction,
+    RequestAction,
+    ServicesAction,
+)
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.types import Choice, Reply
@@ -46,7 +53,14 @@ async def answer(turn: Turn, understood: Understood, run: Run) -> Reply | None:
     action = _action(turn, understood)
     if action is None:
         return None
-    if action.startswith(("dept:", "svc:", "status:", "contacts")):
+    if action.startswith(
+        (
+            f"{ContactsAction.DEPARTMENT}:",
+            f"{ServicesAction.SERVICE}:",
+            f"{ServicesAction.RESTRICTED}:",
+            ContactsAction.CONTACTS,
+        )
+    ):
         return await _named_or(turn, understood, action, run)
     reply = await run(turn, action)
     return await _use_details(turn, understood, action, reply, run)
@@ -60,15 +74,15 @@ def _action(turn: Turn, understood: Understood) -> str | None:
     if intent == "contacts":
         return "contacts"
     if intent == "service_status":
-        return "status:now"
+        return f"{ServicesAction.RESTRICTED}:now"
     if intent == "certificate":
         if municipality.certificates is not None:
-            return "cert:status"
+            return f"{CertificatesAction.STATUS}:status"
         return "health" if municipality.health_rules else None
     if intent in ("book_shower", "book_laundry"):
         facility = intent.removeprefix("book_")
         has = any(f.id == facility for f in municipality.facilities)
-        return f"bk:{facility}" if has else None
+        return f"{BookingAction.FACILITY}:{facility}" if has else None
     if intent == "isolation_help":
         return "rq" if municipality.requests is not None else "human"
     return None
@@ -91,12 +105,12 @@ async def _use_details(
 ) -> Reply:
     """Skip the questions the message already answered: the day to book, the needs."""
     entities = understood.entities
-    if action.startswith("bk:") and isinstance(entities.get("day"), str):
-        return await run(turn, f"bkday:{entities['day']}")
+    if action.startswith(f"{BookingAction.FACILITY}:") and isinstance(entities.get("day"), str):
+        return await run(turn, f"{BookingAction.DAY}:{entities['day']}")
     needs = entities.get("needs")
     if action == "rq" and isinstance(needs, list) and needs:
         for need in needs:
-            reply = await run(turn, f"rqneed:{need}")
+            reply = await run(turn, f"{RequestAction.NEED}:{need}")
     return reply
 
 

@@ -1,0 +1,104 @@
+"""The actions of every flow, named in code: an enum per flow. The values are the short ids on
+the wire (Telegram's callback_data, at most 64 bytes with an argument: "bkday:2021-11-03")."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MenuAction(StrEnum):
+    """The main menu and help."""
+
+    MENU = "menu"
+    HELP = "help"
+
+
+class SetupAction(StrEnum):
+    """Onboarding: the municipality and the language."""
+
+    START = "start"
+    MUNICIPALITY = "mun"
+    LANGUAGE = "lang"
+    CHANGE_MUNICIPALITY = "municipality"
+    CHANGE_LANGUAGE = "language"
+
+
+class ContactsAction(StrEnum):
+    """Contacts."""
+
+    CONTACTS = "contacts"
+    DEPARTMENT = "dept"
+
+
+class ServicesAction(StrEnum):
+    """Service availability."""
+
+    SERVICES = "services"
+    RESTRICTED = "status"
+    SERVICE = "svc"
+
+
+class CertificatesAction(StrEnum):
+    """Status certificates and the health certificate."""
+
+    CERTIFICATES = "certificates"
+    STATUS = "cert"
+    HEALTH = "health"
+    HEALTH_KIND = "hkind"
+    HEALTH_VISIT = "hvisit"
+
+
+class PhoneAction(StrEnum):
+    """The resident's verified phone."""
+
+    PHONE = "phone"
+
+
+class PrivacyAction(StrEnum):
+    """/forget."""
+
+    FORGET = "forget"
+    ERASE = "forget!"
+
+
+class BookingAction(StrEnum):
+    """Shower and laundry bookings, the waiting list and its offers."""
+
+    BOOK = "book"
+    FACILITY = "bk"
+    DAY = "bkday"
+    CERTIFICATE = "bkcert"
+    WAITLIST = "wl"
+    MINE = "mybk"
+    CANCEL = "bkcancel"
+    CANCEL_CONFIRMED = "bkcancel!"
+    OFFER_YES = "wlyes"
+    OFFER_NO = "wlno"
+
+
+class RequestAction(StrEnum):
+    """Requests from isolated residents."""
+
+    REQUEST = "rq"
+    CALL_BACK = "human"
+    NEED = "rqneed"
+    NEXT = "rqnext"
+    SAVED_ADDRESS = "rqaddr"
+    KEEP_ADDRESS = "rqkeep"
+    URGENCY = "rqurg"
+    SEND = "rqsend"
+    MINE = "myrq"
+    WITHDRAW = "rqwd"
+
+
+FLOW_ACTIONS = (
+    MenuAction,
+    SetupAction,
+    ContactsAction,
+    ServicesAction,
+    CertificatesAction,
+    PhoneAction,
+    PrivacyAction,
+    BookingAction,
+    RequestAction,
+)
