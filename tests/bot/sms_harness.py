@@ -29,22 +29,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def twilio_env(twilio: FakeTwilio, port: int) -> dict[str, str]:
+    """The variables that switch SMS on, against the fake Twilio, served on `port`."""
+    return {
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": "+37000000001",
+        "TWILIO_API_BASE_URL": twilio.url,
+        "PUBLIC_BASE_URL": PUBLIC,
+        "HTTP_PORT": str(port),
+    }
+
+
 @asynccontextmanager
 async def running_sms(twilio: FakeTwilio, engine: Engine, **env: str) -> AsyncIterator[str]:
     """The process's channels with Twilio set; yields the local base URL of the web app."""
     port = free_port()
-    settings = Settings.from_env(
-        {
-            "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_FROM_NUMBER": "+37000000001",
-            "TWILIO_API_BASE_URL": twilio.url,
-            "PUBLIC_BASE_URL": PUBLIC,
-            "HTTP_PORT": str(port),
-            "BOT_OUTBOX_INTERVAL": "0.05",
-            **env,
-        }
-    )
+    settings = Settings.from_env({**twilio_env(twilio, port), "BOT_OUTBOX_INTERVAL": "0.05", **env})
     stop = asyncio.Event()
     task = asyncio.create_task(run_channels(settings, engine, stop))
     base = f"http://127.0.0.1:{port}"

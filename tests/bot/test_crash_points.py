@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.fake_twilio import FakeTwilio
-from tests.bot.sms_harness import AUTH_TOKEN, PUBLIC, free_port
+from tests.bot.sms_harness import AUTH_TOKEN, PUBLIC, free_port, twilio_env
 from tests.bot.telegram_harness import TOKEN, TelegramUser
 from tests.bot.test_run import _stop
 from tests.conftest import PROJECT
@@ -138,14 +138,7 @@ async def test_sms_booking_is_confirmed_on_twilios_retry_after_a_kill_at(
 ) -> None:
     database, port = tmp_path / "sms.sqlite3", free_port()
     base = f"http://127.0.0.1:{port}"
-    sms = {
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_FROM_NUMBER": "+37000000001",
-        "TWILIO_API_BASE_URL": twilio.url,
-        "PUBLIC_BASE_URL": PUBLIC,
-        "HTTP_PORT": str(port),
-    }
+    sms = twilio_env(twilio, port)
     number = "+37126007102"
     first = await _process(database, **sms)
     await _serving(base)
