@@ -62,6 +62,6 @@ def wire(
 ) -> tuple[AssistantFacade, Delivery]:
     """The facade channels get, and the delivery that wakes when a turn commits (senders
     are added as channels start)."""
-    engine.sms_rules = sms_policy(settings)  # the process's settings, whoever built the engine
+    engine.configure_sms(sms_policy(settings))  # the process's settings, whoever built it
     delivery = Delivery(engine, senders or {}, pacing(settings), settings.outbox_interval)
     return AssistantFacade(engine, delivery), delivery

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from bot.delivery import Delivery
-from dialogs.pipeline import sms_policy
 from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming, Outcome, Receipt, Reply
-from storage import sms
 
 
 class AssistantFacade:
@@ -52,16 +50,8 @@ class AssistantFacade:
 
     async def sms_pages(self, channel: str, address: str, reply: Reply) -> list[str] | None:
         """A message as SMS pages in the resident's language; None if the number opted out."""
-        engine = self.engine
-        async with engine.database.transaction() as conn:
-            if await sms.opted_out(conn, address):
-                return None
-        municipality_id, language = await engine.profile(channel, address)
-        municipality = engine.content.municipality(municipality_id)
-        t = engine.catalogs.get(language)
-        return sms_policy.pages([reply], t, municipality, engine.sms_rules.max_segments)
+        return await self.engine.postman.sms_pages(channel, address, reply)
 
     async def sms_status(self, sid: str, status: str) -> None:
         """Store Twilio's delivery report."""
-        async with self.engine.database.transaction() as conn:
-            await sms.record_status(conn, sid, status, self.engine.clock.now())
+        await self.engine.postman.sms_status(sid, status)

@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--municipality", help="municipality id, e.g. elektrenai")
     chat.add_argument("--lang", choices=("lt", "lv", "ru", "en"), help="language")
     chat.add_argument("--sms", action="store_true", help="show replies as an SMS client sees them")
-    chat.add_argument("--user", default="local", help="who is talking (keeps separate histories)")
+    chat.add_argument(
+        "--user", help="who is talking (keeps separate histories; default: the phone, or local)"
+    )
     chat.add_argument(
         "--phone", help="talk as the SMS client with this number (it counts as verified)"
     )
@@ -118,7 +120,7 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
             delivery,
             sys.stdin,
             sys.stdout,
-            user=args.user,
+            user=args.user or phone or "local",  # each phone is its own resident
             payload=payload,
             sms=args.sms,
             phone=phone,

@@ -147,16 +147,19 @@ async def cancel(conn: aiosqlite.Connection, key: str) -> None:
 async def heads(
     conn: aiosqlite.Connection, now: datetime, channels: list[str], limit: int = 100
 ) -> list[Message]:
-    """The oldest due message of each destination of `channels`, unless one of that destination
-    is being sent: one chat's backlog never holds another's, and its order is kept (a reminder
-    due tomorrow holds nothing back)."""
+    """The next due message of each destination of `channels` that has none being sent: one
+    chat's backlog never holds another's. Within a destination answers go first, in order, and
+    notices after them, so a notification's choices are the last the resident sees (and the
+    ones its numbers answer); a reminder due tomorrow holds nothing back."""
     marks = ", ".join("?" for _ in channels)
     rows = await fetch_all(
         conn,
         f"SELECT {COLUMNS} FROM outbox o WHERE status = 'pending' AND next_attempt_at <= ?"
-        f" AND channel IN ({marks}) AND id = (SELECT MIN(id) FROM outbox p"
-        " WHERE p.channel = o.channel AND p.address = o.address"
-        " AND (p.status = 'sending' OR (p.status = 'pending' AND p.next_attempt_at <= ?)))"
+        f" AND channel IN ({marks}) AND id = (SELECT p.id FROM outbox p"
+        " WHERE p.channel = o.channel AND p.address = o.address AND p.status = 'pending'"
+        " AND p.next_attempt_at <= ? ORDER BY p.kind, p.id LIMIT 1)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.channel = o.channel"
+        " AND s.address = o.address AND s.status = 'sending')"
         " ORDER BY next_attempt_at, id LIMIT ?",
         (stamp(now), *channels, stamp(now), limit),
     )

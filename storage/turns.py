@@ -50,3 +50,23 @@ async def begin(conn: aiosqlite.Connection, channel: str, address: str, now: dat
     conversation = conversations.from_row(channel, address, row[5:11])
     overrides = [service_overrides.from_row(item) for item in json.loads(row[11] or "[]")]
     return TurnStart(resident, conversation, overrides)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The municipality and language of the resident behind an address (None: not known)."""
+
+    municipality_id: str | None = None
+    language: str | None = None
+
+
+PROFILE_QUERY = (
+    "SELECT r.municipality_id, r.language FROM identities i"
+    " JOIN residents r ON r.id = i.resident_id WHERE i.channel = ? AND i.address = ?"
+)
+
+
+async def profile(conn: aiosqlite.Connection, channel: str, address: str) -> Profile:
+    """The resident's municipality and language, without creating anyone."""
+    row = await fetch_one(conn, PROFILE_QUERY, (channel, address))
+    return Profile(row[0], row[1]) if row else Profile()

@@ -57,7 +57,13 @@ class Engine:
         self.sms_rules = sms or SmsPolicy()
         self._dialogs = ResidentDialogs()
         self.staff = StaffDesk(content, catalogs)
-        self.postman = Postman(database, catalogs, clock, self.staff)
+        self.postman = Postman(database, content, catalogs, clock, self.staff)
+        self.configure_sms(self.sms_rules)
+
+    def configure_sms(self, rules: SmsPolicy) -> None:
+        """The process's SMS settings (flood limit, page budget), for turns and for delivery."""
+        self.sms_rules = rules
+        self.postman.max_segments = rules.max_segments
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message and return the answers (also written to the outbox)."""
@@ -199,7 +205,7 @@ class Engine:
 
     async def _stored_language(self, incoming: Incoming) -> str | None:
         try:
-            language = (await self.profile(incoming.channel, incoming.address))[1]
+            language = (await self.profile(incoming.channel, incoming.address)).language
         except StorageError:
             return incoming.language_hint or _country_of(incoming)  # said in the turn's log
         except Exception:
@@ -207,14 +213,11 @@ class Engine:
             return incoming.language_hint or _country_of(incoming)
         return language or incoming.language_hint or _country_of(incoming)
 
-    async def profile(self, channel: str, address: str) -> tuple[str | None, str | None]:
-        """(municipality id, language) of the resident behind an address, if known."""
-        rows = await self.database.fetchall(
-            "SELECT r.municipality_id, r.language FROM identities i"
-            " JOIN residents r ON r.id = i.resident_id WHERE i.channel = ? AND i.address = ?",
-            (channel, address),
-        )
-        return (rows[0][0], rows[0][1]) if rows else (None, None)
+    async def profile(self, channel: str, address: str) -> turns.Profile:
+        """The municipality and language of the resident behind an address, if known (read
+        outside any transaction: it serves a turn that failed)."""
+        rows = await self.database.fetchall(turns.PROFILE_QUERY, (channel, address))
+        return turns.Profile(rows[0][0], rows[0][1]) if rows else turns.Profile()
 
     async def tick(self) -> None:
         """Time-driven rules: expired offers pass on; requests nobody took are raised again;

@@ -8,8 +8,12 @@ import aiosqlite
 
 from dialogs.core.clock import Clock
 from dialogs.core.i18n import Catalogs
+from dialogs.pipeline import sms_policy
+from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.staff.desk import StaffDesk
-from storage import conversations, outbox, residents
+from dialogs.types import Reply
+from storage import conversations, outbox, residents, sms, turns
+from storage.content import Content
 from storage.db import Database
 
 # More answers than this waiting for one chat is a flood: all but the newest are dropped,
@@ -21,12 +25,19 @@ class Postman:
     """Claims due messages (one per destination at a time) and records how their sending went."""
 
     def __init__(
-        self, database: Database, catalogs: Catalogs, clock: Clock, staff: StaffDesk
+        self,
+        database: Database,
+        content: Content,
+        catalogs: Catalogs,
+        clock: Clock,
+        staff: StaffDesk,
     ) -> None:
         self._database = database
+        self._content = content
         self._catalogs = catalogs
         self._clock = clock
         self._staff = staff
+        self.max_segments = SmsPolicy().max_segments  # Engine.configure_sms sets the process's
         self._answered: set[tuple[str, str]] = set()  # given in a channel's own response
 
     def answered(self, channel: str, reply_to: str) -> None:
@@ -104,6 +115,22 @@ class Postman:
             await outbox.enqueue(
                 conn, message.channel, message.address, text, now, now, choices=choices, key=key
             )
+
+    async def sms_pages(self, channel: str, address: str, reply: Reply) -> list[str] | None:
+        """A message as the SMS channel sends it, in the resident's language and pages; None if
+        the number opted out of notifications."""
+        async with self._database.transaction() as conn:
+            if await sms.opted_out(conn, address):
+                return None
+            profile = await turns.profile(conn, channel, address)
+        t = self._catalogs.get(profile.language)
+        municipality = self._content.municipality(profile.municipality_id)
+        return sms_policy.pages([reply], t, municipality, self.max_segments)
+
+    async def sms_status(self, sid: str, status: str) -> None:
+        """Store Twilio's delivery report of a message sent by REST."""
+        async with self._database.transaction() as conn:
+            await sms.record_status(conn, sid, status, self._clock.now())
 
     async def failed(self, message: outbox.Message, error: str, permanent: bool) -> None:
         """Retry later, or (permanent: the user blocked the bot, the number opted out) give up,

@@ -161,3 +161,17 @@ async def test_a_flood_of_answers_is_coalesced_with_one_notice(
     rows = await database.fetchall("SELECT status, text FROM outbox WHERE status = 'dropped'")
     assert len(rows) == 39
     assert {row[1] for row in rows} == {""}  # what was dropped is erased too
+
+
+async def test_a_destinations_answers_go_before_its_notices(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    """An offer written before the resident's next message is shown after its answer, so the
+    offer's numbered choices are the last on screen (and the ones its numbers answer)."""
+    clock.current = NOW
+    await _queue(database, "offer", NOW, key="offer:1")
+    async with database.transaction() as conn:
+        await outbox.enqueue(conn, "sms", "+37126000001", "menu", NOW, NOW, kind=outbox.Kind.ANSWER)
+    recorder = Recorder()
+    assert await Delivery(engine, {"sms": recorder}).run_once() == 2
+    assert [text for _, text in recorder.sent] == ["menu", "offer"]
