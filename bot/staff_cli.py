@@ -32,6 +32,12 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.municipality and content.municipality(args.municipality) is None:
         known = ", ".join(sorted(content.municipalities))
         raise SettingsError(f"unknown municipality {args.municipality!r}; choose one of: {known}")
+    if args.action == "invite" and args.queue is not None:
+        municipality = content.municipality(args.municipality)
+        queue = municipality.requests.queue if municipality and municipality.requests else None
+        if args.queue != queue:
+            offered = f"its queue is {queue!r}" if queue else "it takes no requests"
+            raise SettingsError(f"{args.municipality} has no queue {args.queue!r}; {offered}")
     database = await Database.open(settings.database_path)
     try:
         async with database.transaction() as conn:

@@ -68,27 +68,36 @@ class StaffDesk:
         if call.command == StaffCommand.CARD:
             here = await access.members_here(conn, incoming, memberships)
             return await self._press(conn, call, here, now)
-        if call.command == StaffCommand.TODAY:
+        if call.command in (StaffCommand.TODAY, StaffCommand.SERVICE):
+            # Bookings and service statuses belong to no queue: members limited to none.
             here = await access.bookings_here(conn, incoming, memberships)
             if not here:
-                return await self._not_here(conn, t, call, now)
+                return await self._not_here(conn, t, incoming, call, now)
+            if call.command == StaffCommand.SERVICE:
+                text = await reports.set_service(conn, t, self._content, here, call.args, now)
+                return Outcome((Reply(text),))
             day = now.astimezone(LOCAL_ZONE).date()
             text = await reports.today_text(conn, t, self._content, here, day)
             return Outcome((Reply(text),))
         here = await access.members_here(conn, incoming, memberships)
-        if call.command == StaffCommand.SERVICE:
-            # No resident's data: any chat of a member will do.
-            text = await reports.set_service(conn, t, self._content, memberships, call.args, now)
-            return Outcome((Reply(text),))
         if not here:
-            return await self._not_here(conn, t, call, now)
+            return await self._not_here(conn, t, incoming, call, now)
         mine = call.command == StaffCommand.MINE
-        return Outcome((Reply(await reports.queue_text(conn, t, here, mine)),))
+        page = int(call.args[0]) if call.args and call.args[0].isdigit() else 1
+        text = await reports.queue_text(conn, t, here, mine, page, call.command.value)
+        return Outcome((Reply(text),))
 
     async def _not_here(
-        self, conn: aiosqlite.Connection, t: Translator, call: StaffCall, now: datetime
+        self,
+        conn: aiosqlite.Connection,
+        t: Translator,
+        incoming: Incoming,
+        call: StaffCall,
+        now: datetime,
     ) -> Outcome:
         await staff.audit(conn, call.user_id, call.command.value, None, "refused here", now)
+        if access.private_with(incoming, call.user_id):  # their role or queue does not allow it
+            return Outcome((Reply(t._("You are not allowed to do this.")),))
         text = t._(
             "Nothing is shown in this chat: it is not bound to your queue. "
             "Write to me privately, or bind the group with /bind."
@@ -124,20 +133,46 @@ class StaffDesk:
         memberships: list[Member],
         now: datetime,
     ) -> Outcome:
-        """A supervisor binds this group to a queue of their municipality."""
+        """A supervisor binds this group to a queue of their municipality: a queue the content
+        has, in a group no other municipality's staff use."""
         queue = (call.args[0] if call.args else "isolation").lower()[:32]
-        supervised = [m for m in memberships if m.role == "supervisor"]
         t = self._t(memberships[0].municipality_id)
-        if not supervised or incoming.channel != Channel.TELEGRAM_GROUP:
+        if incoming.channel != Channel.TELEGRAM_GROUP:
+            return Outcome((Reply(t._("Write /bind QUEUE in the staff group to bind.")),))
+        supervised = [m for m in memberships if m.role == "supervisor"]
+        fitting = [m for m in supervised if self._queue_of(m.municipality_id) == queue]
+        if len(call.args) > 1:  # /bind QUEUE MUNICIPALITY, for a supervisor of several
+            fitting = [m for m in fitting if m.municipality_id == call.args[1].lower()]
+        bound = {
+            municipality_id for municipality_id, _ in await staff.bindings(conn, incoming.address)
+        }
+        if not supervised or len(fitting) != 1 or bound - {fitting[0].municipality_id}:
             await staff.audit(conn, call.user_id, f"bind {queue}", None, "refused", now)
-            return Outcome((Reply(t._("Only a supervisor can bind a group.")),))
-        member = supervised[0]
+            if not supervised:
+                return Outcome((Reply(t._("Only a supervisor can bind a group.")),))
+            if fitting and len(fitting) == 1:
+                text = t._("This group already receives another municipality's requests.")
+                return Outcome((Reply(text),))
+            queues = ", ".join(
+                f"{q} ({m.municipality_id})"
+                for m in supervised
+                if (q := self._queue_of(m.municipality_id))
+            )
+            text = t.fill("Write /bind QUEUE; your queues: %(queues)s.", queues=queues or "-")
+            return Outcome((Reply(text),))
+        member = fitting[0]
+        t = self._t(member.municipality_id)
         await staff.bind_group(
             conn, incoming.address, member.municipality_id, queue, call.user_id, now
         )
         await staff.audit(conn, call.user_id, f"bind {queue}", None, "ok", now)
         text = t.fill("This group now receives the requests of the queue %(queue)s.", queue=queue)
         return Outcome((Reply(text),))
+
+    def _queue_of(self, municipality_id: str) -> str | None:
+        """The staff queue a municipality's content sends requests to, if it takes requests."""
+        municipality = self._content.municipality(municipality_id)
+        return municipality.requests.queue if municipality and municipality.requests else None
 
     async def _press(
         self, conn: aiosqlite.Connection, call: StaffCall, here: list[Member], now: datetime
@@ -150,10 +185,13 @@ class StaffDesk:
             (m for m in here if request is not None and access.may_act(m, request, action)), None
         )
         if request is None or member is None or action not in TRANSITIONS:
-            log.warning("a card button was refused (request %s)", number or "?")
+            log.warning("a card button was refused (request %s)", request.id if request else "?")
             request_id = request.id if request else None
             await staff.audit(conn, call.user_id, f"card {action}", request_id, "refused", now)
-            return _refused(self._t(request.municipality_id if request else None))
+            municipality_id = request.municipality_id if request else None
+            if municipality_id is None and here:
+                municipality_id = here[0].municipality_id
+            return _refused(self._t(municipality_id))
         start, status, message = TRANSITIONS[action]
         holder = call.user_id if status == "taken" else None
         t = self._t(request.municipality_id)

@@ -15,18 +15,45 @@ from storage import bookings, requests, service_overrides, staff
 from storage.content import STATUSES, Content
 from storage.staff import Member
 
+PAGE_SIZE = 8  # request cards in one message: well within Telegram's 4,096 characters
+
 
 async def queue_text(
-    conn: aiosqlite.Connection, t: Translator, members: list[Member], mine: bool
+    conn: aiosqlite.Connection,
+    t: Translator,
+    members: list[Member],
+    mine: bool,
+    page: int = 1,
+    command: str = "queue",
 ) -> str:
-    """Open requests of the members' municipalities and queues, oldest first (or their own)."""
-    blocks = []
+    """Open requests of the members' municipalities and queues, oldest first (or their own),
+    a page at a time so that a long queue is never cut off unseen."""
+    found: list[tuple[requests.Request, str | None]] = []
     for member in members:
-        found = await requests.queue(
+        names = {m.user_id: m.name for m in await staff.members(conn, member.municipality_id)}
+        for request in await requests.queue(
             conn, member.municipality_id, member.user_id if mine else None, member.queue
+        ):
+            found.append((request, names.get(request.taken_by or "")))
+    if not found:
+        return t._("No open requests.")
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    blocks = [card_text(t, request, holder) for request, holder in shown]
+    if pages > 1:
+        blocks.append(
+            t.fill(
+                "Page %(page)d of %(pages)d; open requests in all: %(total)d. "
+                "Write /%(command)s %(next)d for the next page.",
+                page=page,
+                pages=pages,
+                total=len(found),
+                command=command,
+                next=page % pages + 1,
+            )
         )
-        blocks += [card_text(t, request) for request in found]
-    return "\n\n".join(blocks) if blocks else t._("No open requests.")
+    return "\n\n".join(blocks)
 
 
 async def today_text(
