@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 import aiosqlite
 
 from dialogs.core.i18n import Catalogs, Translator
+from dialogs.core.state import FlowState
 from dialogs.rules.availability import with_overrides
 from dialogs.types import Choice, Reply
 from storage.content import Content, Municipality, Period
 from storage.conversations import Conversation
+
+S = TypeVar("S", bound=FlowState)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Turn:
     policy: BookingPolicy = field(default_factory=BookingPolicy)
     overrides: tuple[str | None, list[tuple[str, Period]]] = (None, [])  # staff's statuses
     forgotten: bool = False  # the resident erased their data: nothing is saved after the turn
+    states: dict[type[FlowState], FlowState] = field(default_factory=dict)
 
     @property
     def municipality(self) -> Municipality | None:
@@ -61,6 +66,24 @@ class Turn:
         """A content text (LocalText) in the resident's language."""
         get = getattr(value, "get", None)
         return str(get(self.t.lang)) if callable(get) else str(value)
+
+    def state(self, kind: type[S]) -> S:
+        """The flow's saved state, read once a turn; `keep` writes it back."""
+        if kind not in self.states:
+            self.states[kind] = kind.read(self.conversation.data)
+        found = self.states[kind]
+        assert isinstance(found, kind)
+        return found
+
+    def keep(self) -> None:
+        """Write the flows' states back into the conversation, to be saved with it."""
+        for state in self.states.values():
+            state.write(self.conversation.data)
+
+    def drop(self, kind: type[FlowState]) -> None:
+        """A flow is over: its state leaves the conversation."""
+        self.states.pop(kind, None)
+        kind().forget(self.conversation.data)
 
     def go(self, dialog: str, step: str = "", back: str = "menu") -> None:
         """Move to a dialog step, where typed text is read next; `back` is where "back" leads."""

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from dialogs.core.actions import CertificatesAction
 from dialogs.core.i18n import N_
+from dialogs.core.state import HealthState
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.rules.validity import HealthCheck, health_check
 from dialogs.types import Choice, Reply
@@ -46,7 +47,7 @@ async def choose_kind(turn: Turn, kind: str) -> Reply:
             )
         )
     turn.go("health", "issued", back=CertificatesAction.HEALTH)
-    turn.conversation.data["kind"] = kind
+    turn.state(HealthState).kind = kind
     if kind == "test":
         text = t._(
             "When was the test taken? Write the date and time, for example 25.10.2021 14:30."
@@ -62,14 +63,14 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     step = turn.conversation.step
     if step == "issued":
         day, at = parse_moment(text, turn.today)
-        kind = turn.conversation.data.get("kind")
+        kind = turn.state(HealthState).kind
         if day is None or (kind == "test" and at is None):
             return turn.reply(
                 t._("Sorry, I could not read that. Please write it like 25.10.2021 14:30.")
             )
         if day > turn.today:
             return turn.reply(t._("That date is in the future. Please check it."))
-        turn.conversation.data["issued"] = local_datetime(day, at).isoformat()
+        turn.state(HealthState).issued = local_datetime(day, at).isoformat()
         turn.go("health", "visit", back=CertificatesAction.HEALTH)
         choices = [
             Choice(t._("Today"), f"{CertificatesAction.HEALTH_VISIT}:0"),
@@ -95,8 +96,8 @@ async def choose_visit(turn: Turn, offset: str) -> Reply:
 
 def _verdict(turn: Turn, visit: date) -> Reply:
     t = turn.t
-    data = turn.conversation.data
-    kind, issued = data.get("kind"), data.get("issued")
+    state = turn.state(HealthState)
+    kind, issued = state.kind, state.issued
     if kind not in HEALTH_KINDS or not isinstance(issued, str):
         return turn.reply(
             t._("Let us start the check again."),

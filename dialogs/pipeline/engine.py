@@ -158,6 +158,7 @@ class Engine:
             if screening.text != incoming.text:
                 incoming = replace(incoming, text=screening.text)
             reply = await self._dialogs.respond(turn, incoming)
+            turn.keep()
             conversation.choices = [(choice.label, choice.action) for choice in reply.choices]
             replies.append(reply)
         if incoming.sms:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dialogs.core.actions import BookingAction
+from dialogs.core.state import BookingState
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.booking.confirm import confirm_booking
 from dialogs.flows.booking.offers import day_label, facility_name
@@ -40,7 +41,7 @@ async def choose_day(turn: Turn, facility_id: str) -> Reply:
         return await choose_facility(turn, "")
     t = turn.t
     turn.go("booking", "day", back=BookingAction.BOOK)
-    turn.conversation.data.update(facility=facility.id)
+    turn.state(BookingState).facility = facility.id
     choices = []
     for day in open_days(facility, municipality.country, turn.today, DAYS_OFFERED):
         left = facility.places_per_day - await bookings.taken(
@@ -64,7 +65,7 @@ async def choose_day(turn: Turn, facility_id: str) -> Reply:
 async def pick_day(turn: Turn, iso: str) -> Reply:
     """Check the chosen day; ask for the certificate where the rules want one, else book."""
     municipality = turn.require_municipality()
-    facility = _facility(municipality, str(turn.conversation.data.get("facility", "")))
+    facility = _facility(municipality, turn.state(BookingState).facility)
     if facility is None:
         return await choose_facility(turn, "")
     try:
@@ -89,9 +90,9 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
                 limit,
             ) % {"num": limit}
             return turn.reply(text, [Choice(t._("My bookings"), BookingAction.MINE)])
-    turn.conversation.data.update(day=day.isoformat())
+    turn.state(BookingState).day = day.isoformat()
     taken = await bookings.taken(turn.connection, municipality.id, facility.id, day)
-    if isinstance(turn.conversation.data.get("offer"), int):
+    if turn.state(BookingState).offer is not None:
         taken -= 1  # the place held for this resident
     if taken >= facility.places_per_day:
         turn.go("booking", "full", back=BookingAction.BOOK)
@@ -116,7 +117,7 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
 async def pick_certificate(turn: Turn, kind: str) -> Reply:
     """No certificate: refuse the shower, or book laundry without contact; else ask its date."""
     municipality = turn.require_municipality()
-    facility = _facility(municipality, str(turn.conversation.data.get("facility", "")))
+    facility = _facility(municipality, turn.state(BookingState).facility)
     day = _day(turn)
     if facility is None or day is None:
         return await choose_facility(turn, "")
@@ -125,7 +126,7 @@ async def pick_certificate(turn: Turn, kind: str) -> Reply:
         if facility.contactless_without_certificate:
             return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
         return turn.reply(t._("Sorry, this service is only for clients with a valid certificate."))
-    turn.conversation.data.update(kind=kind)
+    turn.state(BookingState).kind = kind
     turn.go("booking", "issued", back=BookingAction.BOOK)
     if kind == "test":
         return turn.reply(
@@ -152,8 +153,8 @@ async def understand(turn: Turn, text: str) -> Reply | None:
 
 async def _check_certificate(turn: Turn, text: str) -> Reply:
     municipality = turn.require_municipality()
-    facility = _facility(municipality, str(turn.conversation.data.get("facility", "")))
-    day, kind = _day(turn), turn.conversation.data.get("kind")
+    facility = _facility(municipality, turn.state(BookingState).facility)
+    day, kind = _day(turn), turn.state(BookingState).kind
     if facility is None or day is None or kind not in HEALTH_KINDS:
         return await choose_facility(turn, "")
     t = turn.t
@@ -181,16 +182,15 @@ async def _check_certificate(turn: Turn, text: str) -> Reply:
 
 async def book_offered(turn: Turn, entry: waitlist.Entry) -> Reply:
     """Go on with a place held from the waiting list: the certificate step, then the booking."""
-    turn.conversation.data.update(
-        facility=entry.facility_id, day=entry.day.isoformat(), offer=entry.id
-    )
+    state = turn.state(BookingState)
+    state.facility, state.day, state.offer = entry.facility_id, entry.day.isoformat(), entry.id
     return await pick_day(turn, entry.day.isoformat())
 
 
 async def join_waitlist(turn: Turn, iso: str) -> Reply:
     """Put the resident on the waiting list of a full day."""
     municipality = turn.require_municipality()
-    facility = _facility(municipality, str(turn.conversation.data.get("facility", "")))
+    facility = _facility(municipality, turn.state(BookingState).facility)
     day = _day(turn)
     if facility is None or day is None or day.isoformat() != iso:
         return await choose_facility(turn, "")
@@ -245,8 +245,8 @@ def _facility(municipality: Municipality, facility_id: str) -> Facility | None:
 
 
 def _day(turn: Turn) -> date | None:
-    value = turn.conversation.data.get("day")
-    return date.fromisoformat(value) if isinstance(value, str) else None
+    value = turn.state(BookingState).day
+    return date.fromisoformat(value) if value else None
 
 
 def _asks_certificate(facility: Facility) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from dialogs.core.actions import BookingAction
+from dialogs.core.state import BookingState
 from dialogs.core.turn import Turn
 from dialogs.flows.booking.offers import day_label, facility_name
 from dialogs.types import Choice, Reply
@@ -52,8 +53,9 @@ async def confirm_booking(
             t.fill("You already have a booking for %(day)s.", day=t.date(day)),
             [Choice(t._("My bookings"), BookingAction.MINE)],
         )
-    offer = turn.conversation.data.pop("offer", None)
-    if isinstance(offer, int):  # the held place is now a booking
+    state = turn.state(BookingState)
+    offer, state.offer = state.offer, None
+    if offer is not None:  # the held place is now a booking
         await waitlist.close(turn.connection, offer, "accepted")
     name = facility_name(t, municipality, facility.id)
     lines = [t.fill("Booked: %(facility)s, %(day)s.", facility=name, day=day_label(t, day))]

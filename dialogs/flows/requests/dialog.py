@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.core.actions import ContactsAction, RequestAction
 from dialogs.core.i18n import N_
+from dialogs.core.state import RequestDraft
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
 from dialogs.flows.requests.changes import withdraw_request
@@ -40,7 +41,8 @@ async def start(turn: Turn, _: str) -> Reply:
         return await _no_queue(turn, municipality)
     turn.go("request", "needs")
     saved = await residents.home_address(turn.connection, turn.resident_id)
-    turn.conversation.data.update(needs=[], saved_home=saved)
+    turn.drop(RequestDraft)  # a new request: nothing of an abandoned one
+    turn.state(RequestDraft).saved_home = saved
     return _needs_reply(turn)
 
 
@@ -49,26 +51,27 @@ async def call_back(turn: Turn, _: str) -> Reply:
     municipality = turn.require_municipality()
     if municipality.requests is None:
         return await _no_queue(turn, municipality)
-    turn.conversation.data.update(needs=["callback"], details=None, home=None, urgency="soon")
+    turn.drop(RequestDraft)
+    draft = turn.state(RequestDraft)
+    draft.needs, draft.urgency = ["callback"], "soon"
     return ask_phone(turn)
 
 
 async def toggle_need(turn: Turn, need: str) -> Reply:
     """Choose or unchoose one need."""
-    chosen = list(turn.conversation.data.get("needs", []))
+    chosen = turn.state(RequestDraft).needs
     if need in NEED_LABELS and need != "callback":
         if need in chosen:
             chosen.remove(need)
         else:
             chosen.append(need)
-    turn.conversation.data["needs"] = chosen
     turn.go("request", "needs")
     return _needs_reply(turn)
 
 
 def _needs_reply(turn: Turn) -> Reply:
     t = turn.t
-    chosen = turn.conversation.data.get("needs", [])
+    chosen = turn.state(RequestDraft).needs
     choices = [
         Choice(("✓ " if key in chosen else "") + t._(label), f"{RequestAction.NEED}:{key}")
         for key, label in NEED_LABELS.items()
@@ -81,7 +84,7 @@ def _needs_reply(turn: Turn) -> Reply:
 
 async def ask_details(turn: Turn, _: str) -> Reply:
     """In the resident's words."""
-    if not turn.conversation.data.get("needs"):
+    if not turn.state(RequestDraft).needs:
         return _needs_reply(turn)
     turn.go("request", "details", back=RequestAction.REQUEST)
     return turn.reply(turn.t._('Describe briefly what you need, or write "-".'))
@@ -90,8 +93,8 @@ async def ask_details(turn: Turn, _: str) -> Reply:
 def _ask_address(turn: Turn) -> Reply:
     t = turn.t
     turn.go("request", "address", back=RequestAction.REQUEST)
-    saved = turn.conversation.data.get("saved_home")
-    if isinstance(saved, str):
+    saved = turn.state(RequestDraft).saved_home
+    if saved:
         choices = [Choice(t._("Yes"), f"{RequestAction.SAVED_ADDRESS}:saved")]
         return turn.reply(
             t.fill("Deliver to %(address)s? Or write another address.", address=saved), choices
@@ -104,8 +107,9 @@ def ask_phone(turn: Turn) -> Reply:
     shared from this question); otherwise typed, or shared with the channel's button."""
     t = turn.t
     if turn.phone:
-        turn.conversation.data["phone"] = turn.phone
-        return _ask_urgency(turn) if "urgency" not in turn.conversation.data else _summary(turn)
+        draft = turn.state(RequestDraft)
+        draft.phone = turn.phone
+        return _ask_urgency(turn) if draft.urgency is None else _summary(turn)
     turn.go("request", "phone", back=RequestAction.REQUEST)
     question = t._("Which phone number should staff call?")
     if turn.can_share_phone:
@@ -126,43 +130,42 @@ def _ask_urgency(turn: Turn) -> Reply:
 
 async def use_saved_address(turn: Turn, _: str) -> Reply:
     """The remembered address."""
-    turn.conversation.data["home"] = turn.conversation.data.get("saved_home")
+    draft = turn.state(RequestDraft)
+    draft.home = draft.saved_home
     return ask_phone(turn)
 
 
 async def keep_address(turn: Turn, answer: str) -> Reply:
     """Remember the address for next time only if the resident says so."""
     if answer == "1":
-        home = turn.conversation.data.get("home")
-        await residents.set_home_address(turn.connection, turn.resident_id, str(home))
+        home = turn.state(RequestDraft).home
+        await residents.set_home_address(turn.connection, turn.resident_id, home)
     return ask_phone(turn)
 
 
 async def set_urgency(turn: Turn, key: str) -> Reply:
     """Today or in the next days."""
-    turn.conversation.data["urgency"] = key if key in URGENCY_LABELS else "soon"
+    turn.state(RequestDraft).urgency = key if key in URGENCY_LABELS else "soon"
     return _summary(turn)
 
 
 def _summary(turn: Turn) -> Reply:
     t = turn.t
-    data = turn.conversation.data
+    draft = turn.state(RequestDraft)
     turn.go("request", "confirm", back=RequestAction.REQUEST)
     lines = [t._("Please check your request:")]
-    lines.append(", ".join(t._(NEED_LABELS[n]) for n in data.get("needs", []) if n in NEED_LABELS))
-    for value in (data.get("details"), data.get("home"), data.get("phone")):
-        if value:
-            lines.append(str(value))
-    lines.append(t._(URGENCY_LABELS.get(str(data.get("urgency")), URGENCY_LABELS["soon"])))
+    lines.append(", ".join(t._(NEED_LABELS[n]) for n in draft.needs if n in NEED_LABELS))
+    lines += [value for value in (draft.details, draft.home, draft.phone) if value]
+    lines.append(t._(URGENCY_LABELS.get(draft.urgency or "soon", URGENCY_LABELS["soon"])))
     return turn.reply("\n".join(lines), [Choice(t._("Send"), RequestAction.SEND)])
 
 
 async def send(turn: Turn, _: str) -> Reply:
     """File the request, put its card in the staff groups, tell the resident what comes next."""
     municipality = turn.require_municipality()
-    data = turn.conversation.data
+    draft = turn.state(RequestDraft)
     settings = municipality.requests
-    if settings is None or not data.get("needs") or not data.get("phone"):
+    if settings is None or not draft.needs or not draft.phone:
         return await start(turn, "")
     new = requests.NewRequest(
         municipality.id,
@@ -171,11 +174,11 @@ async def send(turn: Turn, _: str) -> Reply:
         turn.conversation.channel,
         turn.conversation.address,
         turn.language,
-        tuple(data["needs"]),
-        data.get("details"),
-        data.get("home"),
-        data.get("phone"),
-        str(data.get("urgency", "soon")),
+        tuple(draft.needs),
+        draft.details,
+        draft.home,
+        draft.phone,
+        draft.urgency or "soon",
     )
     number = await requests.file(turn.connection, new, turn.now)
     request = await requests.get(turn.connection, number)
@@ -189,8 +192,7 @@ async def send(turn: Turn, _: str) -> Reply:
         turn.now,
         card_choices(staff_t, request),
     )
-    for key in ("needs", "details", "home", "phone", "urgency"):
-        data.pop(key, None)
+    turn.drop(RequestDraft)
     turn.go("menu")
     t = turn.t
     lines = [
@@ -251,15 +253,15 @@ async def withdraw(turn: Turn, number: str) -> Reply:
 
 async def understand(turn: Turn, text: str) -> Reply | None:
     """Details, an address, or a phone number, as the step asks."""
-    step, data = turn.conversation.step, turn.conversation.data
+    step, draft = turn.conversation.step, turn.state(RequestDraft)
     t = turn.t
     if step == "details":
-        data["details"] = None if text.strip() in ("-", "—") else text.strip()[:500]
-        if "callback" in data.get("needs", []):
+        draft.details = None if text.strip() in ("-", "—") else text.strip()[:500]
+        if "callback" in draft.needs:
             return ask_phone(turn)
         return _ask_address(turn)
     if step == "address":
-        data["home"] = text.strip()[:200]
+        draft.home = text.strip()[:200]
         turn.go("request", "keep", back=RequestAction.REQUEST)
         choices = [
             Choice(t._("Yes, remember it"), f"{RequestAction.KEEP_ADDRESS}:1"),
@@ -271,8 +273,8 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         number = e164(text, municipality.country)
         if number is None:
             return turn.reply(t._("That does not look like a phone number. Please write it again."))
-        data["phone"] = number
-        return _ask_urgency(turn) if "urgency" not in data else _summary(turn)
+        draft.phone = number
+        return _ask_urgency(turn) if draft.urgency is None else _summary(turn)
     return None
 
 
