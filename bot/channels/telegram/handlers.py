@@ -4,6 +4,7 @@ came from); the pipeline answers through the outbox; `send` delivers one outbox 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -122,7 +123,8 @@ class TelegramChannel:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
-        await query.answer()
+        with contextlib.suppress(BadRequest):  # a press older than Telegram keeps queries for
+            await query.answer()
         message = query.message if isinstance(query.message, Message) else None
         if message is None or message.chat.type != "private":
             return
@@ -150,7 +152,8 @@ class TelegramChannel:
         outcome = await self._turn(
             update, self._incoming(update, user, staff=call, edit=message.message_id)
         )
-        await query.answer(outcome.notice, show_alert=outcome.alert)
+        with contextlib.suppress(BadRequest):  # the press is older than Telegram keeps it
+            await query.answer(outcome.notice, show_alert=outcome.alert)
 
     async def on_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """After every handler: an update that was no turn is marked handled in the inbox (a
