@@ -19,7 +19,11 @@ from storage.conversations import Conversation
 
 STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
 START_WORDS = frozenset({"start", "unstop", "yes"})
-MORE_WORDS = frozenset({"more", "daugiau", "vairak", "еще", "dalee", "далее"})
+# The word each page's footer asks for, as written and as folded to GSM-7 ("ЕЩЕ" -> "ESHCHE"),
+# and the ways people type it.
+MORE_WORDS = frozenset(
+    {"more", "daugiau", "vairak", "еще", "eshche", "eshchyo", "esche", "eshe", "dalee", "далее"}
+)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,10 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from dialogs.core.i18n import Catalogs
+from dialogs.pipeline.sms_policy import MORE_WORDS
+from dialogs.render.sms_pages import sms_text
+from dialogs.types import Reply
+from dialogs.understanding.text import fold
 from tests.conftest import LOCALES_DIR, PROJECT
 
 LANGUAGES = ("lt", "lv", "ru")
@@ -147,3 +151,16 @@ def test_language_names_are_their_own(catalogs: Catalogs) -> None:
 def test_missing_compiled_catalog_is_reported(tmp_path: object) -> None:
     with pytest.raises(FileNotFoundError, match="make messages"):
         Catalogs(PROJECT / "nowhere")
+
+
+@pytest.mark.parametrize("lang", ["en", "lt", "lv", "ru"])
+@pytest.mark.parametrize("transliterate", [True, False])
+def test_the_word_a_page_asks_for_brings_the_next_page(
+    catalogs: Catalogs, lang: str, transliterate: bool
+) -> None:
+    """Every SMS page ends "... reply MORE"; whatever that word became (folded, transliterated),
+    sending it brings the next page."""
+    footer = sms_text(Reply(catalogs.get(lang)._("Reply MORE for the rest.")), transliterate)
+    asked = [word for word in re.findall(r"\w+", footer) if word.isupper() and len(word) > 2]
+    assert asked, footer
+    assert fold(asked[-1]) in MORE_WORDS, footer
