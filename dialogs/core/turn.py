@@ -11,6 +11,7 @@ import aiosqlite
 
 from dialogs.core.i18n import Catalogs, Translator
 from dialogs.core.state import FlowState
+from dialogs.core.steps import Dialog, Step
 from dialogs.rules.availability import with_overrides
 from dialogs.types import Choice, Reply
 from storage.content import Content, Municipality, Period
@@ -85,7 +86,7 @@ class Turn:
         self.states.pop(kind, None)
         kind().forget(self.conversation.data)
 
-    def go(self, dialog: str, step: str = "", back: str = "menu") -> None:
+    def go(self, dialog: Dialog, step: Step = Step.NONE, back: str = "menu") -> None:
         """Move to a dialog step, where typed text is read next; `back` is where "back" leads."""
         self.conversation.dialog = dialog
         self.conversation.step = step

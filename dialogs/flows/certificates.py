@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.core.actions import CertificatesAction, ContactsAction
 from dialogs.core.i18n import N_
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
 from dialogs.rules.validity import Validity, validity
@@ -27,7 +28,7 @@ def offers_certificates(municipality: Municipality) -> bool:
 async def show_menu(turn: Turn, _: str) -> Reply:
     """What can be checked here."""
     municipality = turn.require_municipality()
-    turn.go("certificates")
+    turn.go(Dialog.CERTIFICATES)
     t = turn.t
     choices = []
     if municipality.certificates is not None:
@@ -48,7 +49,7 @@ async def show_status(turn: Turn, _: str) -> Reply:
     if register is None:
         return await show_menu(turn, "")
     t = turn.t
-    turn.go("certificates", "status", back=CertificatesAction.CERTIFICATES)
+    turn.go(Dialog.CERTIFICATES, Step.STATUS, back=CertificatesAction.CERTIFICATES)
     if turn.phone is None:
         return _need_phone(turn, municipality, register)
     found = await certificates.for_holder(turn.connection, municipality.id, turn.phone)
@@ -69,7 +70,7 @@ def _need_phone(turn: Turn, municipality: Municipality, register: Certificates) 
         "To protect your data, I look up certificates only by your own verified phone number."
     )
     if turn.can_share_phone:
-        turn.go("certificates", "need_phone", back=CertificatesAction.CERTIFICATES)
+        turn.go(Dialog.CERTIFICATES, Step.NEED_PHONE, back=CertificatesAction.CERTIFICATES)
         text = lead + " " + t._('Share it with the button below, or write "menu".')
         return Reply(text, ask_phone=t._("Share my phone number"))
     lines = [
@@ -138,7 +139,11 @@ def _contact_choice(turn: Turn, register: Certificates) -> list[Choice]:
 
 async def understand(turn: Turn, text: str) -> Reply | None:
     """A typed certificate number is never looked up: that would reveal others' data."""
-    if any(ch.isdigit() for ch in text) and turn.conversation.step in ("status", "need_phone", ""):
+    if any(ch.isdigit() for ch in text) and turn.conversation.step in (
+        Step.STATUS,
+        Step.NEED_PHONE,
+        Step.NONE,
+    ):
         t = turn.t
         choices = [Choice(t._("Is my certificate valid?"), f"{CertificatesAction.STATUS}:status")]
         return turn.reply(
@@ -155,4 +160,4 @@ ACTIONS: dict[str, Handler] = {
     CertificatesAction.CERTIFICATES: show_menu,
     CertificatesAction.STATUS: show_status,
 }
-UNDERSTANDS: dict[str, Understander] = {"certificates": understand}
+UNDERSTANDS: dict[str, Understander] = {Dialog.CERTIFICATES: understand}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.core.actions import ContactsAction
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
 from dialogs.flows.services import status_summary
@@ -16,7 +17,7 @@ async def show_contacts(turn: Turn, _: str) -> Reply:
     """List the departments to choose from, with the hotlines."""
     municipality = turn.require_municipality()
     t = turn.t
-    turn.go("contacts", "search")
+    turn.go(Dialog.CONTACTS, Step.SEARCH)
     lines = [
         t._('Whom do you need? Choose a contact or write what you need, for example "home help".')
     ]
@@ -38,7 +39,7 @@ async def show_department(turn: Turn, department_id: str) -> Reply:
     department = municipality.department(department_id)
     if department is None:
         return await show_contacts(turn, "")
-    turn.go("contacts", "search", back=ContactsAction.CONTACTS)
+    turn.go(Dialog.CONTACTS, Step.SEARCH, back=ContactsAction.CONTACTS)
     lines = department_lines(turn, municipality, department.id)
     lines += _service_lines(turn, municipality, department)
     choices = [Choice(turn.t._("Other contacts"), ContactsAction.CONTACTS)]
@@ -68,4 +69,4 @@ ACTIONS: dict[str, Handler] = {
     ContactsAction.CONTACTS: show_contacts,
     ContactsAction.DEPARTMENT: show_department,
 }
-UNDERSTANDS: dict[str, Understander] = {"contacts": understand}
+UNDERSTANDS: dict[str, Understander] = {Dialog.CONTACTS: understand}

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from dialogs.core.actions import CertificatesAction
 from dialogs.core.i18n import N_
 from dialogs.core.state import HealthState
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.rules.validity import HealthCheck, health_check
 from dialogs.types import Choice, Reply
@@ -24,7 +25,7 @@ async def ask_kind(turn: Turn, _: str) -> Reply:
     """Which certificate does the resident have?"""
     municipality = turn.require_municipality()
     t = turn.t
-    turn.go("health", "kind", back=CertificatesAction.CERTIFICATES)
+    turn.go(Dialog.HEALTH, Step.KIND, back=CertificatesAction.CERTIFICATES)
     accepted = {kind for rule in municipality.health_rules for kind in rule.accepted}
     choices = [
         Choice(t._(KIND_LABELS[k]), f"{CertificatesAction.HEALTH_KIND}:{k}")
@@ -39,14 +40,14 @@ async def choose_kind(turn: Turn, kind: str) -> Reply:
     """Remember the kind; ask its date, or explain what is possible without one."""
     t = turn.t
     if kind not in HEALTH_KINDS:
-        turn.go("health", "kind", back=CertificatesAction.CERTIFICATES)
+        turn.go(Dialog.HEALTH, Step.KIND, back=CertificatesAction.CERTIFICATES)
         return turn.reply(
             t._(
                 "Without a certificate you cannot come in person; "
                 "the social service serves you remotely."
             )
         )
-    turn.go("health", "issued", back=CertificatesAction.HEALTH)
+    turn.go(Dialog.HEALTH, Step.ISSUED, back=CertificatesAction.HEALTH)
     turn.state(HealthState).kind = kind
     if kind == "test":
         text = t._(
@@ -61,7 +62,7 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     """Read the certificate's date (and time), then the day of the visit."""
     t = turn.t
     step = turn.conversation.step
-    if step == "issued":
+    if step == Step.ISSUED:
         day, at = parse_moment(text, turn.today)
         kind = turn.state(HealthState).kind
         if day is None or (kind == "test" and at is None):
@@ -71,7 +72,7 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         if day > turn.today:
             return turn.reply(t._("That date is in the future. Please check it."))
         turn.state(HealthState).issued = local_datetime(day, at).isoformat()
-        turn.go("health", "visit", back=CertificatesAction.HEALTH)
+        turn.go(Dialog.HEALTH, Step.VISIT, back=CertificatesAction.HEALTH)
         choices = [
             Choice(t._("Today"), f"{CertificatesAction.HEALTH_VISIT}:0"),
             Choice(t._("Tomorrow"), f"{CertificatesAction.HEALTH_VISIT}:1"),
@@ -79,7 +80,7 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         return turn.reply(
             t._("For which day do you plan the visit? Choose or write a date."), choices
         )
-    if step in ("visit", "done"):  # after a verdict, another day can be checked at once
+    if step in (Step.VISIT, Step.DONE):  # after a verdict, another day can be checked at once
         day = parse_day(text, turn.today)
         if day is None:
             return turn.reply(
@@ -107,7 +108,7 @@ def _verdict(turn: Turn, visit: date) -> Reply:
     check = health_check(
         health_kind, datetime.fromisoformat(issued), visit, turn.require_municipality().health_rules
     )
-    turn.go("health", "done", back=CertificatesAction.CERTIFICATES)
+    turn.go(Dialog.HEALTH, Step.DONE, back=CertificatesAction.CERTIFICATES)
     return turn.reply(
         _explain(turn, check, visit), [Choice(t._("Check again"), CertificatesAction.HEALTH)]
     )
@@ -139,4 +140,4 @@ ACTIONS: dict[str, Handler] = {
     CertificatesAction.HEALTH_KIND: choose_kind,
     CertificatesAction.HEALTH_VISIT: choose_visit,
 }
-UNDERSTANDS: dict[str, Understander] = {"health": understand}
+UNDERSTANDS: dict[str, Understander] = {Dialog.HEALTH: understand}

@@ -13,6 +13,7 @@ from dialogs.core.actions import (
     SetupAction,
 )
 from dialogs.core.i18n import N_
+from dialogs.core.steps import Dialog
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows.certificates import offers_certificates
 from dialogs.types import Choice, Reply
@@ -52,7 +53,7 @@ def menu_choices(turn: Turn) -> tuple[Choice, ...]:
 
 def menu_reply(turn: Turn, lead: str = "") -> Reply:
     """The main menu, after an optional first paragraph."""
-    turn.go("menu")
+    turn.go(Dialog.MENU)
     assert turn.municipality is not None
     question = turn.t._("%(name)s. What would you like to know?") % {
         "name": turn.text(turn.municipality.name)

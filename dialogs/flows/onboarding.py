@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.core.actions import SetupAction
 from dialogs.core.i18n import LANGUAGES
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.menu import menu_reply
 from dialogs.types import Choice, Reply
@@ -40,7 +41,7 @@ def prompt(turn: Turn) -> Reply:
 
 def ask_municipality(turn: Turn) -> Reply:
     """Ask where the resident lives."""
-    turn.go("onboarding", SetupAction.CHANGE_MUNICIPALITY)
+    turn.go(Dialog.ONBOARDING, Step.MUNICIPALITY)
     languages = (turn.language,) if turn.language else PROMPT_LANGUAGES
     text = "\n".join(
         turn.catalogs.get(lang)._(
@@ -53,7 +54,7 @@ def ask_municipality(turn: Turn) -> Reply:
 
 def ask_language(turn: Turn, municipality: Municipality) -> Reply:
     """Ask for one of the languages the municipality offers."""
-    turn.go("onboarding", SetupAction.CHANGE_LANGUAGE)
+    turn.go(Dialog.ONBOARDING, Step.LANGUAGE)
     text = "\n".join(
         turn.catalogs.get(lang)._("Choose your language.") for lang in municipality.languages
     )
@@ -101,7 +102,7 @@ async def change_language(turn: Turn, _: str) -> Reply:
 
 async def understand(turn: Turn, text: str) -> Reply | None:
     """Read a typed municipality or language name."""
-    if turn.conversation.step == "language" and turn.municipality is not None:
+    if turn.conversation.step == Step.LANGUAGE and turn.municipality is not None:
         folded = fold(text)
         for lang in turn.municipality.languages:
             if folded in (lang, fold(turn.catalogs.get(lang).language_name())):
@@ -136,4 +137,4 @@ ACTIONS: dict[str, Handler] = {
     SetupAction.CHANGE_MUNICIPALITY: change_municipality,
     SetupAction.CHANGE_LANGUAGE: change_language,
 }
-UNDERSTANDS: dict[str, Understander] = {"onboarding": understand}
+UNDERSTANDS: dict[str, Understander] = {Dialog.ONBOARDING: understand}

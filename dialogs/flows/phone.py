@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from dialogs.core.actions import PhoneAction
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows import certificates
 from dialogs.flows.menu import menu_reply
@@ -29,7 +30,7 @@ async def ask(turn: Turn, _: str) -> Reply:
                 "On Telegram you can share it with one button."
             ),
         )
-    turn.go("phone")
+    turn.go(Dialog.PHONE)
     lead = ""
     if turn.phone:
         lead = (
@@ -66,9 +67,12 @@ async def receive(turn: Turn, raw: str, own: bool) -> Reply:
         turn.connection, turn.conversation.channel, turn.conversation.address, e164
     )
     turn.phone = e164
-    if turn.conversation.dialog == "certificates" and turn.conversation.step == "need_phone":
+    if (
+        turn.conversation.dialog == Dialog.CERTIFICATES
+        and turn.conversation.step == Step.NEED_PHONE
+    ):
         return await certificates.show_status(turn, "")  # continue where the resident was
-    if turn.conversation.dialog == "request" and turn.conversation.step == "phone":
+    if turn.conversation.dialog == Dialog.REQUEST and turn.conversation.step == Step.PHONE:
         return isolation.ask_phone(turn)  # the request goes on with the shared number
     return menu_reply(
         turn,

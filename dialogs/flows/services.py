@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from dialogs.core.actions import ContactsAction, ServicesAction
 from dialogs.core.i18n import N_
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.rules.availability import (
     Availability,
@@ -42,7 +43,7 @@ def status_summary(turn: Turn, state: Availability) -> str:
 async def show_services(turn: Turn, _: str) -> Reply:
     """List the municipality's services."""
     municipality = turn.require_municipality()
-    turn.go("services", "search")
+    turn.go(Dialog.SERVICES, Step.SEARCH)
     choices = [Choice(turn.t._("Restricted today"), f"{ServicesAction.RESTRICTED}:now")]
     choices += [
         Choice(turn.text(s.name), f"{ServicesAction.SERVICE}:{s.id}") for s in municipality.services
@@ -55,7 +56,7 @@ async def show_restricted(turn: Turn, _: str) -> Reply:
     """Everything suspended, remote-only or limited today, and the emergencies in force."""
     municipality = turn.require_municipality()
     t = turn.t
-    turn.go("services", "search", back=ServicesAction.SERVICES)
+    turn.go(Dialog.SERVICES, Step.SEARCH, back=ServicesAction.SERVICES)
     today = t.date(turn.today)
     restricted = restricted_services(municipality, turn.today)
     lines = [
@@ -92,7 +93,7 @@ async def show_service(turn: Turn, service_id: str) -> Reply:
     if service is None:
         return await show_services(turn, "")
     t = turn.t
-    turn.go("services", "search", back=ServicesAction.SERVICES)
+    turn.go(Dialog.SERVICES, Step.SEARCH, back=ServicesAction.SERVICES)
     state = availability(service, turn.today)
     lines = [turn.text(service.name)]
     if service.description:
@@ -168,4 +169,4 @@ ACTIONS: dict[str, Handler] = {
     ServicesAction.RESTRICTED: show_restricted,
     ServicesAction.SERVICE: show_service,
 }
-UNDERSTANDS: dict[str, Understander] = {"services": understand}
+UNDERSTANDS: dict[str, Understander] = {Dialog.SERVICES: understand}

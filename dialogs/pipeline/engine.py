@@ -13,6 +13,7 @@ import aiosqlite
 from dialogs.core.clock import Clock, local_today
 from dialogs.core.failpoints import failpoint
 from dialogs.core.i18n import LANGUAGES, Catalogs
+from dialogs.core.steps import Dialog
 from dialogs.core.turn import BookingPolicy, Turn
 from dialogs.flows.booking import offers
 from dialogs.pipeline import answers, sms_policy
@@ -154,7 +155,7 @@ class Engine:
             if last is not None and now - last > self._idle_timeout:
                 turn.timed_out = True
                 conversation.choices = []
-                turn.go("menu")
+                turn.go(Dialog.MENU)
             if screening.text != incoming.text:
                 incoming = replace(incoming, text=screening.text)
             reply = await self._dialogs.respond(turn, incoming)

@@ -6,6 +6,7 @@ from datetime import date
 
 from dialogs.core.actions import BookingAction
 from dialogs.core.state import BookingState
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.booking.confirm import confirm_booking
 from dialogs.flows.booking.offers import day_label, facility_name
@@ -24,7 +25,7 @@ async def choose_facility(turn: Turn, _: str) -> Reply:
     """Which facility: shower or laundry."""
     municipality = turn.require_municipality()
     t = turn.t
-    turn.go("booking", "facility")
+    turn.go(Dialog.BOOKING, Step.FACILITY)
     choices = [
         Choice(facility_name(t, municipality, f.id), f"{BookingAction.FACILITY}:{f.id}")
         for f in municipality.facilities
@@ -40,7 +41,7 @@ async def choose_day(turn: Turn, facility_id: str) -> Reply:
     if facility is None:
         return await choose_facility(turn, "")
     t = turn.t
-    turn.go("booking", "day", back=BookingAction.BOOK)
+    turn.go(Dialog.BOOKING, Step.DAY, back=BookingAction.BOOK)
     turn.state(BookingState).facility = facility.id
     choices = []
     for day in open_days(facility, municipality.country, turn.today, DAYS_OFFERED):
@@ -95,7 +96,7 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
     if turn.state(BookingState).offer is not None:
         taken -= 1  # the place held for this resident
     if taken >= facility.places_per_day:
-        turn.go("booking", "full", back=BookingAction.BOOK)
+        turn.go(Dialog.BOOKING, Step.FULL, back=BookingAction.BOOK)
         text = t.fill(
             "%(day)s is full. Shall I put you on the waiting list?", day=day_label(t, day)
         )
@@ -106,7 +107,7 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
         return turn.reply(text, choices)
     if _rule_for(municipality, day) is None or not _asks_certificate(facility):
         return await confirm_booking(turn, municipality, facility, day, None, contactless=False)
-    turn.go("booking", "certificate", back=BookingAction.BOOK)
+    turn.go(Dialog.BOOKING, Step.CERTIFICATE, back=BookingAction.BOOK)
     choices = [
         Choice(t._(KIND_LABELS[k]), f"{BookingAction.CERTIFICATE}:{k}") for k in HEALTH_KINDS
     ]
@@ -127,7 +128,7 @@ async def pick_certificate(turn: Turn, kind: str) -> Reply:
             return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
         return turn.reply(t._("Sorry, this service is only for clients with a valid certificate."))
     turn.state(BookingState).kind = kind
-    turn.go("booking", "issued", back=BookingAction.BOOK)
+    turn.go(Dialog.BOOKING, Step.ISSUED, back=BookingAction.BOOK)
     if kind == "test":
         return turn.reply(
             t._("When was the test taken? Write the date and time, for example 25.10.2021 14:30.")
@@ -139,14 +140,14 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     """A typed day ("tomorrow", "Friday", "24.03"), or the certificate's date."""
     step = turn.conversation.step
     t = turn.t
-    if step in ("day", "full"):
+    if step in (Step.DAY, Step.FULL):
         day = parse_day(text, turn.today)
         if day is None:
             return turn.reply(
                 t._("Sorry, I could not read that date. Please write it like 25.10.2021.")
             )
         return await pick_day(turn, day.isoformat())
-    if step == "issued":
+    if step == Step.ISSUED:
         return await _check_certificate(turn, text)
     return None
 
@@ -173,7 +174,7 @@ async def _check_certificate(turn: Turn, text: str) -> Reply:
         )
     if facility.contactless_without_certificate:
         return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
-    turn.go("booking", "refused", back=BookingAction.BOOK)
+    turn.go(Dialog.BOOKING, Step.REFUSED, back=BookingAction.BOOK)
     text = t.fill(
         "Sorry, I cannot book this: the certificate is not valid on %(day)s.", day=t.date(day)
     )
@@ -207,7 +208,7 @@ async def join_waitlist(turn: Turn, iso: str) -> Reply:
         "waiting",
     )
     await waitlist.join(turn.connection, entry, turn.now)
-    turn.go("menu")
+    turn.go(Dialog.MENU)
     text = t.fill(
         "You are on the waiting list for %(facility)s, %(day)s. "
         "If a place frees up, I will write to you.",
@@ -264,4 +265,4 @@ ACTIONS: dict[str, Handler] = {
     BookingAction.CERTIFICATE: pick_certificate,
     BookingAction.WAITLIST: join_waitlist,
 }
-UNDERSTANDS: dict[str, Understander] = {"booking": understand}
+UNDERSTANDS: dict[str, Understander] = {Dialog.BOOKING: understand}

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 from dialogs.core.actions import BookingAction
 from dialogs.core.state import BookingState
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Turn
 from dialogs.flows.booking.offers import day_label, facility_name
 from dialogs.types import Choice, Reply
@@ -39,7 +40,7 @@ async def confirm_booking(
     try:
         booking_id = await bookings.book(turn.connection, new, turn.now)
     except bookings.FacilityFullError:
-        turn.go("booking", "full", back=BookingAction.BOOK)
+        turn.go(Dialog.BOOKING, Step.FULL, back=BookingAction.BOOK)
         text = t.fill(
             "%(day)s is full. Shall I put you on the waiting list?", day=day_label(t, day)
         )
@@ -84,5 +85,5 @@ async def confirm_booking(
             key=f"reminder:{booking_id}",
         )
         lines.append(t._("I will remind you the day before."))
-    turn.go("menu")
+    turn.go(Dialog.MENU)
     return turn.reply("\n".join(lines), [Choice(t._("My bookings"), BookingAction.MINE)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.core.actions import BookingAction
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows.booking.changes import cancel_booking, leave_waitlist
 from dialogs.flows.booking.choose import book_offered
@@ -15,7 +16,7 @@ async def show(turn: Turn, _: str) -> Reply:
     """Active bookings from today on, each with a way to cancel."""
     municipality = turn.require_municipality()
     t = turn.t
-    turn.go("booking", "mine", back=BookingAction.BOOK)
+    turn.go(Dialog.BOOKING, Step.MINE, back=BookingAction.BOOK)
     mine = await bookings.active_for(turn.connection, turn.resident_id, municipality.id, turn.today)
     if not mine:
         return turn.reply(t._("You have no bookings."), [Choice(t._("Book"), BookingAction.BOOK)])
@@ -51,7 +52,7 @@ async def cancel(turn: Turn, booking_id: str) -> Reply:
         turn.connection, turn.content, turn.catalogs, booking, turn.now, turn.policy.offer_minutes
     ):
         return await show(turn, "")
-    turn.go("menu")
+    turn.go(Dialog.MENU)
     return turn.reply(
         t._("Your booking is cancelled."), [Choice(t._("My bookings"), BookingAction.MINE)]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialogs.core.actions import ContactsAction, RequestAction
 from dialogs.core.i18n import N_
 from dialogs.core.state import RequestDraft
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
 from dialogs.flows.requests.changes import withdraw_request
@@ -39,7 +40,7 @@ async def start(turn: Turn, _: str) -> Reply:
     municipality = turn.require_municipality()
     if municipality.requests is None:
         return await _no_queue(turn, municipality)
-    turn.go("request", "needs")
+    turn.go(Dialog.REQUEST, Step.NEEDS)
     saved = await residents.home_address(turn.connection, turn.resident_id)
     turn.drop(RequestDraft)  # a new request: nothing of an abandoned one
     turn.state(RequestDraft).saved_home = saved
@@ -65,7 +66,7 @@ async def toggle_need(turn: Turn, need: str) -> Reply:
             chosen.remove(need)
         else:
             chosen.append(need)
-    turn.go("request", "needs")
+    turn.go(Dialog.REQUEST, Step.NEEDS)
     return _needs_reply(turn)
 
 
@@ -86,13 +87,13 @@ async def ask_details(turn: Turn, _: str) -> Reply:
     """In the resident's words."""
     if not turn.state(RequestDraft).needs:
         return _needs_reply(turn)
-    turn.go("request", "details", back=RequestAction.REQUEST)
+    turn.go(Dialog.REQUEST, Step.DETAILS, back=RequestAction.REQUEST)
     return turn.reply(turn.t._('Describe briefly what you need, or write "-".'))
 
 
 def _ask_address(turn: Turn) -> Reply:
     t = turn.t
-    turn.go("request", "address", back=RequestAction.REQUEST)
+    turn.go(Dialog.REQUEST, Step.ADDRESS, back=RequestAction.REQUEST)
     saved = turn.state(RequestDraft).saved_home
     if saved:
         choices = [Choice(t._("Yes"), f"{RequestAction.SAVED_ADDRESS}:saved")]
@@ -110,7 +111,7 @@ def ask_phone(turn: Turn) -> Reply:
         draft = turn.state(RequestDraft)
         draft.phone = turn.phone
         return _ask_urgency(turn) if draft.urgency is None else _summary(turn)
-    turn.go("request", "phone", back=RequestAction.REQUEST)
+    turn.go(Dialog.REQUEST, Step.PHONE, back=RequestAction.REQUEST)
     question = t._("Which phone number should staff call?")
     if turn.can_share_phone:
         hint = t._("Write it, or share your own with the button below.")
@@ -120,7 +121,7 @@ def ask_phone(turn: Turn) -> Reply:
 
 def _ask_urgency(turn: Turn) -> Reply:
     t = turn.t
-    turn.go("request", "urgency", back=RequestAction.REQUEST)
+    turn.go(Dialog.REQUEST, Step.URGENCY, back=RequestAction.REQUEST)
     choices = [
         Choice(t._(label), f"{RequestAction.URGENCY}:{key}")
         for key, label in URGENCY_LABELS.items()
@@ -152,7 +153,7 @@ async def set_urgency(turn: Turn, key: str) -> Reply:
 def _summary(turn: Turn) -> Reply:
     t = turn.t
     draft = turn.state(RequestDraft)
-    turn.go("request", "confirm", back=RequestAction.REQUEST)
+    turn.go(Dialog.REQUEST, Step.CONFIRM, back=RequestAction.REQUEST)
     lines = [t._("Please check your request:")]
     lines.append(", ".join(t._(NEED_LABELS[n]) for n in draft.needs if n in NEED_LABELS))
     lines += [value for value in (draft.details, draft.home, draft.phone) if value]
@@ -193,7 +194,7 @@ async def send(turn: Turn, _: str) -> Reply:
         card_choices(staff_t, request),
     )
     turn.drop(RequestDraft)
-    turn.go("menu")
+    turn.go(Dialog.MENU)
     t = turn.t
     lines = [
         t.fill("Your request No. %(number)d is sent.", number=number),
@@ -255,20 +256,20 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     """Details, an address, or a phone number, as the step asks."""
     step, draft = turn.conversation.step, turn.state(RequestDraft)
     t = turn.t
-    if step == "details":
+    if step == Step.DETAILS:
         draft.details = None if text.strip() in ("-", "—") else text.strip()[:500]
         if "callback" in draft.needs:
             return ask_phone(turn)
         return _ask_address(turn)
-    if step == "address":
+    if step == Step.ADDRESS:
         draft.home = text.strip()[:200]
-        turn.go("request", "keep", back=RequestAction.REQUEST)
+        turn.go(Dialog.REQUEST, Step.KEEP, back=RequestAction.REQUEST)
         choices = [
             Choice(t._("Yes, remember it"), f"{RequestAction.KEEP_ADDRESS}:1"),
             Choice(t._("No"), f"{RequestAction.KEEP_ADDRESS}:0"),
         ]
         return turn.reply(t._("Shall I remember this address for your next request?"), choices)
-    if step == "phone":
+    if step == Step.PHONE:
         municipality = turn.require_municipality()
         number = e164(text, municipality.country)
         if number is None:
@@ -297,4 +298,4 @@ ACTIONS: dict[str, Handler] = {
     RequestAction.MINE: show_mine,
     RequestAction.WITHDRAW: withdraw,
 }
-UNDERSTANDS: dict[str, Understander] = {"request": understand}
+UNDERSTANDS: dict[str, Understander] = {Dialog.REQUEST: understand}
