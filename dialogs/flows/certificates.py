@@ -110,7 +110,7 @@ def _until_line(turn: Turn, state: Validity) -> str:
     t = turn.t
     if state.valid_until is None:
         return t._("Valid until one calendar month after the emergency situation ends.")
-    line = t._("Valid until: %(date)s") % {"date": t.long_date(state.valid_until)}
+    line = t.fill("Valid until: %(date)s", date=t.long_date(state.valid_until))
     days = (state.valid_until - turn.today).days
     if days < 0:
         return line + "\n" + t._("It has expired.")

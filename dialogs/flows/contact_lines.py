@@ -20,7 +20,7 @@ def department_lines(turn: Turn, municipality: Municipality, department_id: str)
             % {"numbers": numbers}
         )
     if department.emails:
-        lines.append(t._("E-mail: %(emails)s") % {"emails": ", ".join(department.emails)})
+        lines.append(t.fill("E-mail: %(emails)s", emails=", ".join(department.emails)))
     if not department.phones and not department.emails:
         lines.append(t._("The notice we have gives no phone or e-mail for this contact."))
         if municipality.contacts_note:

@@ -55,9 +55,9 @@ def menu_reply(turn: Turn, lead: str = "") -> Reply:
     """The main menu, after an optional first paragraph."""
     turn.go(Dialog.MENU)
     assert turn.municipality is not None
-    question = turn.t._("%(name)s. What would you like to know?") % {
-        "name": turn.text(turn.municipality.name)
-    }
+    question = turn.t.fill(
+        "%(name)s. What would you like to know?", name=turn.text(turn.municipality.name)
+    )
     return Reply("\n\n".join(part for part in (lead, question) if part), menu_choices(turn))
 
 

@@ -73,7 +73,7 @@ async def choose_municipality(turn: Turn, municipality_id: str) -> Reply:
     turn.municipality_id = municipality.id
     if turn.language not in municipality.languages:
         return ask_language(turn, municipality)
-    lead = turn.t._("Municipality: %(place)s.") % {"place": turn.text(municipality.place)}
+    lead = turn.t.fill("Municipality: %(place)s.", place=turn.text(municipality.place))
     return menu_reply(turn, lead)
 
 
@@ -85,7 +85,7 @@ async def choose_language(turn: Turn, lang: str) -> Reply:
     if lang not in municipality.languages:
         return ask_language(turn, municipality)
     turn.language = lang
-    return menu_reply(turn, turn.t._("Language: %(name)s.") % {"name": turn.t.language_name()})
+    return menu_reply(turn, turn.t.fill("Language: %(name)s.", name=turn.t.language_name()))
 
 
 async def change_municipality(turn: Turn, _: str) -> Reply:

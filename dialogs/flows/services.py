@@ -36,8 +36,8 @@ def status_summary(turn: Turn, state: Availability) -> str:
     if state.period is None:
         return label
     if state.period.end is None:
-        return t._("%(status)s until further notice") % {"status": label}
-    return t._("%(status)s until %(date)s") % {"status": label, "date": t.date(state.period.end)}
+        return t.fill("%(status)s until further notice", status=label)
+    return t.fill("%(status)s until %(date)s", status=label, date=t.date(state.period.end))
 
 
 async def show_services(turn: Turn, _: str) -> Reply:
@@ -111,7 +111,7 @@ async def show_service(turn: Turn, service_id: str) -> Reply:
         if department is not None:
             choices.append(
                 Choice(
-                    t._("Contact: %(name)s") % {"name": turn.text(department.name)},
+                    t.fill("Contact: %(name)s", name=turn.text(department.name)),
                     f"{ContactsAction.DEPARTMENT}:{department.id}",
                 )
             )
@@ -148,12 +148,13 @@ def _from_line(turn: Turn, start: date, status: Status, end: date | None = None)
     t = turn.t
     label = t._(STATUS_LABELS[status])
     if end is not None:
-        return t._("From %(start)s to %(end)s: %(status)s.") % {
-            "start": t.date(start),
-            "end": t.date(end),
-            "status": label,
-        }
-    return t._("From %(date)s: %(status)s.") % {"date": t.date(start), "status": label}
+        return t.fill(
+            "From %(start)s to %(end)s: %(status)s.",
+            start=t.date(start),
+            end=t.date(end),
+            status=label,
+        )
+    return t.fill("From %(date)s: %(status)s.", date=t.date(start), status=label)
 
 
 async def understand(turn: Turn, text: str) -> Reply | None:

@@ -45,9 +45,9 @@ def card_text(t: Translator, request: Request, holder: str | None = None) -> str
     lines.append(
         t.fill("Urgency: %(text)s", text=t._(URGENCY_LABELS.get(request.urgency, request.urgency)))
     )
-    status = t._(STAFF_STATUS.get(request.status, request.status)) % {
-        "name": holder or request.taken_by or "?"
-    }
+    status = t.fill(
+        STAFF_STATUS.get(request.status, request.status), name=holder or request.taken_by or "?"
+    )
     lines.append(t.fill("Status: %(text)s", text=status))
     return "\n".join(lines)
 

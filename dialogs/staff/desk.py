@@ -218,7 +218,7 @@ class StaffDesk:
         if municipality and municipality.requests:
             department = municipality.department(municipality.requests.department)
             phone = ", ".join(p.national() for p in department.phones) if department else ""
-        text = t._(message) % {"number": request.id, "phone": phone}
+        text = t.fill(message, number=request.id, phone=phone)
         key = f"status:{request.id}:{request.status}:{now.timestamp()}"
         await outbox.enqueue(conn, request.channel, request.address, text, now, now, key=key)
 
