@@ -92,7 +92,7 @@ async def understand(turn: Turn, text: str) -> Reply | None:
 
 async def choose_visit(turn: Turn, offset: str) -> Reply:
     """The visit day from a button: today or tomorrow."""
-    return _verdict(turn, turn.today + timedelta(days=int(offset) if offset.isdigit() else 0))
+    return _verdict(turn, turn.today + timedelta(days=1 if offset == "1" else 0))
 
 
 def _verdict(turn: Turn, visit: date) -> Reply:

@@ -14,6 +14,7 @@ from dialogs.core.i18n import N_, Catalogs, Translator
 from dialogs.staff import access, reports
 from dialogs.staff.cards import card_choices, card_text, notify_groups
 from dialogs.types import Channel, Choice, Incoming, Outcome, Reply, StaffCall, StaffCommand
+from dialogs.understanding.text import parse_id
 from storage import outbox, requests, staff
 from storage.content import Content
 from storage.requests import Request
@@ -83,7 +84,7 @@ class StaffDesk:
         if not here:
             return await self._not_here(conn, t, incoming, call, now)
         mine = call.command == StaffCommand.MINE
-        page = int(call.args[0]) if call.args and call.args[0].isdigit() else 1
+        page = (parse_id(call.args[0]) if call.args else None) or 1
         text = await reports.queue_text(conn, t, here, mine, page, call.command.value)
         return Outcome((Reply(text),))
 
@@ -180,7 +181,8 @@ class StaffDesk:
         """A button on a card: check the member here, the request's queue and status, act."""
         data = call.args[0] if call.args else ""
         _, action, number = [*data.split(":"), "", ""][:3]
-        request = await requests.get(conn, int(number)) if number.isdigit() else None
+        request_id = parse_id(number)
+        request = await requests.get(conn, request_id) if request_id is not None else None
         member = next(
             (m for m in here if request is not None and access.may_act(m, request, action)), None
         )
@@ -251,9 +253,10 @@ class StaffDesk:
     ) -> None:
         """A status message could not reach the resident: tell the request's staff group."""
         parts = key.split(":")
-        if len(parts) < 2 or parts[0] != "status" or not parts[1].isdigit():
+        request_id = parse_id(parts[1]) if len(parts) > 1 and parts[0] == "status" else None
+        if request_id is None:
             return
-        request = await requests.get(conn, int(parts[1]))
+        request = await requests.get(conn, request_id)
         if request is None:
             return
         t = self._t(request.municipality_id)

@@ -133,3 +133,13 @@ def match_label(text: str, labels: Sequence[str]) -> int | None:
     if best is not None and scores[best] >= 88 and scores.count(scores[best]) == 1:
         return best
     return None
+
+
+MAX_ID_DIGITS = 12  # record ids from buttons; longer numbers are forged (and overflow SQLite)
+
+
+def parse_id(text: str) -> int | None:
+    """A record id as buttons carry it ("42"); None for anything else ("x", "²", 30 digits)."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS:
+        return int(text)
+    return None

@@ -12,12 +12,12 @@ from dialogs.core.i18n import Catalogs
 from dialogs.pipeline.engine import Engine
 from dialogs.pipeline.registry import ALWAYS_VALID, DuplicateActionError, Registry
 from dialogs.pipeline.resident import DIALOGS
-from dialogs.types import Incoming, Receipt, Reply
+from dialogs.types import Incoming, Receipt, Reply, StaffCommand
 from storage import service_overrides
 from storage.content import Content
 from storage.db import Database
 from storage.service_overrides import Override
-from tests.conftest import Chat, FixedClock
+from tests.conftest import Chat, FixedClock, staff_call
 
 
 async def test_first_contact_asks_municipality_then_language(chat: Chat) -> None:
@@ -515,3 +515,26 @@ def test_the_registry_refuses_an_action_named_twice_or_undeclared() -> None:
     stray.ACTIONS = {"bkx": None}  # type: ignore[attr-defined]
     with pytest.raises(DuplicateActionError, match="not declared"):
         Registry([*DIALOGS, stray])
+
+
+async def test_forged_buttons_with_huge_or_strange_numbers_get_a_clean_answer(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ids are parsed once (ASCII digits, at most 12): no OverflowError, no traceback."""
+    chat = Chat(engine, "+37060000950")
+    await chat.start("elektrenai_lt")
+    huge = "9" * 30
+    for action in (
+        f"wlyes:{huge}",
+        f"wlno:{huge}",
+        f"bkcancel!:{huge}",
+        "bkcancel!:²",
+        f"rqwd:{huge}",
+    ):
+        reply = await chat.press(action)
+        assert reply.text
+    outcome = await staff_call(engine, StaffCommand.CARD, "5001", f"rq:take:{huge}")
+    assert outcome.alert
+    assert outcome.notice == "You are not allowed to do this."
+    assert "Traceback" not in caplog.text
+    assert "failed" not in caplog.text

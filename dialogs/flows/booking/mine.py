@@ -9,6 +9,7 @@ from dialogs.flows.booking.changes import cancel_booking, leave_waitlist
 from dialogs.flows.booking.choose import book_offered
 from dialogs.flows.booking.offers import day_label, facility_name
 from dialogs.types import Choice, Reply
+from dialogs.understanding.text import parse_id
 from storage import bookings, waitlist
 
 
@@ -85,18 +86,16 @@ async def decline_offer(turn: Turn, entry_id: str) -> Reply:
 
 async def _own_booking(turn: Turn, booking_id: str) -> bookings.Booking | None:
     """The booking, only if it is this resident's and still active (never trust the id)."""
-    if not booking_id.isdigit():
-        return None
-    booking = await bookings.get(turn.connection, int(booking_id))
+    number = parse_id(booking_id)
+    booking = await bookings.get(turn.connection, number) if number is not None else None
     if booking is None or booking.resident_id != turn.resident_id or booking.status != "active":
         return None
     return booking
 
 
 async def _own_offer(turn: Turn, entry_id: str) -> waitlist.Entry | None:
-    if not entry_id.isdigit():
-        return None
-    entry = await waitlist.get(turn.connection, int(entry_id))
+    number = parse_id(entry_id)
+    entry = await waitlist.get(turn.connection, number) if number is not None else None
     if entry is None or entry.resident_id != turn.resident_id or entry.status != "offered":
         return None
     return entry

@@ -17,6 +17,7 @@ from dialogs.staff.cards import (
     notify_groups,
 )
 from dialogs.types import Choice, Reply
+from dialogs.understanding.text import parse_id
 from storage import requests, residents
 from storage.content import Municipality
 from storage.phones import e164
@@ -244,7 +245,8 @@ async def show_mine(turn: Turn, _: str) -> Reply:
 async def withdraw(turn: Turn, number: str) -> Reply:
     """Withdraw one's own open request; staff groups are told."""
     t = turn.t
-    request = await requests.get(turn.connection, int(number)) if number.isdigit() else None
+    request_id = parse_id(number)
+    request = await requests.get(turn.connection, request_id) if request_id is not None else None
     if request is None or request.resident_id != turn.resident_id:
         return await show_mine(turn, "")
     if not await withdraw_request(turn.connection, turn.content, turn.catalogs, request, turn.now):
