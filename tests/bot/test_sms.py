@@ -217,3 +217,24 @@ async def test_each_sms_is_one_write_transaction(twilio: FakeTwilio, engine: Eng
             assert await phone.text(body)
             assert per_task["webhook"] == number, body
     assert per_task["Delivery.run"] > 0  # the rounds ran meanwhile, and marked answers sent
+
+
+async def test_a_replay_with_moved_parameter_boundaries_is_refused(
+    twilio: FakeTwilio, engine: Engine
+) -> None:
+    """Twilio signs "MessageSid" + value + "NumMedia" + value run together: moving a boundary
+    keeps the signature valid, so the values' shapes are checked too."""
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37060000311")
+        honest = {**phone.form("labas", "SM" + "a" * 32), "NumMedia": "0"}
+        moved = {key: value for key, value in honest.items() if key != "NumMedia"}
+        moved["MessageSid"] = honest["MessageSid"] + "NumMedia0"
+        sign = RequestValidator(AUTH_TOKEN).compute_signature
+        assert sign(f"{PUBLIC}/sms", moved) == sign(f"{PUBLIC}/sms", honest)
+        assert (await phone.post(moved, sign(f"{PUBLIC}/sms", moved))).status == 400
+        assert (await phone.post(honest, sign(f"{PUBLIC}/sms", honest))).status == 200
+        for bad in ({"MessageSid": "SM1"}, {"AccountSid": "ACx"}, {"To": "twilio"}):
+            form = {**phone.form("labas"), **bad}
+            assert (await phone.post(form, sign(f"{PUBLIC}/sms", form))).status == 400
+    rows = await engine.database.fetchall("SELECT key FROM inbox WHERE channel = 'sms'")
+    assert [row[0] for row in rows] == [honest["MessageSid"]]  # only the honest one was handled

@@ -5,6 +5,7 @@ pipeline's (one transaction with the turn)."""
 from __future__ import annotations
 
 import logging
+import re
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -24,6 +25,9 @@ from dialogs.understanding.phones import e164
 log = logging.getLogger(__name__)
 
 CHANNEL = Channel.SMS
+MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-f]{32}")
+ACCOUNT_SID = re.compile(r"AC[0-9a-f]{32}")
+PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
 OPT_OUT_WORDS = {"STOP": "stop", "START": "start"}  # Twilio's OptOutType, as the word it means
 
 
@@ -70,7 +74,10 @@ class SmsChannel:
             log.warning("an SMS webhook call with a bad or missing signature was refused")
             return Response(status_code=403)
         sid, address = form.get("MessageSid", ""), e164(form.get("From", ""))
-        if not sid or address is None:
+        if address is None or not _well_formed(form):
+            # Twilio signs keys and values run together: a captured request whose parameter
+            # boundaries were moved still verifies. Its values then lose their shapes.
+            log.warning("an SMS webhook call with malformed parameters was refused")
             return Response(status_code=400)
         text = OPT_OUT_WORDS.get(form.get("OptOutType", "").upper(), form.get("Body", ""))
         incoming = Incoming(
@@ -112,6 +119,16 @@ class SmsChannel:
                 status_callback=callback,
             )
         return True
+
+
+def _well_formed(form: dict[str, str]) -> bool:
+    """MessageSid (and AccountSid, where sent) with Twilio's documented shapes; From and To
+    phone numbers."""
+    if not MESSAGE_SID.fullmatch(form.get("MessageSid", "")):
+        return False
+    if "AccountSid" in form and not ACCOUNT_SID.fullmatch(form["AccountSid"]):
+        return False
+    return all(PHONE.fullmatch(form.get(key, "")) for key in ("From", "To"))
 
 
 def _twiml(messages: list[str], background: BackgroundTask | None = None) -> Response:
