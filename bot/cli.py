@@ -92,10 +92,22 @@ async def _serve(settings: Settings) -> int:
     return 0
 
 
+# Libraries that log secrets or personal data below these levels: httpx and PTB the bot token
+# (in every Bot API URL) and the webhook secret (setWebhook's parameters), aiosqlite every SQL
+# parameter (phones, addresses, requests), twilio the account SID and message bodies.
+QUIETER = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram": logging.INFO,
+    "aiosqlite": logging.WARNING,
+    "twilio": logging.WARNING,
+}
+
+
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    for name, floor in QUIETER.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
 
 
 def _check_content(directory: Path) -> int:
