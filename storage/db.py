@@ -19,6 +19,7 @@ PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",  # erased values are overwritten, not left in free pages
 )
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another process's lock before giving up
 
@@ -97,6 +98,12 @@ class Database:
             except sqlite3.OperationalError as error:
                 await self._rollback()
                 raise _unavailable(self.path, error) from error
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it, so that the old page images of
+        erased values are gone from the -wal file too."""
+        async with self._write_lock:
+            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read-only query outside any transaction."""

@@ -15,6 +15,11 @@ from storage.rows import fetch_all
 from storage.times import stamp
 
 MAX_ATTEMPTS = 8
+# A message to a resident who erased their data keeps neither address nor text once sent.
+ERASE = (
+    ", address = CASE WHEN json_extract(meta, '$.erase') THEN '' ELSE address END,"
+    " text = CASE WHEN json_extract(meta, '$.erase') THEN '' ELSE text END"
+)
 COLUMNS = "id, channel, address, text, choices, attempts, key, kind, meta, reply_to"
 
 
@@ -98,8 +103,8 @@ async def mark_answered(
 ) -> None:
     """The channel gave these answers in its own response (TwiML): the outbox need not send."""
     await conn.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ? WHERE channel = ? AND reply_to = ?"
-        " AND status = 'pending'",
+        f"UPDATE outbox SET status = 'sent', sent_at = ?{ERASE} WHERE channel = ?"
+        " AND reply_to = ? AND status = 'pending'",
         (stamp(now), channel, reply_to),
     )
 
@@ -188,7 +193,7 @@ async def recover(conn: aiosqlite.Connection, channels: list[str]) -> int:
 async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:
     """Record a delivery."""
     await conn.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?"
+        f"UPDATE outbox SET status = 'sent', sent_at = ?{ERASE} WHERE id = ?"
         " AND status IN ('pending', 'sending')",
         (stamp(now), message_id),
     )

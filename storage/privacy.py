@@ -26,10 +26,29 @@ async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) ->
             (channel, address),
         )
         await conn.execute(
-            "UPDATE outbox SET text = '', choices = '[]' WHERE channel = ? AND address = ?"
-            " AND status != 'sending'",
+            "UPDATE outbox SET text = '', choices = '[]', address = '' WHERE channel = ?"
+            " AND address = ? AND status != 'sending'",
             (channel, address),
         )
+        # Updates as received (a shared phone, an address, a request's words): the rows stay,
+        # empty, so a copy Telegram sends again is still known as handled.
+        await conn.execute(
+            "UPDATE inbox SET body = '' WHERE channel = ? AND ? IN ("
+            " CASE WHEN json_valid(body) THEN"
+            " CAST(json_extract(body, '$.message.from.id') AS TEXT) END,"
+            " CASE WHEN json_valid(body) THEN"
+            " CAST(json_extract(body, '$.callback_query.from.id') AS TEXT) END)",
+            (channel, address),
+        )
+        await conn.execute("DELETE FROM sms_numbers WHERE address = ?", (address,))
+    # The staff cards (and escalations) of the resident's requests hold details, address, phone.
+    await conn.execute(
+        "UPDATE outbox SET text = '', choices = '[]', status = CASE WHEN status = 'pending'"
+        " THEN 'cancelled' ELSE status END WHERE status != 'sending' AND EXISTS (SELECT 1"
+        " FROM requests r WHERE r.resident_id = ? AND (outbox.key LIKE 'card:' || r.id || ':%'"
+        " OR outbox.key LIKE 'escalation:' || r.id || ':%'))",
+        (resident_id,),
+    )
     # Cancelling and withdrawing are the dialogs' (places pass on, staff are told); what is
     # left here is erasing what identifies the resident.
     await conn.execute(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
-from dialogs.types import Choice, Incoming, Reply
+from dialogs.types import Choice, Incoming, Outcome, Reply
 from storage import outbox
 
 # A channel that answers in its own response (Twilio's TwiML) marks its answers sent once it
@@ -18,13 +17,14 @@ INLINE_GRACE = timedelta(seconds=60)
 
 
 async def write(
-    conn: aiosqlite.Connection, incoming: Incoming, replies: Sequence[Reply], now: datetime
+    conn: aiosqlite.Connection, incoming: Incoming, outcome: Outcome, now: datetime
 ) -> None:
-    """One outbox row per reply, to the chat the message came from, in order."""
+    """One outbox row per reply, to the chat the message came from, in order; after an
+    erasure the row forgets its address and text once sent."""
     due = now + INLINE_GRACE if incoming.inline else now
     reply_to = incoming.receipt.key if incoming.receipt is not None else None
-    for index, reply in enumerate(replies):
-        meta: dict[str, Any] = {}
+    for index, reply in enumerate(outcome.replies):
+        meta: dict[str, Any] = {"erase": True} if outcome.erased else {}
         if reply.ask_phone:
             meta["ask_phone"] = reply.ask_phone
         elif index == 0 and incoming.edit is not None:

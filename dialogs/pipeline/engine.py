@@ -111,9 +111,11 @@ class Engine:
             if outcome is None:  # a resident (also one who typed a staff command)
                 incoming = replace(incoming, staff=None)
                 outcome = await self._resident_turn(conn, incoming)
-            await answers.write(conn, incoming, outcome.replies, now)
+            await answers.write(conn, incoming, outcome, now)
             failpoint("turn.before_commit")
         failpoint("turn.after_commit")
+        if outcome.erased:  # old page images of the erased values leave the -wal file too
+            await self.database.checkpoint()
         return outcome
 
     async def _resident_turn(self, conn: aiosqlite.Connection, incoming: Incoming) -> Outcome:
@@ -170,8 +172,8 @@ class Engine:
             if screening.page is None and texts:
                 conversation.pages = texts[1:]
             replies = [Reply(text) for text in texts[:1]]
-        if turn.forgotten:
-            return Outcome(tuple(replies))  # the identity and conversation are gone
+        if turn.forgotten:  # the identity and conversation are gone
+            return Outcome(tuple(replies), erased=True)
         settings = (turn.resident_id, turn.municipality_id, turn.language)
         if settings != (resident.id, resident.municipality_id, resident.language):
             await residents.save_preferences(conn, residents.Resident(*settings))
@@ -200,7 +202,7 @@ class Engine:
                 if incoming.receipt is not None:
                     receipt = incoming.receipt
                     await inbox.mark_handled(conn, receipt.channel, receipt.key, now)
-                await answers.write(conn, incoming, replies, now)
+                await answers.write(conn, incoming, Outcome(tuple(replies)), now)
         except StorageError:
             return Outcome(tuple(replies), saved=False)
         return Outcome(tuple(replies))

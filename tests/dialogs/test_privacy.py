@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from bot.delivery import Delivery
 from dialogs.pipeline.engine import Engine
-from dialogs.types import Incoming, Reply
-from storage import inbox, outbox
+from dialogs.types import Incoming, Outgoing, Receipt, Reply
+from storage import inbox, outbox, staff
 from storage.db import Database
 from tests.conftest import FixedClock
 
@@ -109,3 +113,69 @@ async def test_sent_messages_and_journaled_updates_are_erased_after_a_day(
     rows = await database.fetchall("SELECT text, status FROM outbox ORDER BY id")
     assert [tuple(row) for row in rows] == [("", "sent"), ("Rytoj", "pending")]  # due later
     assert await database.fetchall("SELECT * FROM inbox") == []
+
+
+async def test_forget_leaves_no_value_anywhere_not_even_in_the_wal(
+    engine: Engine, database: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A Telegram resident who shared a phone, filed a request with an address (its card went to
+    a staff group) erases their data: afterwards no table, no outbox row, no journaled update,
+    no -wal or database page holds the user id, the phone, the address or the request's words."""
+    clock.current = NOW
+    async with database.transaction() as conn:
+        await staff.bind_group(conn, "-100300", "elektrenai", "isolation", "701", NOW)
+    user, phone, home, words = "770011", "+37060770011", "Rungos g. 77-11", "Druskos ir muilo"
+    numbers = itertools.count(500)
+
+    async def say(**fields: Any) -> Reply:
+        key = str(next(numbers))
+        body = {"update_id": int(key), "message": {"from": {"id": int(user)}, **fields}}
+        await engine.record_updates("telegram", [(key, json.dumps(body, ensure_ascii=False))])
+        incoming = Incoming(
+            "telegram", user, can_share_phone=True, receipt=Receipt("telegram", key), **fields
+        )
+        (reply,) = await engine.handle(incoming)
+        return reply
+
+    await say(text="elektrenai_lt", start=True)
+    await say(shared_phone=phone, shared_phone_is_own=True)
+    for action in ("rq", "rqneed:food", "rqnext"):
+        await say(action=action)
+    await say(text=words)
+    await say(text=home)
+    await say(action="rqkeep:1")
+    await say(action="rqurg:today")
+    assert (await say(action="rqsend")).text.startswith("Jūsų prašymas Nr. 1 išsiųstas.")
+    sent: list[str] = []
+
+    async def deliver(outgoing: Outgoing) -> bool:
+        sent.append(outgoing.reply.text)
+        return True
+
+    delivery = Delivery(engine, {"telegram": deliver, "tgroup": deliver})
+    await delivery.drain()  # the answers, and the card in the staff group
+    assert any(home in text for text in sent)
+    await say(action="forget")
+    assert (await say(action="forget!")).text.startswith("Jūsų asmens duomenys ištrinti.")
+    await delivery.drain()  # the goodbye is delivered, then forgets its address and text
+    for table, column, value in await _every_value(database):
+        for secret in (user, phone.removeprefix("+"), home, words):
+            assert secret not in value, (table, column, secret)
+    await database.checkpoint()
+    files = [Path(database.path), Path(f"{database.path}-wal")]
+    stored = b"".join(path.read_bytes() for path in files if path.exists())
+    for secret in (phone, home, words):
+        assert secret.encode() not in stored, secret
+
+
+async def _every_value(database: Database) -> list[tuple[str, str, str]]:
+    """(table, column, value as text) of every cell of every table."""
+    found = []
+    tables = await database.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+    for (table,) in tables:
+        columns = [info[1] for info in await database.fetchall(f"PRAGMA table_info({table})")]
+        for row in await database.fetchall(f"SELECT * FROM {table}"):
+            found += [
+                (table, column, str(value)) for column, value in zip(columns, row, strict=True)
+            ]
+    return found
