@@ -35,6 +35,11 @@ class BookingState(FlowState):
     day: str | None = None  # ISO date
     kind: str | None = None
     offer: int | None = None  # the waiting-list entry whose held place is being booked
+    offer_for: str | None = None  # "facility:day" of that place: only its booking accepts it
+
+    def holds(self, facility: str, day: str) -> bool:
+        """True if a held place is being booked for exactly this facility and day."""
+        return self.offer is not None and self.offer_for == f"{facility}:{day}"
 
 
 @dataclass

@@ -360,3 +360,30 @@ async def test_forget_frees_the_place_for_the_first_in_line_and_tells_staff(
         "SELECT status FROM outbox WHERE key = 'reminder:1'"
     )  # the erased resident's reminder is withdrawn
     assert reminder[0] == "cancelled"
+
+
+async def test_an_offer_left_midway_is_not_taken_by_a_booking_of_another_day(
+    engine: Engine, database: Database, monday: FixedClock
+) -> None:
+    """Yes to an offer, then elsewhere: a later booking of another day leaves the held place
+    alone; unanswered, it passes on when the offer expires."""
+    owners = [Client(engine, f"+3712600008{i}", "koknese_lv") for i in range(2)]
+    for client in owners:
+        await client.book("laundry", "2021-11-05", "bkcert:none")
+    waiting = [Client(engine, f"+3712600009{i}", "koknese_lv") for i in range(2)]
+    for client in waiting:
+        await client.book("laundry", "2021-11-05")
+        await client.press("wl:2021-11-05")
+    reply = await owners[0].press("mybk")
+    reply = await owners[0].press(reply.choices[0].action)
+    await owners[0].press(reply.choices[0].action)  # cancelled: held for the first in line
+    reply = await waiting[0].press("wlyes:1")
+    assert reply.text == "Kādu sertifikātu uzrādīsiet?"
+    reply = await waiting[0].book("laundry", "2021-11-04", "bkcert:none")  # another day instead
+    assert reply.text.startswith("Pierakstīts: Veļas mazgāšanas pakalpojums, ceturtdiena")
+    statuses = [r[0] for r in await database.fetchall("SELECT status FROM waitlist ORDER BY id")]
+    assert statuses == ["offered", "waiting"]  # not "accepted"
+    monday.advance(timedelta(minutes=121))
+    await engine.tick()
+    statuses = [r[0] for r in await database.fetchall("SELECT status FROM waitlist ORDER BY id")]
+    assert statuses == ["expired", "offered"]  # the held place passed on, never lost

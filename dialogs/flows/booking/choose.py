@@ -25,6 +25,7 @@ async def choose_facility(turn: Turn, _: str) -> Reply:
     """Which facility: shower or laundry."""
     municipality = turn.require_municipality()
     t = turn.t
+    turn.drop(BookingState)  # a new booking: a held place answered earlier is not this one
     turn.go(Dialog.BOOKING, Step.FACILITY)
     choices = [
         Choice(facility_name(t, municipality, f.id), f"{BookingAction.FACILITY}:{f.id}")
@@ -93,7 +94,7 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
             return turn.reply(text, [Choice(t._("My bookings"), BookingAction.MINE)])
     turn.state(BookingState).day = day.isoformat()
     taken = await bookings.taken(turn.connection, municipality.id, facility.id, day)
-    if turn.state(BookingState).offer is not None:
+    if turn.state(BookingState).holds(facility.id, day.isoformat()):
         taken -= 1  # the place held for this resident
     if taken >= facility.places_per_day:
         turn.go(Dialog.BOOKING, Step.FULL, back=BookingAction.BOOK)
@@ -185,6 +186,7 @@ async def book_offered(turn: Turn, entry: waitlist.Entry) -> Reply:
     """Go on with a place held from the waiting list: the certificate step, then the booking."""
     state = turn.state(BookingState)
     state.facility, state.day, state.offer = entry.facility_id, entry.day.isoformat(), entry.id
+    state.offer_for = f"{entry.facility_id}:{entry.day.isoformat()}"
     return await pick_day(turn, entry.day.isoformat())
 
 

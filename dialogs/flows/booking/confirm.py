@@ -55,9 +55,9 @@ async def confirm_booking(
             [Choice(t._("My bookings"), BookingAction.MINE)],
         )
     state = turn.state(BookingState)
-    offer, state.offer = state.offer, None
-    if offer is not None:  # the held place is now a booking
-        await waitlist.close(turn.connection, offer, "accepted")
+    if state.offer is not None and state.holds(facility.id, day.isoformat()):
+        await waitlist.close(turn.connection, state.offer, "accepted")  # the held place is booked
+        state.offer = state.offer_for = None
     name = facility_name(t, municipality, facility.id)
     lines = [t.fill("Booked: %(facility)s, %(day)s.", facility=name, day=day_label(t, day))]
     if contactless:
