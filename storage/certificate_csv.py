@@ -54,7 +54,7 @@ def parse_register(
         return [], [RowError(1, f"{problem}; expected {', '.join(REQUIRED + OPTIONAL)}")]
     certificates, errors, seen = [], [], set()
     for line, row in enumerate(reader, start=2):
-        values = {key.strip(): (value or "").strip() for key, value in row.items() if key}
+        values = {key.strip(): _unquoted(value or "") for key, value in row.items() if key}
         if not any(values.values()):
             continue  # blank lines are allowed
         try:
@@ -138,17 +138,35 @@ def changes(
 
 
 def write_register(certificates: Iterable[StatusCertificate], stream: TextIO) -> None:
-    """Write the register in the format `parse_register` reads."""
+    """Write the register in the format `parse_register` reads. A cell a spreadsheet would run
+    as a formula (starting with = + - @, a tab or a carriage return; "+370..." too) gets a
+    leading apostrophe, which spreadsheets show as text and `parse_register` takes off."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(REQUIRED + OPTIONAL)
     for c in certificates:
         writer.writerow(
-            (
-                c.number,
-                c.kind,
-                c.holder_phone,
-                c.issued_on.isoformat(),
-                c.expires_on.isoformat(),
-                "" if c.extension_months is None else c.extension_months,
-            )
+            [
+                _neutral(cell)
+                for cell in (
+                    c.number,
+                    c.kind,
+                    c.holder_phone,
+                    c.issued_on.isoformat(),
+                    c.expires_on.isoformat(),
+                    "" if c.extension_months is None else str(c.extension_months),
+                )
+            ]
         )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _unquoted(cell: str) -> str:
+    """A cell as read: trimmed, and without the apostrophe `write_register` put before it."""
+    cell = cell.strip()
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
