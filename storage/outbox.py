@@ -149,6 +149,17 @@ async def cancel(conn: aiosqlite.Connection, key: str) -> None:
     )
 
 
+async def expire(conn: aiosqlite.Connection, now: datetime) -> int:
+    """Withdraw messages whose moment has passed unsent (a reminder for a day already begun)."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET status = 'expired', text = '' WHERE status = 'pending'"
+        " AND json_extract(meta, '$.expires') IS NOT NULL"
+        " AND json_extract(meta, '$.expires') <= ?",
+        (stamp(now),),
+    )
+    return cursor.rowcount
+
+
 async def heads(
     conn: aiosqlite.Connection, now: datetime, channels: list[str], limit: int = 100
 ) -> list[Message]:

@@ -73,6 +73,7 @@ class Postman:
                 t = self._catalogs.get(await residents.language_of(conn, channel, address))
                 notice = t._("You sent many messages at once; this answers the last one.")
                 await outbox.coalesce(conn, channel, address, notice)
+            await outbox.expire(conn, now)
             messages = await outbox.heads(conn, now, channels, limit)
             await outbox.claim(conn, messages)
             for message in messages:

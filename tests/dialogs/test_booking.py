@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.delivery import Delivery
 from dialogs.core.i18n import Catalogs
 from dialogs.pipeline.engine import Engine
-from dialogs.types import Choice, Incoming, Reply
+from dialogs.types import Choice, Incoming, Outgoing, Reply
 from storage.content import load_content
 from storage.db import Database
 from tests.conftest import CONTENT_DIR, FixedClock
@@ -387,3 +388,25 @@ async def test_an_offer_left_midway_is_not_taken_by_a_booking_of_another_day(
     await engine.tick()
     statuses = [r[0] for r in await database.fetchall("SELECT status FROM waitlist ORDER BY id")]
     assert statuses == ["expired", "offered"]  # the held place passed on, never lost
+
+
+@pytest.mark.parametrize(("back_at", "reminded"), [((2, 23), True), ((3, 9), False)])
+async def test_a_reminder_is_never_sent_once_the_booked_day_has_begun(
+    engine: Engine, database: Database, monday: FixedClock, back_at: tuple[int, int], reminded: bool
+) -> None:
+    """Booked on Monday for Wednesday; the bot was down over Tuesday's reminder time and comes
+    back late on Tuesday (the reminder still goes) or on Wednesday morning (nothing is sent)."""
+    client = Client(engine, "+37126000099", "koknese_lv")
+    await client.book("laundry", "2021-11-03", "bkcert:none")
+    day, hour = back_at
+    monday.current = datetime(2021, 11, day, hour, 0, tzinfo=UTC) - timedelta(hours=2)  # local
+    texts: list[str] = []
+
+    async def deliver(outgoing: Outgoing) -> bool:
+        texts.append(outgoing.reply.text)
+        return True
+
+    await Delivery(engine, {"sms": deliver}).run_once()
+    assert any(text.startswith("Atgādinājums") for text in texts) is reminded
+    (status,) = await database.fetchall("SELECT status FROM outbox WHERE key = 'reminder:1'")
+    assert status[0] == ("sent" if reminded else "expired")

@@ -13,6 +13,7 @@ from dialogs.types import Choice, Reply
 from dialogs.understanding.dates import local_datetime
 from storage import bookings, outbox, waitlist
 from storage.content import Facility, Municipality
+from storage.times import stamp
 
 
 async def confirm_booking(
@@ -83,6 +84,8 @@ async def confirm_booking(
             reminder_at,
             turn.now,
             key=f"reminder:{booking_id}",
+            # "Tomorrow" is true only until the day begins: a bot that was down then sends none.
+            meta={"expires": stamp(local_datetime(day, time(0)))},
         )
         lines.append(t._("I will remind you the day before."))
     turn.go(Dialog.MENU)
