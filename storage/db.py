@@ -69,12 +69,16 @@ class Database:
             raise StorageError(_explain(location, error)) from None
         database = cls(connection, location)
         try:
-            for pragma in (*PRAGMAS, f"PRAGMA busy_timeout={int(busy_timeout_ms)}"):
+            # The busy timeout first: another process's lock is waited for, not failed on.
+            for pragma in (f"PRAGMA busy_timeout={int(busy_timeout_ms)}", *PRAGMAS):
                 await connection.execute(pragma)
             async with database.transaction() as conn:
                 await migrate(conn)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, StorageError) as error:
+            # Closed on every failure: aiosqlite's thread would keep the process alive.
             await connection.close()
+            if isinstance(error, StorageError):
+                raise
             raise StorageError(_explain(location, error)) from None
         return database
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,22 @@ def test_undecodable_input_does_not_end_the_chat(db_env: dict[str, str]) -> None
     out = result.stdout.decode()
     assert "Atvainojiet, es nesapratu." in out
     assert "Pie kā vēlaties vērsties?" in out  # the next line was still read
+
+
+@pytest.mark.slow
+def test_a_database_locked_at_start_is_one_error_line_and_status_2(tmp_path: Path) -> None:
+    """Another process holds the database: every command waits the busy timeout (5 s), prints
+    one `error:` line and exits with 2 (aiosqlite's thread used to keep them hanging)."""
+    path = tmp_path / "locked.sqlite3"
+    env = {"BOT_DATABASE": str(path)}
+    assert run_bot("staff", "list", env=env).returncode == 0  # created and migrated
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        for command in (("roster", "--municipality", "koknese"), ("staff", "list")):
+            result = run_bot(*command, env=env)  # run_bot's own timeout is 60 s
+            assert result.returncode == 2, result.stderr
+            assert result.stderr.startswith("error: the database is locked by another process")
+            assert len(result.stderr.splitlines()) == 1
+    finally:
+        holder.close()
