@@ -19,6 +19,7 @@ from dialogs.flows import (
 from dialogs.flows.booking import choose as booking
 from dialogs.flows.booking import mine as mybookings
 from dialogs.flows.requests import dialog as requests
+from dialogs.flows.requests import mine as my_requests
 from dialogs.pipeline.registry import SETUP_ACTIONS, Registry
 from dialogs.types import Choice, Incoming, Reply
 from dialogs.understanding import search
@@ -40,6 +41,7 @@ DIALOGS = (
     booking,
     mybookings,
     requests,
+    my_requests,
     privacy,
 )
 CONFIDENT = 0.5  # an intent this sure is followed before the search of names

@@ -179,3 +179,24 @@ async def _every_value(database: Database) -> list[tuple[str, str, str]]:
                 (table, column, str(value)) for column, value in zip(columns, row, strict=True)
             ]
     return found
+
+
+async def test_a_resident_has_at_most_three_open_requests(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    """The fourth, while three are open, is refused kindly with the way to them; a closed or
+    withdrawn one frees a place."""
+    clock.current = NOW
+    await _send(engine, start=True, text="elektrenai_ru")
+    for _ in range(3):
+        await _send(engine, action="human")
+        assert (await _send(engine, action="rqsend")).text.startswith("Ваша заявка №")
+    refused = await _send(engine, action="human")
+    assert refused.text.startswith("У вас уже 3 открытые заявки.")
+    assert [c.label for c in refused.choices][0] == "Мои заявки"
+    await _send(engine, action="myrq")
+    assert (await _send(engine, action="rqwd:1")).text == "Заявка № 1 отозвана."
+    await _send(engine, action="human")
+    assert (await _send(engine, action="rqsend")).text.startswith("Ваша заявка № 4 отправлена.")
+    rows = await database.fetchall("SELECT COUNT(*) FROM requests WHERE status = 'open'")
+    assert rows[0][0] == 3

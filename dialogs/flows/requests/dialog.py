@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dialogs.core.actions import ContactsAction, RequestAction
-from dialogs.core.i18n import N_
 from dialogs.core.state import RequestDraft
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
-from dialogs.flows.requests.changes import withdraw_request
+from dialogs.flows.requests.mine import enough_open
 from dialogs.staff.cards import (
     NEED_LABELS,
     URGENCY_LABELS,
@@ -17,18 +16,9 @@ from dialogs.staff.cards import (
     notify_groups,
 )
 from dialogs.types import Choice, Reply
-from dialogs.understanding.text import parse_id
 from storage import requests, residents
 from storage.content import Municipality
 from storage.phones import e164
-
-STATUS = {
-    "open": N_("waiting for a staff member"),
-    "taken": N_("a staff member is handling it"),
-    "done": N_("done"),
-    "unreachable": N_("staff could not reach you"),
-    "withdrawn": N_("withdrawn"),
-}
 
 
 def offers_requests(municipality: Municipality) -> bool:
@@ -41,6 +31,8 @@ async def start(turn: Turn, _: str) -> Reply:
     municipality = turn.require_municipality()
     if municipality.requests is None:
         return await _no_queue(turn, municipality)
+    if (enough := await enough_open(turn)) is not None:
+        return enough
     turn.go(Dialog.REQUEST, Step.NEEDS)
     saved = await residents.home_address(turn.connection, turn.resident_id)
     turn.drop(RequestDraft)  # a new request: nothing of an abandoned one
@@ -53,6 +45,8 @@ async def call_back(turn: Turn, _: str) -> Reply:
     municipality = turn.require_municipality()
     if municipality.requests is None:
         return await _no_queue(turn, municipality)
+    if (enough := await enough_open(turn)) is not None:
+        return enough
     turn.drop(RequestDraft)
     draft = turn.state(RequestDraft)
     draft.needs, draft.urgency = ["callback"], "soon"
@@ -169,6 +163,8 @@ async def send(turn: Turn, _: str) -> Reply:
     settings = municipality.requests
     if settings is None or not draft.needs or not draft.phone:
         return await start(turn, "")
+    if (enough := await enough_open(turn)) is not None:  # filed meanwhile, elsewhere
+        return enough
     new = requests.NewRequest(
         municipality.id,
         settings.queue,
@@ -217,43 +213,6 @@ async def send(turn: Turn, _: str) -> Reply:
     return turn.reply("\n".join(lines), [Choice(t._("My requests"), RequestAction.MINE)])
 
 
-async def show_mine(turn: Turn, _: str) -> Reply:
-    """The resident's requests and where they stand; open ones can be withdrawn."""
-    t = turn.t
-    mine = await requests.of_resident(turn.connection, turn.resident_id)
-    if not mine:
-        return turn.reply(t._("You have no requests."))
-    lines, choices = [], []
-    for request in mine:
-        lines.append(
-            t.fill(
-                "No. %(number)d: %(status)s",
-                number=request.id,
-                status=t._(STATUS.get(request.status, request.status)),
-            )
-        )
-        if request.status in requests.OPEN_STATUSES:
-            choices.append(
-                Choice(
-                    t.fill("Withdraw No. %(number)d", number=request.id),
-                    f"{RequestAction.WITHDRAW}:{request.id}",
-                )
-            )
-    return turn.reply("\n".join(lines), choices)
-
-
-async def withdraw(turn: Turn, number: str) -> Reply:
-    """Withdraw one's own open request; staff groups are told."""
-    t = turn.t
-    request_id = parse_id(number)
-    request = await requests.get(turn.connection, request_id) if request_id is not None else None
-    if request is None or request.resident_id != turn.resident_id:
-        return await show_mine(turn, "")
-    if not await withdraw_request(turn.connection, turn.content, turn.catalogs, request, turn.now):
-        return await show_mine(turn, "")
-    return turn.reply(t.fill("Request No. %(number)d is withdrawn.", number=request.id))
-
-
 async def understand(turn: Turn, text: str) -> Reply | None:
     """Details, an address, or a phone number, as the step asks."""
     step, draft = turn.conversation.step, turn.state(RequestDraft)
@@ -297,7 +256,5 @@ ACTIONS: dict[str, Handler] = {
     RequestAction.KEEP_ADDRESS: keep_address,
     RequestAction.URGENCY: set_urgency,
     RequestAction.SEND: send,
-    RequestAction.MINE: show_mine,
-    RequestAction.WITHDRAW: withdraw,
 }
 UNDERSTANDS: dict[str, Understander] = {Dialog.REQUEST: understand}
