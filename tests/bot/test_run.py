@@ -6,10 +6,14 @@ import asyncio
 import os
 import signal
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from storage import outbox
+from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.telegram_harness import TOKEN
 from tests.conftest import PROJECT
@@ -121,3 +125,29 @@ async def test_wrong_token_or_unreachable_server_is_one_clear_line(
     assert process.returncode == 2
     assert message in stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+async def test_sigterm_returns_within_10_s_with_a_group_backlog(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """40 cards waiting for a group's 20 a minute: SIGTERM still stops the bot within 10 s, and
+    what was not sent stays in the outbox for the next start."""
+    path = tmp_path / "backlog.sqlite3"
+    database = await Database.open(path)
+    now = datetime(2020, 3, 19, tzinfo=UTC)  # due before the bot's earliest "now"
+    async with database.transaction() as conn:
+        for number in range(40):
+            await outbox.enqueue(conn, "tgroup", "-100300", f"card {number}", now, now)
+    await database.close()
+    process = await _start(fake, path)
+    await fake.wait_for("sendMessage", 20, within=30)  # the group's burst went out
+    started = time.monotonic()
+    await _stop(process, signal.SIGTERM)
+    assert time.monotonic() - started < 10
+    database = await Database.open(path)
+    rows = await database.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    await database.close()
+    counts = {row[0]: row[1] for row in rows}
+    assert counts.get("sending", 0) == 0
+    assert counts["sent"] == len(fake.sent())
+    assert counts["pending"] == 40 - counts["sent"]  # kept for the next start

@@ -193,7 +193,7 @@ async def test_a_resident_has_at_most_three_open_requests(
         assert (await _send(engine, action="rqsend")).text.startswith("Ваша заявка №")
     refused = await _send(engine, action="human")
     assert refused.text.startswith("У вас уже 3 открытые заявки.")
-    assert [c.label for c in refused.choices][0] == "Мои заявки"
+    assert refused.choices[0].label == "Мои заявки"
     await _send(engine, action="myrq")
     assert (await _send(engine, action="rqwd:1")).text == "Заявка № 1 отозвана."
     await _send(engine, action="human")
