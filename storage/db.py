@@ -33,6 +33,11 @@ class DatabaseUnavailableError(StorageError):
     was kept, and the same action may work later."""
 
 
+class DatabaseLockedError(DatabaseUnavailableError):
+    """Another process held the write lock for longer than the busy timeout: trying the same
+    transaction again soon usually works."""
+
+
 # SQLite's words for a database that cannot take writes now, and what to tell the operator.
 UNAVAILABLE = (
     ("locked", "the database is locked by another process"),
@@ -128,7 +133,8 @@ def _unavailable(location: str, error: sqlite3.OperationalError) -> StorageError
     message = str(error).lower()
     for words, meaning in UNAVAILABLE:
         if words in message:
-            return DatabaseUnavailableError(f"{meaning} ({location}: {error})")
+            kind = DatabaseLockedError if words in ("locked", "busy") else DatabaseUnavailableError
+            return kind(f"{meaning} ({location}: {error})")
     return StorageError(f"database {location}: {error}")
 
 

@@ -4,7 +4,9 @@ answers, written to the outbox. Nothing is sent before COMMIT."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from dataclasses import replace
 from datetime import timedelta
 
@@ -25,11 +27,14 @@ from dialogs.types import Choice, Incoming, Outcome, Receipt, Reply
 from storage import conversations, inbox, outbox, phones, residents, service_overrides, turns
 from storage import privacy as privacy_store
 from storage.content import STATUSES, Content, LocalText, Period, Status
-from storage.db import Database, DatabaseUnavailableError, StorageError
+from storage.db import Database, DatabaseLockedError, DatabaseUnavailableError, StorageError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_IDLE_TIMEOUT = timedelta(minutes=30)
+# A turn meeting another process's write lock (each try waits the busy timeout, 5 s) is tried
+# this many times: an SMS must be answered within Twilio's 15 s.
+LOCK_ATTEMPTS = 2
 # Updates as received, and messages once sent, hold what residents wrote: kept a day.
 DELIVERED_RETENTION = timedelta(days=1)
 
@@ -74,7 +79,7 @@ class Engine:
         """One turn; on any failure, say so (through the outbox if it can take it) and keep the
         last saved state."""
         try:
-            return await self._turn(incoming)
+            return await self._turn_despite_locks(incoming)
         except DatabaseUnavailableError as error:
             # One line, no traceback: the operator's problem is the database, not the code.
             log.error("a %s turn was not saved: %s", incoming.channel, error)
@@ -88,6 +93,17 @@ class Engine:
             t = self.catalogs.get(language)
             text = t._("Sorry, something went wrong. Please try again in a moment.")
             return await self._set_aside(incoming, Reply(text, (Choice(t._("Main menu"), "menu"),)))
+
+    async def _turn_despite_locks(self, incoming: Incoming) -> Outcome:
+        """The turn, tried again (it was rolled back) while other processes (CLI tools, another
+        bot) hold the write lock longer than the busy timeout, so that contention ends in an
+        answer (booked, or full), not in "try again later"."""
+        for attempt in range(1, LOCK_ATTEMPTS):
+            try:
+                return await self._turn(incoming)
+            except DatabaseLockedError:
+                await asyncio.sleep(random.uniform(0.05, 0.3) * attempt)  # apart from the others
+        return await self._turn(incoming)
 
     def unavailable_reply(self, language: str | None) -> Reply:
         """What a resident is told while the database cannot take writes."""

@@ -3,6 +3,7 @@ again later, the operator gets one clear log line, and the assistant goes on aft
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -103,3 +104,25 @@ async def test_disk_full(
         " ON c.channel = i.channel AND c.address = i.address WHERE c.address IS NULL"
     )
     assert rows[0][0] == 0
+
+
+async def test_a_lock_held_a_little_past_the_busy_timeout_still_ends_in_an_answer(
+    chat_on: Chat, impatient: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process (a CLI import) holds the write lock a bit longer than the busy timeout:
+    the turn is tried again and the resident gets the real answer, not "try again later"."""
+    await chat_on.start("elektrenai_lt")
+    other = sqlite3.connect(impatient.path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def release_later() -> None:
+        await asyncio.sleep(0.18)  # past the first try's 0.1 s, within the second's
+        other.rollback()
+
+    releasing = asyncio.create_task(release_later())
+    with caplog.at_level(logging.WARNING):
+        reply = await chat_on.say("kontaktai")
+    await releasing
+    other.close()
+    assert reply.text.startswith("Į ką norite kreiptis?")
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
