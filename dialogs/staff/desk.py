@@ -74,8 +74,11 @@ class StaffDesk:
             here = await access.bookings_here(conn, incoming, memberships)
             if not here:
                 return await self._not_here(conn, t, incoming, call, now)
-            if call.command == StaffCommand.SERVICE:
-                text = await reports.set_service(conn, t, self._content, here, call.args, now)
+            if call.command == StaffCommand.SERVICE:  # what every resident sees: supervisors
+                chiefs = [member for member in here if member.role == "supervisor"]
+                if not chiefs:
+                    return await self._not_here(conn, t, incoming, call, now)
+                text = await reports.set_service(conn, t, self._content, chiefs, call.args, now)
                 return Outcome((Reply(text),))
             day = now.astimezone(LOCAL_ZONE).date()
             text = await reports.today_text(conn, t, self._content, here, day)

@@ -156,7 +156,7 @@ async def test_service_status_set_by_staff_is_seen_at_once_and_today_roster(
     fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
 ) -> None:
     clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
-    code = await _invite(database, "staff")
+    code = await _invite(database, "supervisor")
     async with running_bot(fake, engine):
         rasa = TelegramUser(fake, 704, "lt")
         await rasa.say(f"/start {code}")

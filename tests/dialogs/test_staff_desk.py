@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dialogs.pipeline.engine import Engine
-from dialogs.types import Channel, StaffCommand
+from dialogs.types import Channel, Incoming, Receipt, StaffCall, StaffCommand
 from storage import requests, residents, staff
 from storage.db import Database
 from tests.conftest import staff_call
@@ -40,15 +40,27 @@ async def test_bind_needs_a_real_queue_and_a_group_of_one_municipality(
         assert await staff.bindings(conn, "-1001") == [("elektrenai", "isolation")]
 
 
-async def test_service_status_is_for_members_limited_to_no_queue(
+async def test_service_status_is_for_supervisors(engine: Engine, database: Database) -> None:
+    await _member(database, "702", "elektrenai", "staff", "isolation")
+    await _member(database, "703", "elektrenai", "staff")
+    for user in ("702", "703"):
+        refused = await staff_call(
+            engine, StaffCommand.SERVICE, user, "vievis-day-centre", "suspended", "2020-03-20"
+        )
+        assert refused.replies[0].text == "Jums to daryti neleidžiama."
+    assert await database.fetchall("SELECT * FROM service_overrides") == []
+
+
+async def test_a_staff_update_telegram_sends_twice_is_handled_once(
     engine: Engine, database: Database
 ) -> None:
-    await _member(database, "702", "elektrenai", "staff", "isolation")
-    refused = await staff_call(
-        engine, StaffCommand.SERVICE, "702", "vievis-day-centre", "suspended", "2020-03-20"
-    )
-    assert refused.replies[0].text == "Jums to daryti neleidžiama."
-    assert await database.fetchall("SELECT * FROM service_overrides") == []
+    await _member(database, "701", "elektrenai", "supervisor")
+    call = StaffCall(StaffCommand.BIND, "701", "Rasa", ("isolation",))
+    incoming = Incoming(*GROUP, staff=call, receipt=Receipt("telegram", "77"))
+    await engine.run(incoming)
+    await engine.run(incoming)  # the same update_id again
+    rows = await database.fetchall("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'bind%'")
+    assert rows[0][0] == 1
 
 
 async def test_a_long_queue_comes_in_pages_and_names_the_holder(
