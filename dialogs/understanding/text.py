@@ -120,8 +120,8 @@ def best_matches(
 def match_label(text: str, labels: Sequence[str]) -> int | None:
     """Index of the label the text names: its number, its words, or a close spelling."""
     folded = fold(text)
-    if folded.isdigit():
-        number = int(folded)
+    number = parse_id(folded)  # "➁" and "²" are digits to str.isdigit, not to int()
+    if number is not None:
         return number - 1 if 1 <= number <= len(labels) else None
     if not folded:
         return None

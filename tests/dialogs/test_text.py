@@ -98,3 +98,9 @@ CANDIDATES = [
 )
 def test_best_matches(query: str, expected: list[str]) -> None:
     assert best_matches(query, CANDIDATES) == expected
+
+
+@pytest.mark.parametrize("text", ["➁", "٣", "9" * 40])
+def test_strange_digits_are_no_choice_number(text: str) -> None:
+    """Found by fuzzing: str.isdigit() is true for "➁", which int() refuses."""
+    assert match_label(text, ["Kontaktai", "Paslaugos"]) is None
