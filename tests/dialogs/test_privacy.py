@@ -200,3 +200,39 @@ async def test_a_resident_has_at_most_three_open_requests(
     assert (await _send(engine, action="rqsend")).text.startswith("Ваша заявка № 4 отправлена.")
     rows = await database.fetchall("SELECT COUNT(*) FROM requests WHERE status = 'open'")
     assert rows[0][0] == 3
+
+
+async def test_forget_by_sms_leaves_no_value_anywhere(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    """The same from SMS: the phone is the identity; nothing of it, the address or the words
+    stays in any table (the answered MessageSids' rows stay, empty)."""
+    clock.current = NOW
+    phone, home, words = "+37060770022", "Vilniaus g. 22-7", "Tualetinio popieriaus"
+    sids = (f"SM{n:032x}" for n in itertools.count(1))
+
+    async def text(**fields: Any) -> None:
+        incoming = Incoming(
+            "sms", phone, verified_phone=phone, receipt=Receipt("sms", next(sids)), **fields
+        )
+        await engine.handle(incoming)
+
+    await text(text="elektrenai_lt", start=True)
+    for action in ("rq", "rqneed:hygiene", "rqnext"):
+        await text(action=action)
+    await text(text=words)
+    await text(text=home)
+    await text(action="rqkeep:1")
+    await text(action="rqurg:soon")
+    await text(action="rqsend")
+    await text(text="STOP")
+    await text(action="forget")
+    await text(action="forget!")
+
+    async def deliver(outgoing: Outgoing) -> bool:
+        return True
+
+    await Delivery(engine, {"sms": deliver}).drain()  # the goodbye goes, then forgets itself
+    for table, column, value in await _every_value(database):
+        for secret in (phone, phone.removeprefix("+"), home, words):
+            assert secret not in value, (table, column, secret)
