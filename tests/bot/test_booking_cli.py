@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.bot.test_cli import run_bot
+from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
 
@@ -50,3 +54,31 @@ def test_terminal_booking_restart_and_reminder_then_roster(tmp_path: Path) -> No
     bad = run_bot("roster", "--municipality", "koknese", "--date", "3rd", env=env)
     assert bad.returncode == 2
     assert "--date '3rd' is not a date" in bad.stderr
+
+
+def test_six_processes_booking_the_last_places_end_in_booked_or_full(tmp_path: Path) -> None:
+    """Six terminal chats (six processes, one SQLite file) book the same laundry day at once:
+    exactly the 2 places are booked, the others are told the day is full, nobody is told to
+    try again later."""
+    env = {"BOT_DATABASE": str(tmp_path / "busy.sqlite3"), "BOT_TODAY": "2021-11-01"}
+    run_bot("roster", "--municipality", "koknese", "--date", "03.11.2021", env=env)  # migrated
+    command = [sys.executable, "-m", "bot", "chat", "--municipality", "koknese", "--lang", "lv"]
+    chats = [
+        subprocess.Popen(
+            [*command, "--sms", "--phone", f"2600{number:04d}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT,
+            env={**os.environ, **env},
+        )
+        for number in range(6)
+    ]
+    outputs = [chat.communicate("pieraksts\n2\n3\n4\n", timeout=60) for chat in chats]
+    booked = sum("Pierakstits: Velas mazgasanas" in out for out, _ in outputs)
+    full = sum("ir aiznemtas" in out or "gaiditaju" in out for out, _ in outputs)
+    assert booked == 2, outputs
+    assert full == 4, outputs
+    assert not any("nepieejams" in out or "nedarbojas" in out for out, _ in outputs)
+    assert all(chat.returncode == 0 for chat in chats)
