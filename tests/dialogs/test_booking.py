@@ -53,6 +53,21 @@ class Client:
         return reply
 
 
+async def _full_day_with_a_queue(
+    engine: Engine, owners: str, queue: str, waiting: int = 2
+) -> tuple[list[Client], list[Client]]:
+    """Friday's laundry booked by two residents (numbers owners + 0..1), `waiting` more (queue +
+    0..) on its waiting list."""
+    booked = [Client(engine, f"{owners}{i}", "koknese_lv") for i in range(2)]
+    for client in booked:
+        await client.book("laundry", "2021-11-05", "bkcert:none")
+    lined = [Client(engine, f"{queue}{i}", "koknese_lv") for i in range(waiting)]
+    for client in lined:
+        await client.book("laundry", "2021-11-05")
+        await client.press("wl:2021-11-05")
+    return booked, lined
+
+
 @pytest.fixture
 def monday(clock: FixedClock) -> FixedClock:
     clock.current = MONDAY
@@ -211,13 +226,7 @@ async def test_full_day_waiting_list_cancel_offer_accept(
 async def test_offers_expire_and_pass_on(
     engine: Engine, database: Database, monday: FixedClock
 ) -> None:
-    owners = [Client(engine, f"+3712600002{i}", "koknese_lv") for i in range(2)]
-    for client in owners:
-        await client.book("laundry", "2021-11-05", "bkcert:none")
-    waiting = [Client(engine, f"+3712600003{i}", "koknese_lv") for i in range(2)]
-    for client in waiting:
-        await client.book("laundry", "2021-11-05")
-        await client.press("wl:2021-11-05")
+    owners, waiting = await _full_day_with_a_queue(engine, "+3712600002", "+3712600003")
     await owners[0].start()
     reply = await owners[0].press("mybk")
     reply = await owners[0].press(reply.choices[0].action)
@@ -368,13 +377,7 @@ async def test_an_offer_left_midway_is_not_taken_by_a_booking_of_another_day(
 ) -> None:
     """Yes to an offer, then elsewhere: a later booking of another day leaves the held place
     alone; unanswered, it passes on when the offer expires."""
-    owners = [Client(engine, f"+3712600008{i}", "koknese_lv") for i in range(2)]
-    for client in owners:
-        await client.book("laundry", "2021-11-05", "bkcert:none")
-    waiting = [Client(engine, f"+3712600009{i}", "koknese_lv") for i in range(2)]
-    for client in waiting:
-        await client.book("laundry", "2021-11-05")
-        await client.press("wl:2021-11-05")
+    owners, waiting = await _full_day_with_a_queue(engine, "+3712600008", "+3712600009")
     reply = await owners[0].press("mybk")
     reply = await owners[0].press(reply.choices[0].action)
     await owners[0].press(reply.choices[0].action)  # cancelled: held for the first in line
