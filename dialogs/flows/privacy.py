@@ -15,7 +15,8 @@ async def ask(turn: Turn, _: str) -> Reply:
     t = turn.t
     text = t._(
         "This erases your phone number, address, settings and conversation, cancels your "
-        "bookings, and removes your name and contacts from your requests. Erase?"
+        "bookings and waiting-list places, withdraws your open requests (no one will come "
+        "for them) and removes your contacts from your requests. Erase?"
     )
     return turn.reply(text, [Choice(t._("Yes, erase my data"), PrivacyAction.ERASE)])
 
