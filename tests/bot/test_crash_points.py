@@ -6,9 +6,7 @@ twice; only the documented window (sent, not yet marked) may show an answer twic
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,7 @@ from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import AUTH_TOKEN, PUBLIC, free_port, twilio_env
 from tests.bot.telegram_harness import TOKEN, TelegramUser
-from tests.bot.test_run import _stop
-from tests.conftest import PROJECT
+from tests.bot.test_run import _spawn, _stop
 
 pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
 
@@ -32,17 +29,8 @@ KOKNESE = {"BOT_TODAY": "2021-11-01", "BOT_OUTBOX_INTERVAL": "0.05"}
 
 
 async def _process(database: Path, **env: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=PROJECT,
-        env={**os.environ, "BOT_DATABASE": str(database), **KOKNESE, **env},
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    """`python -m bot run` on Koknese's demo day; SMS-only runs pass an empty bot token."""
+    return await _spawn(BOT_DATABASE=str(database), **KOKNESE, **env)
 
 
 async def _killed(process: asyncio.subprocess.Process) -> None:
@@ -138,7 +126,7 @@ async def test_sms_booking_is_confirmed_on_twilios_retry_after_a_kill_at(
 ) -> None:
     database, port = tmp_path / "sms.sqlite3", free_port()
     base = f"http://127.0.0.1:{port}"
-    sms = twilio_env(twilio, port)
+    sms = {**twilio_env(twilio, port), "TELEGRAM_BOT_TOKEN": ""}
     number = "+37126007102"
     first = await _process(database, **sms)
     await _serving(base)
