@@ -27,6 +27,7 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
     ask_phone: str | None = None  # label of a "share my phone" button, where the channel has one
+    voice: str | None = None  # a voice note passed on (Telegram's file id); the text is its caption
 
 
 class Channel(StrEnum):
@@ -69,6 +70,29 @@ class Receipt:
     key: str
 
 
+class MediaKind(StrEnum):
+    """What a message carried besides text."""
+
+    VOICE = "voice"  # a voice note or an audio file
+    LOCATION = "location"
+    PHOTO = "photo"
+    STICKER = "sticker"
+    DOCUMENT = "document"
+    VIDEO = "video"
+    OTHER = "other"  # a poll, a game, a dice...: something the assistant cannot read
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """What came with a message: its kind, the channel's id of the file (to pass it on), and
+    the coordinates of a shared location."""
+
+    kind: MediaKind
+    file_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One message: a resident's text, pressed choice or start of a chat, or a staff call.
@@ -90,6 +114,8 @@ class Incoming:
     edit: int | None = None  # the message whose button was pressed: the answer replaces it
     sms: bool = False  # answer as an SMS: folded, numbered, in pages with MORE
     inline: bool = False  # the channel gives the answer in its own response (TwiML)
+    attachment: Attachment | None = None  # a voice note, a location, a photo...
+    edited: bool = False  # the resident changed a message sent before
 
 
 @dataclass(frozen=True)
