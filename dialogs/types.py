@@ -28,6 +28,7 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     ask_phone: str | None = None  # label of a "share my phone" button, where the channel has one
     voice: str | None = None  # a voice note passed on (Telegram's file id); the text is its caption
+    back: str | None = None  # the word for "0 = back" where choices are numbered (SMS, terminal)
 
 
 class Channel(StrEnum):
@@ -104,6 +105,7 @@ class Incoming:
     text: str = ""
     action: str | None = None
     start: bool = False
+    reopened: bool = False  # a chat opened again (the terminal restarted): resume, not greet
     language_hint: str | None = None
     shared_phone: str | None = None  # a contact card the resident sent
     shared_phone_is_own: bool = False  # the card is the sender's own (checked by the channel)

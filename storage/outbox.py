@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.rows import fetch_all
+from storage.rows import fetch_all, fetch_one
 from storage.times import stamp
 
 MAX_ATTEMPTS = 8
@@ -96,6 +96,17 @@ async def answers_to(conn: aiosqlite.Connection, channel: str, reply_to: str) ->
         (channel, reply_to),
     )
     return [_message(row) for row in rows]
+
+
+async def last_answer(conn: aiosqlite.Connection, channel: str, address: str) -> Message | None:
+    """The last answer sent to a chat whose text is still kept (a reopened chat shows it)."""
+    row = await fetch_one(
+        conn,
+        f"SELECT {COLUMNS} FROM outbox WHERE channel = ? AND address = ? AND kind = 'answer'"
+        " AND status = 'sent' AND text != '' ORDER BY id DESC LIMIT 1",
+        (channel, address),
+    )
+    return _message(row) if row is not None else None
 
 
 async def mark_answered(

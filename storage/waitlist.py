@@ -8,7 +8,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from storage.rows import fetch_all, fetch_one
-from storage.times import stamp
+from storage.times import parse_stamp, stamp
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,13 @@ class Entry:
     address: str
     language: str | None
     status: str
+    offer_expires_at: datetime | None = None  # while an offer holds a place for them
 
 
-COLUMNS = "id, municipality_id, facility_id, day, resident_id, channel, address, language, status"
+COLUMNS = (
+    "id, municipality_id, facility_id, day, resident_id, channel, address, language, status,"
+    " offer_expires_at"
+)
 
 
 def _entry(row: aiosqlite.Row) -> Entry:
@@ -41,6 +45,7 @@ def _entry(row: aiosqlite.Row) -> Entry:
         str(v[6]),
         None if v[7] is None else str(v[7]),
         str(v[8]),
+        None if v[9] is None else parse_stamp(str(v[9])),
     )
 
 
@@ -122,3 +127,14 @@ async def open_of(conn: aiosqlite.Connection, resident_id: int) -> list[Entry]:
             (resident_id,),
         )
     ]
+
+
+async def place_in_line(conn: aiosqlite.Connection, entry: Entry) -> int:
+    """The entry's place among those still waiting for the same facility and day (1 = next)."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*) FROM waitlist WHERE municipality_id = ? AND facility_id = ? AND day = ?"
+        " AND status = 'waiting' AND id <= ?",
+        (entry.municipality_id, entry.facility_id, entry.day.isoformat(), entry.id),
+    )
+    return int(row[0]) if row else 1

@@ -22,6 +22,8 @@ def render(reply: Reply) -> str:
         lines += [
             f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, start=1)
         ]
+        if reply.back:
+            lines.append(f"  0. {reply.back}")
     return "\n".join(lines)
 
 
@@ -59,7 +61,15 @@ async def chat(
             stdout.flush()
 
     def incoming(text: str, start: bool = False) -> Incoming:
-        return Incoming(CHANNEL, user, text=text, start=start, verified_phone=phone, sms=sms)
+        return Incoming(
+            CHANNEL,
+            user,
+            text=text,
+            start=start,
+            reopened=start,  # the chat resumes where it stopped (or greets a new resident)
+            verified_phone=phone,
+            sms=sms,
+        )
 
     delivery.senders[CHANNEL] = show
     await delivery.recover()

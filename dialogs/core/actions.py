@@ -11,6 +11,7 @@ class MenuAction(StrEnum):
 
     MENU = "menu"
     HELP = "help"
+    REOPEN = "reopen"  # a chat opened again: where it stopped
 
 
 class SetupAction(StrEnum):
@@ -72,6 +73,8 @@ class BookingAction(StrEnum):
     MINE = "mybk"
     CANCEL = "bkcancel"
     CANCEL_CONFIRMED = "bkcancel!"
+    KEEP = "bkkeep"  # "no, keep it": the bookings again, nothing changed
+    LEAVE_WAITLIST = "wlleave"
     OFFER_YES = "wlyes"
     OFFER_NO = "wlno"
 
@@ -88,7 +91,9 @@ class RequestAction(StrEnum):
     URGENCY = "rqurg"
     SEND = "rqsend"
     MINE = "myrq"
-    WITHDRAW = "rqwd"
+    WITHDRAW = "rqwd"  # asks first
+    WITHDRAW_CONFIRMED = "rqwd!"
+    RESUME = "rqgo"  # back to a started request the resident left
 
 
 FLOW_ACTIONS = (

@@ -99,9 +99,12 @@ class Turn:
         *,
         menu: bool = True,
     ) -> Reply:
-        """A reply; `menu` adds the way back to the main menu."""
-        extra = (Choice(self.t._("Main menu"), "menu"),) if menu else ()
-        return Reply(text, tuple(choices) + extra)
+        """A reply; `menu` adds the way to the main menu (and "0 = back" where choices are
+        numbered)."""
+        if not menu:
+            return Reply(text, tuple(choices))
+        extra = (Choice(self.t._("Main menu"), "menu"),)
+        return Reply(text, tuple(choices) + extra, back=self.t._("back"))
 
     def require_municipality(self) -> Municipality:
         """The municipality; dialogs past setup can rely on it (the engine runs setup first)."""

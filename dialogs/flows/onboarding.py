@@ -22,14 +22,21 @@ def needs_setup(turn: Turn) -> bool:
 
 async def start(turn: Turn, payload: str) -> Reply:
     """Begin (or resume) a chat; a payload like "koknese_ru" presets municipality and language."""
+    preset(turn, payload)
+    if needs_setup(turn):
+        return prompt(turn)
+    return menu_reply(turn, turn.t._("Hello! I am the social services assistant."))
+
+
+def preset(turn: Turn, payload: str) -> bool:
+    """Apply a start payload ("koknese_ru"); True if it changed the municipality or language."""
+    before = (turn.municipality_id, turn.language)
     for part in payload.lower().split("_"):
         if part in turn.content.municipalities:
             turn.municipality_id = part
         elif part in LANGUAGES:
             turn.language = part
-    if needs_setup(turn):
-        return prompt(turn)
-    return menu_reply(turn, turn.t._("Hello! I am the social services assistant."))
+    return (turn.municipality_id, turn.language) != before
 
 
 def prompt(turn: Turn) -> Reply:

@@ -25,6 +25,8 @@ async def write(
     reply_to = incoming.receipt.key if incoming.receipt is not None else None
     for index, reply in enumerate(outcome.replies):
         meta: dict[str, Any] = {"erase": True} if outcome.erased else {}
+        if reply.back:
+            meta["back"] = reply.back
         if reply.ask_phone:
             meta["ask_phone"] = reply.ask_phone
         elif index == 0 and incoming.edit is not None:
@@ -46,4 +48,11 @@ async def write(
 def reply_of(message: outbox.Message) -> Reply:
     """The Reply an outbox message carries."""
     choices = tuple(Choice(label, action) for label, action in message.choices)
-    return Reply(message.text, choices, ask_phone=message.meta.get("ask_phone"))
+    meta = message.meta
+    return Reply(
+        message.text,
+        choices,
+        ask_phone=meta.get("ask_phone"),
+        voice=meta.get("voice"),
+        back=meta.get("back"),
+    )

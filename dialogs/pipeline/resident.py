@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from dialogs.core.actions import MenuAction, SetupAction
+from dialogs.core.steps import Dialog
 from dialogs.core.turn import Turn
 from dialogs.flows import (
     certificates,
@@ -14,6 +15,7 @@ from dialogs.flows import (
     onboarding,
     phone,
     privacy,
+    reopen,
     services,
 )
 from dialogs.flows.booking import choose as booking
@@ -27,6 +29,7 @@ from dialogs.understanding.keywords import keyword_action
 from dialogs.understanding.nlu import reader as nlu_reader
 from dialogs.understanding.nlu import route as nlu_route
 from dialogs.understanding.text import MAX_MESSAGE_CHARS, clean, match_label
+from dialogs.understanding.yes_no import answered, declines
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,7 @@ DIALOGS = (
     requests,
     my_requests,
     privacy,
+    reopen,
 )
 CONFIDENT = 0.5  # an intent this sure is followed before the search of names
 
@@ -55,6 +59,8 @@ class ResidentDialogs:
 
     async def respond(self, turn: Turn, incoming: Incoming) -> Reply:
         """The one reply to a resident's message."""
+        if incoming.start and incoming.reopened and not onboarding.needs_setup(turn):
+            return await self.run(turn, f"{MenuAction.REOPEN}:" + clean(incoming.text)[:64])
         if incoming.start:
             return await self.run(turn, f"{SetupAction.START}:" + clean(incoming.text)[:64])
         if incoming.shared_phone is not None:
@@ -79,6 +85,9 @@ class ResidentDialogs:
         if onboarding.needs_setup(turn):
             understood = await onboarding.understand(turn, text)
             return understood or await self.run(turn, SetupAction.START)
+        if declines(text, [action for _, action in turn.conversation.choices]):
+            turn.go(Dialog.MENU)
+            return menu.menu_reply(turn, turn.t._("All right: nothing was sent or changed."))
         return await self._understand(turn, text)
 
     async def run(self, turn: Turn, action: str) -> Reply:
@@ -97,6 +106,9 @@ class ResidentDialogs:
         index = match_label(text, [label for label, _ in choices])
         if index is not None:
             return choices[index][1]
+        picked = answered(text, [action for _, action in choices])
+        if picked is not None:
+            return picked
         action = keyword_action(text)
         if action == "back":
             return str(turn.conversation.data.get("back", MenuAction.MENU))

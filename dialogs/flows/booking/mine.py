@@ -14,20 +14,67 @@ from storage import bookings, waitlist
 
 
 async def show(turn: Turn, _: str) -> Reply:
-    """Active bookings from today on, each with a way to cancel."""
+    """Bookings from today on, places held by an offer and waiting-list places, each with
+    what the resident can do about it."""
     municipality = turn.require_municipality()
     t = turn.t
     turn.go(Dialog.BOOKING, Step.MINE, back=BookingAction.BOOK)
     mine = await bookings.active_for(turn.connection, turn.resident_id, municipality.id, turn.today)
-    if not mine:
+    waiting = [
+        entry
+        for entry in await waitlist.open_of(turn.connection, turn.resident_id)
+        if entry.municipality_id == municipality.id
+    ]
+    if not mine and not waiting:
         return turn.reply(t._("You have no bookings."), [Choice(t._("Book"), BookingAction.BOOK)])
-    lines, choices = [t._("Your bookings:")], []
+    lines, choices = [], []
+    if mine:
+        lines.append(t._("Your bookings:"))
     for booking in mine:
         name = facility_name(t, municipality, booking.facility_id)
         lines.append(f"• {name}: {day_label(t, booking.day)}")
         label = t.fill("Cancel: %(facility)s, %(day)s", facility=name, day=t.day_month(booking.day))
         choices.append(Choice(label, f"{BookingAction.CANCEL}:{booking.id}"))
+    for entry in waiting:
+        line, entry_choices = await _waiting_line(turn, entry)
+        lines.append(line)
+        choices.extend(entry_choices)
     return turn.reply("\n".join(lines), choices)
+
+
+async def _waiting_line(turn: Turn, entry: waitlist.Entry) -> tuple[str, list[Choice]]:
+    """A waiting-list place: the offer that holds a place (take it or pass it on), or the
+    place in line (leave it)."""
+    t = turn.t
+    name = facility_name(t, turn.require_municipality(), entry.facility_id)
+    day = day_label(t, entry.day)
+    short = t.day_month(entry.day)
+    if entry.status == "offered" and entry.offer_expires_at is not None:
+        line = t.fill(
+            "• A place is held for you: %(facility)s, %(day)s, until %(until)s.",
+            facility=name,
+            day=day,
+            until=t.moment(entry.offer_expires_at),
+        )
+        return line, [
+            Choice(
+                t.fill("Yes, book it: %(facility)s, %(day)s", facility=name, day=short),
+                f"{BookingAction.OFFER_YES}:{entry.id}",
+            ),
+            Choice(
+                t.fill("Pass it on: %(facility)s, %(day)s", facility=name, day=short),
+                f"{BookingAction.OFFER_NO}:{entry.id}",
+            ),
+        ]
+    place = await waitlist.place_in_line(turn.connection, entry)
+    line = t.fill(
+        "• Waiting list: %(facility)s, %(day)s (number %(place)s in line).",
+        facility=name,
+        day=day,
+        place=place,
+    )
+    label = t.fill("Leave the waiting list: %(facility)s, %(day)s", facility=name, day=short)
+    return line, [Choice(label, f"{BookingAction.LEAVE_WAITLIST}:{entry.id}")]
 
 
 async def confirm_cancel(turn: Turn, booking_id: str) -> Reply:
@@ -40,7 +87,7 @@ async def confirm_cancel(turn: Turn, booking_id: str) -> Reply:
     text = t.fill("Cancel %(facility)s on %(day)s?", facility=name, day=day_label(t, booking.day))
     choices = [
         Choice(t._("Yes, cancel"), f"{BookingAction.CANCEL_CONFIRMED}:{booking.id}"),
-        Choice(t._("No, keep it"), BookingAction.MINE),
+        Choice(t._("No, keep it"), BookingAction.KEEP),
     ]
     return turn.reply(text, choices)
 
@@ -84,6 +131,31 @@ async def decline_offer(turn: Turn, entry_id: str) -> Reply:
     return turn.reply(t._("All right, the place goes to the next person."))
 
 
+async def leave(turn: Turn, entry_id: str) -> Reply:
+    """Leave a waiting list the resident is on."""
+    number = parse_id(entry_id)
+    entry = await waitlist.get(turn.connection, number) if number is not None else None
+    t = turn.t
+    if (
+        entry is None
+        or entry.resident_id != turn.resident_id
+        or not await leave_waitlist(
+            turn.connection,
+            turn.content,
+            turn.catalogs,
+            entry,
+            "left",
+            turn.now,
+            turn.policy.offer_minutes,
+        )
+    ):
+        return await show(turn, "")
+    turn.go(Dialog.MENU)
+    return turn.reply(
+        t._("You have left the waiting list."), [Choice(t._("My bookings"), BookingAction.MINE)]
+    )
+
+
 async def _own_booking(turn: Turn, booking_id: str) -> bookings.Booking | None:
     """The booking, only if it is this resident's and still active (never trust the id)."""
     number = parse_id(booking_id)
@@ -103,6 +175,8 @@ async def _own_offer(turn: Turn, entry_id: str) -> waitlist.Entry | None:
 
 ACTIONS: dict[str, Handler] = {
     BookingAction.MINE: show,
+    BookingAction.KEEP: show,
+    BookingAction.LEAVE_WAITLIST: leave,
     BookingAction.CANCEL: confirm_cancel,
     BookingAction.CANCEL_CONFIRMED: cancel,
     BookingAction.OFFER_YES: accept_offer,

@@ -1,0 +1,25 @@
+"""A chat opened again (the terminal restarted): resume where it stopped."""
+
+from __future__ import annotations
+
+from dialogs.core.actions import MenuAction
+from dialogs.core.turn import Handler, Turn
+from dialogs.flows import onboarding
+from dialogs.types import Choice, Reply
+from storage import outbox
+
+
+async def reopen(turn: Turn, payload: str) -> Reply:
+    """A chat opened again (the terminal restarted): the last answer with its choices, as it
+    was left; after a long pause, with nothing to resume, or with other settings asked for,
+    the greeting."""
+    conversation = turn.conversation
+    last = await outbox.last_answer(turn.connection, conversation.channel, conversation.address)
+    changed = onboarding.preset(turn, payload)
+    if changed or turn.timed_out or last is None or not conversation.choices:
+        return await onboarding.start(turn, "")
+    choices = tuple(Choice(label, action) for label, action in conversation.choices)
+    return Reply(f"{turn.t._('Welcome back. We stopped here:')}\n\n{last.text}", choices)
+
+
+ACTIONS: dict[str, Handler] = {MenuAction.REOPEN: reopen}
