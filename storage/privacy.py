@@ -37,23 +37,29 @@ async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) ->
             " CASE WHEN json_valid(body) THEN"
             " CAST(json_extract(body, '$.message.from.id') AS TEXT) END,"
             " CASE WHEN json_valid(body) THEN"
+            " CAST(json_extract(body, '$.edited_message.from.id') AS TEXT) END,"
+            " CASE WHEN json_valid(body) THEN"
             " CAST(json_extract(body, '$.callback_query.from.id') AS TEXT) END)",
             (channel, address),
         )
         await conn.execute("DELETE FROM sms_numbers WHERE address = ?", (address,))
-    # The staff cards (and escalations) of the resident's requests hold details, address, phone.
+    # The staff cards (and escalations) of the resident's requests hold details, address, phone;
+    # a voice note passed on holds the resident's voice.
     await conn.execute(
-        "UPDATE outbox SET text = '', choices = '[]', status = CASE WHEN status = 'pending'"
+        "UPDATE outbox SET text = '', choices = '[]', meta = json_remove(meta, '$.voice'),"
+        " status = CASE WHEN status = 'pending'"
         " THEN 'cancelled' ELSE status END WHERE status != 'sending' AND EXISTS (SELECT 1"
         " FROM requests r WHERE r.resident_id = ? AND (outbox.key LIKE 'card:' || r.id || ':%'"
-        " OR outbox.key LIKE 'escalation:' || r.id || ':%'))",
+        " OR outbox.key LIKE 'escalation:' || r.id || ':%'"
+        " OR outbox.key LIKE 'voice:' || r.id || ':%'))",
         (resident_id,),
     )
     # Cancelling and withdrawing are the dialogs' (places pass on, staff are told); what is
     # left here is erasing what identifies the resident.
     await conn.execute(
         "UPDATE requests SET resident_id = NULL, channel = NULL, address = NULL, details = NULL,"
-        " home_address = NULL, phone = NULL, updated_at = ? WHERE resident_id = ?",
+        " home_address = NULL, phone = NULL, voice = NULL, latitude = NULL, longitude = NULL,"
+        " updated_at = ? WHERE resident_id = ?",
         (stamp(now), resident_id),
     )
     await conn.execute("UPDATE bookings SET address = '' WHERE resident_id = ?", (resident_id,))
@@ -70,9 +76,10 @@ async def purge_closed_requests(conn: aiosqlite.Connection, older_than: datetime
     """Drop the personal details of requests closed before `older_than`; return how many."""
     cursor = await conn.execute(
         "UPDATE requests SET details = NULL, home_address = NULL, phone = NULL, channel = NULL,"
-        " address = NULL WHERE status IN ('done', 'unreachable', 'withdrawn')"
-        " AND updated_at < ? AND (details IS NOT NULL OR home_address IS NOT NULL"
-        " OR phone IS NOT NULL OR address IS NOT NULL)",
+        " address = NULL, voice = NULL, latitude = NULL, longitude = NULL"
+        " WHERE status IN ('done', 'unreachable', 'withdrawn') AND updated_at < ?"
+        " AND (details IS NOT NULL OR home_address IS NOT NULL OR phone IS NOT NULL"
+        " OR address IS NOT NULL OR voice IS NOT NULL OR latitude IS NOT NULL)",
         (stamp(older_than),),
     )
     return cursor.rowcount
@@ -82,8 +89,8 @@ async def purge_sent_texts(conn: aiosqlite.Connection, older_than: datetime) -> 
     """Erase the text of notifications and answers sent (or given up) before `older_than`: they
     may hold a request's details. The rows stay, so a key is never sent twice."""
     cursor = await conn.execute(
-        "UPDATE outbox SET text = '', choices = '[]' WHERE status IN ('sent', 'failed',"
-        " 'cancelled') AND text != '' AND created_at < ?",
+        "UPDATE outbox SET text = '', choices = '[]', meta = json_remove(meta, '$.voice')"
+        " WHERE status IN ('sent', 'failed', 'cancelled') AND text != '' AND created_at < ?",
         (stamp(older_than),),
     )
     return cursor.rowcount

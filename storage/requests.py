@@ -33,11 +33,13 @@ class Request:
     status: str
     taken_by: str | None
     created_at: str
+    voice: str | None = None  # a voice note for staff: the channel's file id
+    location: tuple[float, float] | None = None  # latitude, longitude the resident shared
 
 
 COLUMNS = (
     "id, municipality_id, queue, resident_id, channel, address, language, needs, details,"
-    " home_address, phone, urgency, status, taken_by, created_at"
+    " home_address, phone, urgency, status, taken_by, created_at, voice, latitude, longitude"
 )
 
 
@@ -59,6 +61,8 @@ def _request(row: aiosqlite.Row) -> Request:
         v[12],
         v[13],
         v[14],
+        v[15],
+        (float(v[16]), float(v[17])) if v[16] is not None and v[17] is not None else None,
     )
 
 
@@ -77,14 +81,16 @@ class NewRequest:
     home_address: str | None
     phone: str | None
     urgency: str
+    voice: str | None = None
+    location: tuple[float, float] | None = None
 
 
 async def file(conn: aiosqlite.Connection, new: NewRequest, now: datetime) -> int:
     """Store a new open request; return its number."""
     cursor = await conn.execute(
         "INSERT INTO requests (municipality_id, queue, resident_id, channel, address, language,"
-        " needs, details, home_address, phone, urgency, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " needs, details, home_address, phone, urgency, created_at, updated_at, voice, latitude,"
+        " longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.municipality_id,
             new.queue,
@@ -99,6 +105,8 @@ async def file(conn: aiosqlite.Connection, new: NewRequest, now: datetime) -> in
             new.urgency,
             stamp(now),
             stamp(now),
+            new.voice,
+            *(new.location or (None, None)),
         ),
     )
     assert cursor.lastrowid is not None
