@@ -52,6 +52,17 @@ class RequestDraft(FlowState):
     saved_home: str | None = None
     phone: str | None = None
     urgency: str | None = None
+    voice: str | None = None  # a voice note for staff (the channel's file id)
+    location: list[float] | None = None  # latitude, longitude the resident shared
+    at: str = ""  # the step the request was at, to come back to
+    left: bool = False  # the resident left it unsent and was told so
+
+
+@dataclass
+class FallbackState(FlowState):
+    """How many messages in a row were not understood: after a few, a person is offered."""
+
+    misses: int = 0
 
 
 @dataclass

@@ -45,3 +45,4 @@ class Step(StrEnum):
     URGENCY = "urgency"
     CONFIRM = "confirm"
     PHONE = "phone"
+    FLAT = "flat"  # a location was shared for the address: the house and flat number in words
