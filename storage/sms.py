@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -38,43 +39,74 @@ class FloodVerdict(StrEnum):
     """What flood control says of one more message from a number."""
 
     OK = "ok"
-    NOTICE = "notice"  # the limit was just passed: tell once
+    NOTICE = "notice"  # a limit was just passed: tell once
     MUTED = "muted"  # silent until the mute ends
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """How many messages a number may send in `window`: unasked ones, and all of them."""
+
+    unasked: int
+    total: int
+    window: timedelta
+    mute: timedelta
+
+
+@dataclass(frozen=True)
+class Flood:
+    """The verdict on one message, and until when the number is muted (if it is)."""
+
+    verdict: FloodVerdict
+    muted_until: datetime | None = None
+
+
+async def muted_until(conn: aiosqlite.Connection, address: str, now: datetime) -> datetime | None:
+    """The end of the number's mute, if it is muted now."""
+    row = await fetch_one(conn, "SELECT muted_until FROM sms_numbers WHERE address = ?", (address,))
+    until = parse_stamp(row[0]) if row and row[0] else None
+    return until if until is not None and until > now else None
 
 
 async def count_message(
     conn: aiosqlite.Connection,
     address: str,
     now: datetime,
-    limit: int,
-    window: timedelta,
-    mute: timedelta,
-) -> FloodVerdict:
-    """Count a message in the number's window; the verdict on it."""
+    limits: FloodLimits,
+    *,
+    unasked: bool,
+) -> Flood:
+    """Count a message in the number's window (an answer to the assistant's question counts
+    towards the total only); the verdict on it."""
+    until = await muted_until(conn, address, now)
+    if until is not None:
+        return Flood(FloodVerdict.MUTED, until)
     await _ensure(conn, address)
-    start, count, muted = tuple(
+    start, count, total = tuple(
         await fetch_one(
             conn,
-            "SELECT window_start, window_count, muted_until FROM sms_numbers WHERE address = ?",
+            "SELECT window_start, window_count, window_total FROM sms_numbers WHERE address = ?",
             (address,),
         )
-        or (None, 0, None)
+        or (None, 0, 0)
     )
-    if muted and parse_stamp(muted) > now:
-        return FloodVerdict.MUTED
-    if start is None or parse_stamp(start) + window <= now:
-        start, count = stamp(now), 0
-    count += 1
-    verdict = FloodVerdict.OK
-    muted_until = None
-    if count > limit:
-        verdict, muted_until = FloodVerdict.NOTICE, stamp(now + mute)
+    if start is None or parse_stamp(start) + limits.window <= now:
+        start, count, total = stamp(now), 0, 0
+    count, total = count + int(unasked), total + 1
+    if count > limits.unasked or total > limits.total:
+        until = now + limits.mute
+        await conn.execute(
+            "UPDATE sms_numbers SET window_start = NULL, window_count = 0, window_total = 0,"
+            " muted_until = ? WHERE address = ?",
+            (stamp(until), address),
+        )
+        return Flood(FloodVerdict.NOTICE, until)
     await conn.execute(
-        "UPDATE sms_numbers SET window_start = ?, window_count = ?, muted_until = ?"
-        " WHERE address = ?",
-        (start, 0 if muted_until else count, muted_until, address),
+        "UPDATE sms_numbers SET window_start = ?, window_count = ?, window_total = ?,"
+        " muted_until = NULL WHERE address = ?",
+        (start, count, total, address),
     )
-    return verdict
+    return Flood(FloodVerdict.OK)
 
 
 async def record_status(conn: aiosqlite.Connection, sid: str, status: str, now: datetime) -> None:

@@ -52,7 +52,13 @@ class Translator:
     def moment(self, at: datetime.datetime) -> str:
         """A date and a time of day, in local time: "2021 m. lapkričio 4 d. 14:00"."""
         local = at.astimezone(LOCAL_ZONE)
-        return f"{self.date(local.date())} {format_time(local, 'HH:mm', locale=self.lang)}"
+        day, hour = self.date(local.date()), format_time(local, "HH:mm", locale=self.lang)
+        # Russian says the time first: "до 09:00 2 ноября 2021 г."
+        return f"{hour} {day}" if self.lang == "ru" else f"{day} {hour}"
+
+    def time(self, at: datetime.datetime) -> str:
+        """A time of day, in local time, as the language writes it: "14:40", "2:40 PM"."""
+        return str(format_time(at.astimezone(LOCAL_ZONE), "short", locale=self.lang))
 
     def long_date(self, day: datetime.date) -> str:
         """A long date standing alone: "2020 m. kovo 27 d.", "2020. gada 27. marts"."""

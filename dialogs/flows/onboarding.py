@@ -6,10 +6,12 @@ from dialogs.core.actions import SetupAction
 from dialogs.core.i18n import LANGUAGES
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
+from dialogs.flows import first_words
 from dialogs.flows.menu import menu_reply
 from dialogs.types import Choice, Reply
 from dialogs.understanding.text import Candidate, best_matches, fold
 from storage.content import Municipality
+from storage.phones import country_language
 
 PROMPT_LANGUAGES = ("lt", "lv", "ru")  # before a language is known, ask in all three
 
@@ -46,8 +48,9 @@ def prompt(turn: Turn) -> Reply:
     return ask_language(turn, turn.municipality)
 
 
-def ask_municipality(turn: Turn) -> Reply:
-    """Ask where the resident lives."""
+def ask_municipality(turn: Turn, narrow: bool = False) -> Reply:
+    """Ask where the resident lives; `narrow`: offer only the municipalities whose own
+    language is the resident's (a Latvian greeting: the Latvian ones), if there are any."""
     turn.go(Dialog.ONBOARDING, Step.MUNICIPALITY)
     languages = (turn.language,) if turn.language else PROMPT_LANGUAGES
     text = "\n".join(
@@ -56,7 +59,10 @@ def ask_municipality(turn: Turn) -> Reply:
         )
         for lang in languages
     )
-    return Reply(text, tuple(_municipality_choice(turn, m) for m in _municipalities(turn)))
+    offered = _municipalities(turn)
+    if narrow:
+        offered = [m for m in offered if m.default_language == turn.language] or offered
+    return Reply(text, tuple(_municipality_choice(turn, m) for m in offered))
 
 
 def ask_language(turn: Turn, municipality: Municipality) -> Reply:
@@ -108,13 +114,18 @@ async def change_language(turn: Turn, _: str) -> Reply:
 
 
 async def understand(turn: Turn, text: str) -> Reply | None:
-    """Read a typed municipality or language name."""
+    """Read a typed municipality or language name, or a greeting (which tells the language)."""
+    country = country_language(turn.phone) if turn.phone else None
+    named = first_words.language_of(text, country)
     if turn.conversation.step == Step.LANGUAGE and turn.municipality is not None:
         folded = fold(text)
         for lang in turn.municipality.languages:
-            if folded in (lang, fold(turn.catalogs.get(lang).language_name())):
+            if named == lang or folded in (lang, fold(turn.catalogs.get(lang).language_name())):
                 return await choose_language(turn, lang)
         return None
+    if named is not None and turn.municipality is None:  # "Labdien": asked in Latvian only
+        turn.language = named
+        return ask_municipality(turn, narrow=True)
     candidates = [
         Candidate(m.id, tuple(m.place.values.values()) + tuple(m.name.values.values()))
         for m in _municipalities(turn)

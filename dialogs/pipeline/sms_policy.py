@@ -1,5 +1,6 @@
-"""The SMS channel's rules that must be atomic with the turn: STOP/START first, then flood
-accounting, then MORE pages; and how an answer becomes SMS pages (folded, numbered, paged)."""
+"""The SMS channel's rules that must be atomic with the turn: STOP/START/HELP first, then flood
+accounting (of unasked messages; answers only to a high ceiling), then MORE pages; and how
+an answer becomes SMS pages (folded, numbered, paged)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,48 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from dialogs.core.actions import MenuAction
 from dialogs.core.i18n import Translator
-from dialogs.render.sms_pages import paginate, sms_text
+from dialogs.core.steps import Step
+from dialogs.render.sms_pages import paged_text, paginate, sms_text
 from dialogs.types import Channel, Incoming, Reply
+from dialogs.understanding.keywords import keyword_action
 from dialogs.understanding.text import fold as fold_words
+from dialogs.understanding.text import match_label
 from storage import sms
 from storage.content import Municipality
 from storage.conversations import Conversation
 
+# Twilio's default opt-out and opt-in keywords: the carrier acts on them whatever we answer, so
+# no English label or expected answer is one of them (tests check it).
 STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
 START_WORDS = frozenset({"start", "unstop", "yes"})
+CARRIER_KEYWORDS = STOP_WORDS | START_WORDS
+HELP_WORDS = frozenset({"help", "info"})  # Twilio's; the dialogs' own help words count too
 # The word each page's footer asks for, as written and as folded to GSM-7 ("ЕЩЕ" -> "ESHCHE"),
-# and the ways people type it.
+# and the ways people type it, folded (no case, no diacritics: "ЕЩЁ", "VAIRĀK" fold to these).
 MORE_WORDS = frozenset(
-    {"more", "daugiau", "vairak", "еще", "eshche", "eshchyo", "esche", "eshe", "dalee", "далее"}
+    {
+        "more",
+        "daugiau",
+        "vairak",
+        "vairaak",
+        "еще",
+        "ещо",
+        "eshche",
+        "eshchyo",
+        "eshcho",
+        "esche",
+        "eschyo",
+        "escho",
+        "eshe",
+        "esho",
+        "yeshche",
+        "yesche",
+        "ishcho",
+        "dalee",
+        "далее",
+    }
 )
 
 
@@ -30,11 +59,18 @@ MORE_WORDS = frozenset(
 class SmsPolicy:
     """Flood control and page budget (SMS_FLOOD_LIMIT, SMS_MAX_SEGMENTS)."""
 
-    flood_limit: int = 10  # messages a number may send in `window`
+    flood_limit: int = 10  # unasked messages (not answers, not MORE) a number may send in `window`
+    # Every message, answers included, in `window`: a person answering questions by SMS does
+    # not type one every 12 seconds for 10 minutes; a script or a looping autoresponder does.
+    total_limit: int = 50
     window: timedelta = timedelta(minutes=10)
     mute: timedelta = timedelta(minutes=30)  # silence after the one flood notice
     max_segments: int = 2  # an answer longer than this comes in pages
     max_body: int = 1600  # Twilio's limit; a longer body is read to here
+
+    def limits(self) -> sms.FloodLimits:
+        """The limits as storage counts them."""
+        return sms.FloodLimits(self.flood_limit, self.total_limit, self.window, self.mute)
 
 
 @dataclass
@@ -55,24 +91,30 @@ async def screen(
     policy: SmsPolicy,
     now: datetime,
 ) -> Screening:
-    """STOP/START (real SMS), flood accounting (real SMS), MORE, a body over the limit."""
+    """STOP/START/HELP (real SMS, never limited), flood accounting (real SMS), MORE, a body
+    over the limit."""
     word = fold_words(incoming.text)
     if incoming.channel == Channel.SMS:
         if word in STOP_WORDS:
             await sms.set_opted_out(conn, incoming.address, now)
             text = t._("You will get no more notifications. Send START to get them again.")
             return Screening(done=True, replies=[Reply(text)])
-        if word in START_WORDS:
+        # "yes" is Twilio's opt-in too, but to a number that never stopped it is an answer.
+        if word in START_WORDS and (word != "yes" or await sms.opted_out(conn, incoming.address)):
             await sms.set_opted_out(conn, incoming.address, None)
             return Screening(done=True, replies=[Reply(t._("Notifications are on again."))])
-        verdict = await sms.count_message(
-            conn, incoming.address, now, policy.flood_limit, policy.window, policy.mute
+        if word in HELP_WORDS or keyword_action(incoming.text) == MenuAction.HELP:
+            until = await sms.muted_until(conn, incoming.address, now)
+            notice = [] if until is None else [_flood_notice(t, until)]
+            return Screening(replies=notice, text=incoming.text)
+        unasked = not _answers_a_question(incoming.text, word, conversation)
+        flood = await sms.count_message(
+            conn, incoming.address, now, policy.limits(), unasked=unasked
         )
-        if verdict == sms.FloodVerdict.MUTED:
+        if flood.verdict == sms.FloodVerdict.MUTED:
             return Screening(done=True)
-        if verdict == sms.FloodVerdict.NOTICE:
-            text = t._("Too many messages. Please wait a while and write again.")
-            return Screening(done=True, replies=[Reply(text)])
+        if flood.verdict == sms.FloodVerdict.NOTICE and flood.muted_until is not None:
+            return Screening(done=True, replies=[_flood_notice(t, flood.muted_until)])
     if word in MORE_WORDS:
         if not conversation.pages:
             return Screening(done=True, replies=[Reply(t._("There is nothing more."))])
@@ -81,6 +123,20 @@ async def screen(
         lead = Reply(t._("Your message was long: I read its beginning."))
         return Screening(replies=[lead], text=incoming.text[: policy.max_body])
     return Screening(text=incoming.text)
+
+
+def _answers_a_question(text: str, word: str, conversation: Conversation) -> bool:
+    """True for MORE while pages wait, a choice on screen (its number or label), or any text at
+    a step where the assistant asked for a value (an address, a date, the municipality)."""
+    if word in MORE_WORDS:
+        return bool(conversation.pages)
+    if match_label(text, [label for label, _ in conversation.choices]) is not None:
+        return True
+    return conversation.step not in (Step.NONE, Step.SEARCH)
+
+
+def _flood_notice(t: Translator, until: datetime) -> Reply:
+    return Reply(t.fill("Too many messages. You can write again at %(time)s.", time=t.time(until)))
 
 
 def pages(
@@ -92,8 +148,7 @@ def pages(
     """The replies as SMS pages: choices numbered, text folded to GSM-7 (Russian transliterated
     unless the municipality keeps Cyrillic), each page within `max_segments`."""
     transliterate = municipality is None or municipality.sms_russian == "transliterate"
-    text = "\n\n".join(sms_text(reply, transliterate) for reply in replies)
-    if not text:
-        return []
     more = sms_text(Reply(t._("Reply MORE for the rest.")), transliterate)
-    return paginate(text, max_segments, more)
+    parts = (paged_text(reply, transliterate, max_segments, more) for reply in replies)
+    text = "\n\n".join(part for part in parts if part)
+    return paginate(text, max_segments, more) if text else []

@@ -79,7 +79,12 @@ _CYRILLIC_WORD = re.compile("[А-Яа-яЁё]+")
 
 def _transliterate(match: re.Match[str]) -> str:
     word = match.group(0)
-    latin = "".join(_CYRILLIC[char.lower()] for char in word)
+    # The soft sign inside a word is an apostrophe, as Russians write it in Latin letters:
+    # "ответьте" -> "otvet'te" (not "otvette"); at a word's end it is dropped ("den").
+    latin = "".join(
+        "'" if char in "ьЬ" and index < len(word) - 1 else _CYRILLIC[char.lower()]
+        for index, char in enumerate(word)
+    )
     if word.isupper() and len(word) > 1:
         return latin.upper()  # "ЕЩЕ" -> "ESHCHE"
     return latin.capitalize() if word[0].isupper() else latin
