@@ -12,6 +12,7 @@ class MenuAction(StrEnum):
     MENU = "menu"
     HELP = "help"
     REOPEN = "reopen"  # a chat opened again: where it stopped
+    THANKS = "thanks"
 
 
 class SetupAction(StrEnum):

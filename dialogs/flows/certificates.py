@@ -7,6 +7,7 @@ from dialogs.core.i18n import N_
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.contact_lines import department_lines
+from dialogs.flows.menu import menu_reply
 from dialogs.rules.validity import Validity, validity
 from dialogs.types import Choice, Reply
 from storage import certificates
@@ -20,16 +21,17 @@ BASE_KIND_NAMES = {
 EXPIRY_WARNING_DAYS = 31
 
 
-def offers_certificates(municipality: Municipality) -> bool:
-    """True if the content declares a register or a health-certificate rule."""
-    return municipality.certificates is not None or bool(municipality.health_rules)
-
-
 async def show_menu(turn: Turn, _: str) -> Reply:
     """What can be checked here."""
     municipality = turn.require_municipality()
-    turn.go(Dialog.CERTIFICATES)
     t = turn.t
+    if not municipality.checks_certificates:
+        lead = t._(
+            "I cannot check certificates for your municipality: its notices say nothing "
+            "about them. The social service can tell you more (see Contacts)."
+        )
+        return menu_reply(turn, lead)
+    turn.go(Dialog.CERTIFICATES)
     choices = []
     if municipality.certificates is not None:
         choices.append(
@@ -58,7 +60,9 @@ async def show_status(turn: Turn, _: str) -> Reply:
         lines = [t._("No certificate is registered for your phone number."), *contact]
         return turn.reply("\n".join(lines), _contact_choice(turn, register))
     blocks = [_describe(turn, municipality, c) for c in found]
-    tail = [t._("Before it expires, contact:"), *contact]
+    expired = any(_expired(turn, municipality, c) for c in found)
+    ask = t._("To renew it, apply again to:") if expired else t._("Before it expires, contact:")
+    tail = [ask, *contact]
     if register.note:
         tail.append(turn.text(register.note))
     return turn.reply("\n\n".join([*blocks, "\n".join(tail)]), _contact_choice(turn, register))
@@ -104,6 +108,13 @@ def _describe(turn: Turn, municipality: Municipality, certificate: StatusCertifi
             if rule.mode == "staff_months" and certificate.kind in rule.kinds and rule.note
         ]
     return "\n".join(lines)
+
+
+def _expired(turn: Turn, municipality: Municipality, certificate: StatusCertificate) -> bool:
+    register = municipality.certificates
+    assert register is not None
+    until = validity(certificate, municipality.emergencies, register.rules).valid_until
+    return until is not None and until < turn.today
 
 
 def _until_line(turn: Turn, state: Validity) -> str:

@@ -125,6 +125,13 @@ def _explain(turn: Turn, check: HealthCheck, visit: date) -> str:
         return t.fill(
             "The certificate is dated after %(day)s: it cannot be used for that visit.", day=day
         )
+    if check.reason == "until_time" and check.valid_until is not None:
+        return t.fill(
+            "This certificate is valid on %(day)s only until %(time)s: come before then, "
+            "or bring a newer one.",
+            day=day,
+            time=t.time(check.valid_until),
+        )
     if check.reason == "expired":
         verdict = t.fill("This certificate is not valid for a visit on %(day)s.", day=day)
     else:

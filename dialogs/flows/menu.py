@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
+
 from dialogs.core.actions import (
     BookingAction,
     CertificatesAction,
@@ -13,9 +15,9 @@ from dialogs.core.actions import (
     SetupAction,
 )
 from dialogs.core.i18n import N_
+from dialogs.core.state import FallbackState
 from dialogs.core.steps import Dialog
 from dialogs.core.turn import Handler, Turn
-from dialogs.flows.certificates import offers_certificates
 from dialogs.types import Choice, Reply
 
 MENU_ITEMS = (
@@ -40,7 +42,7 @@ REQUEST_ITEM = (
 def menu_choices(turn: Turn) -> tuple[Choice, ...]:
     """The main menu's choices in the resident's language."""
     items = list(MENU_ITEMS)
-    if turn.municipality is not None and offers_certificates(turn.municipality):
+    if turn.municipality is not None and turn.municipality.checks_certificates:
         items.insert(2, CERTIFICATES_ITEM)
     if turn.municipality is not None and turn.municipality.facilities:
         items.insert(2, BOOKING_ITEM)
@@ -94,20 +96,57 @@ async def show_help(turn: Turn, _: str) -> Reply:
     return menu_reply(turn, text)
 
 
+MISSES_BEFORE_PERSON = 3  # messages in a row not understood before a person is put first
+
+
 def not_understood(turn: Turn, out_of_scope: bool = False) -> Reply:
-    """A friendly answer to text nothing understood: the menu, and a person to talk to."""
+    """A friendly answer to text nothing understood: the menu, and a person to talk to (put
+    first, and asked about, after a few misses in a row)."""
     t = turn.t
+    fallback = turn.state(FallbackState)
+    fallback.misses = 1 if turn.timed_out else fallback.misses + 1
     lead = t._("Sorry, I did not understand that.")
     if out_of_scope:
-        lead = t._(
-            "Sorry, I can only help with the social services: contacts, services, "
-            "certificates, bookings and help at home. A person can call you back."
+        topics = format_list([t._(topic) for topic in _topics(turn)], locale=t.lang)
+        lead = " ".join(
+            (
+                t.fill(
+                    "Sorry, I can only help with the social services: %(topics)s.", topics=topics
+                ),
+                t._("You can also talk to a person."),
+            )
         )
+    person = Choice(t._("Talk to a person"), RequestAction.CALL_BACK)
     if turn.timed_out:
         lead = t._("We have not talked for a while, so let us start again from the menu.")
+    elif fallback.misses >= MISSES_BEFORE_PERSON:
+        lead = t._("Sorry, I still do not understand. Would you like to talk to a person?")
+        reply = menu_reply(turn, lead)
+        return Reply(reply.text, (person, *reply.choices))
     reply = menu_reply(turn, lead)
-    person = Choice(t._("Talk to a person"), RequestAction.CALL_BACK)
     return Reply(reply.text, (*reply.choices, person))
 
 
-ACTIONS: dict[str, Handler] = {MenuAction.MENU: show_menu, MenuAction.HELP: show_help}
+def _topics(turn: Turn) -> list[str]:
+    """What the assistant does in this municipality, as the menu offers it."""
+    municipality = turn.require_municipality()
+    topics = [N_("contacts"), N_("service availability")]
+    if municipality.checks_certificates:
+        topics.append(N_("certificates"))
+    if municipality.facilities:
+        topics.append(N_("bookings"))
+    if municipality.requests is not None:
+        topics.append(N_("help at home"))
+    return topics
+
+
+async def thanks(turn: Turn, _: str) -> Reply:
+    """A thank-you: answered kindly, with the menu for whatever comes next."""
+    return menu_reply(turn, turn.t._("You are welcome! Write whenever you need something."))
+
+
+ACTIONS: dict[str, Handler] = {
+    MenuAction.MENU: show_menu,
+    MenuAction.HELP: show_help,
+    MenuAction.THANKS: thanks,
+}

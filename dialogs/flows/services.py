@@ -37,6 +37,12 @@ def status_summary(turn: Turn, state: Availability) -> str:
         return label
     if state.period.end is None:
         return t.fill("%(status)s until further notice", status=label)
+    if state.status == "available":  # the notice's end is not the service's: it goes on
+        return t.fill(
+            "%(status)s (the notice is in force until %(date)s)",
+            status=label,
+            date=t.date(state.period.end),
+        )
     return t.fill("%(status)s until %(date)s", status=label, date=t.date(state.period.end))
 
 
@@ -124,7 +130,14 @@ def _what_changes(turn: Turn, service: Service, state: Availability) -> list[str
     lines = []
     if state.period is not None and state.period.end is not None:
         after = status_after(service, state.period)
-        if after is not None and after != state.status:
+        if after is None:  # no notice covers the next day: say so, promise nothing
+            lines.append(
+                t.fill(
+                    "The notice says nothing about what happens after %(date)s.",
+                    date=t.date(state.period.end),
+                )
+            )
+        elif after != state.status:
             lines.append(_from_line(turn, state.period.end + timedelta(days=1), after))
     if state.upcoming is not None:
         upcoming = state.upcoming

@@ -29,6 +29,7 @@ ALWAYS_VALID: frozenset[str] = frozenset(
         SetupAction.START,
         MenuAction.MENU,
         MenuAction.HELP,
+        MenuAction.THANKS,
         ContactsAction.CONTACTS,
         ServicesAction.SERVICES,
         SetupAction.CHANGE_LANGUAGE,

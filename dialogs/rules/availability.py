@@ -20,6 +20,11 @@ class Availability:
     last_period: Period | None
 
     @property
+    def period_status(self) -> Status | None:
+        """The status a notice's period gives the day (not the service's usual one)."""
+        return self.period.status if self.period is not None else None
+
+    @property
     def restricted(self) -> bool:
         """True if the service is suspended, remote-only or limited."""
         return self.status in RESTRICTED
@@ -35,10 +40,11 @@ def availability(service: Service, day: date) -> Availability:
 
 
 def status_after(service: Service, period: Period) -> Status | None:
-    """The status on the day after a closed period ends, if anything says so."""
+    """The status a notice gives for the day after a closed period ends; None if no notice
+    covers that day (a service's usual status is no promise that it reopens then)."""
     if period.end is None:
         return None
-    return availability(service, period.end + timedelta(days=1)).status
+    return availability(service, period.end + timedelta(days=1)).period_status
 
 
 def restricted_services(

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import holidays
 
+from dialogs.core.i18n import N_
 from storage.content import Facility
 
 
@@ -16,12 +17,38 @@ def _holidays(country: str, year: int, lang: str) -> dict[date, str]:
     return dict(calendar.items())
 
 
+# The holidays package names Lithuania's holidays in lt and English only: the Russian names
+# come from our catalog, with these English names as msgids.
+LITHUANIAN_HOLIDAYS_IN_ENGLISH = (
+    N_("New Year's Day"),
+    N_("Day of Restoration of the State of Lithuania"),
+    N_("Day of Restoration of Independence of Lithuania"),
+    N_("Easter Sunday"),
+    N_("Easter Monday"),
+    N_("International Workers' Day"),
+    N_("Mother's Day"),
+    N_("International Workers' Day; Mother's Day"),
+    N_("Father's Day"),
+    N_("Day of Dew and Saint John"),
+    N_("Statehood Day"),
+    N_("Assumption Day"),
+    N_("All Saints' Day"),
+    N_("All Souls' Day"),
+    N_("Christmas Eve"),
+    N_("Christmas Day"),
+    N_("Second Day of Christmas"),
+)
+
+
 def holiday_name(country: str, day: date, lang: str) -> str | None:
-    """The public holiday on `day`, named in `lang` where the holidays package has it."""
-    # The holidays package names them in lt, lv and English; Russian readers get the local name.
-    local = {"LT": "lt", "LV": "lv"}.get(country, "en_US")
-    language = {"lt": "lt", "lv": "lv", "ru": local}.get(lang, "en_US")
-    return _holidays(country, day.year, language).get(day)
+    """The public holiday on `day`, named in `lang` where the holidays package has it, else
+    in English (for the catalog to translate)."""
+    return _holidays(country, day.year, lang if lang in _languages(country) else "en_US").get(day)
+
+
+@lru_cache(maxsize=8)
+def _languages(country: str) -> tuple[str, ...]:
+    return tuple(holidays.country_holidays(country).supported_languages)
 
 
 def closed_reason(facility: Facility, country: str, day: date, today: date) -> str | None:

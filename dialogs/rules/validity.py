@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from dialogs.core.clock import LOCAL_ZONE
 from storage.certificates import StatusCertificate
 from storage.content import Emergency, ExtensionRule, HealthKind, HealthRule
 
@@ -99,7 +100,9 @@ class HealthCheck:
 
     accepted: bool
     valid_until: datetime | None  # None: the notice sets no end
-    reason: str  # "ok", "kind_not_accepted", "expired", "not_yet", "no_rule"
+    # "ok", "until_time" (valid on the visit day until a time), "kind_not_accepted",
+    # "expired", "not_yet", "no_rule"
+    reason: str
 
 
 def health_check(
@@ -119,6 +122,11 @@ def health_check(
         valid_until = None
     if issued_at.date() > visit_day:
         return HealthCheck(False, valid_until, "not_yet")
-    if valid_until is not None and valid_until.date() < visit_day:
+    if valid_until is None:
+        return HealthCheck(True, None, "ok")
+    ends = valid_until.astimezone(LOCAL_ZONE)
+    if ends.date() < visit_day:
         return HealthCheck(False, valid_until, "expired")
+    if ends.date() == visit_day and ends.time() != time(0, 0):
+        return HealthCheck(True, valid_until, "until_time")  # valid that morning, not after
     return HealthCheck(True, valid_until, "ok")

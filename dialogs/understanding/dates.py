@@ -9,10 +9,30 @@ from dialogs.core.clock import LOCAL_ZONE
 from dialogs.understanding.text import fold
 
 RELATIVE_DAYS = {
-    **dict.fromkeys(("today", "siandien", "sodien", "сегодня"), 0),
-    **dict.fromkeys(("yesterday", "vakar", "вчера"), -1),
-    **dict.fromkeys(("tomorrow", "rytoj", "rit", "завтра"), 1),
+    **dict.fromkeys(("today", "siandien", "siandienai", "sodien", "сегодня", "segodnya"), 0),
+    **dict.fromkeys(("yesterday", "vakar", "вчера", "vchera"), -1),
+    **dict.fromkeys(("tomorrow", "rytoj", "rit", "завтра", "zavtra"), 1),
+    **dict.fromkeys(("poryt", "parit", "послезавтра", "poslezavtra"), 2),
 }
+# Folded stems of the same words in other cases: "rytojui", "rītdienai", "porytoj".
+RELATIVE_STEMS = (("poryt", 2), ("parit", 2), ("rytoj", 1), ("ritdien", 1))
+# Folded month stems in lt (genitive: "15 lapkričio"), lv ("15. novembrī"), ru ("15 ноября",
+# also in Latin letters) and en.
+MONTH_STEMS = {
+    1: ("sausio", "janvar", "январ", "yanvar", "january", "jan"),
+    2: ("vasario", "februar", "феврал", "fevral", "feb"),
+    3: ("kovo", "mart", "март", "march", "mar"),
+    4: ("balandz", "april", "апрел", "aprel", "apr"),
+    5: ("geguz", "maij", "мая", "май", "maya", "may"),
+    6: ("birzel", "junij", "июн", "iyun", "june", "jun"),
+    7: ("liepos", "julij", "июл", "iyul", "july", "jul"),
+    8: ("rugpjuc", "august", "август", "avgust", "aug"),
+    9: ("rugsej", "septembr", "сентябр", "sentyabr", "september", "sep"),
+    10: ("spalio", "oktobr", "октябр", "oktyabr", "october", "oct"),
+    11: ("lapkric", "novembr", "ноябр", "noyabr", "november", "nov"),
+    12: ("gruodz", "decembr", "декабр", "dekabr", "december", "dec"),
+}
+HALF_YEAR = timedelta(days=183)
 _DATE = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\.(\d{1,2})\.?(\d{4})?)")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?!\d)")
 
@@ -30,24 +50,71 @@ WEEKDAY_STEMS = {
 
 
 def parse_day(text: str, today: date) -> date | None:
-    """A day: ISO, DD.MM.YYYY, DD.MM (this year), today / tomorrow, or the next such weekday."""
+    """A day: ISO, DD.MM.YYYY, DD.MM or "15 lapkričio" (the nearest such day), today /
+    tomorrow / the day after, or the next such weekday."""
     words = fold(text).split()
     for word in words:
-        if word in RELATIVE_DAYS:
-            return today + timedelta(days=RELATIVE_DAYS[word])
+        offset = _relative(word)
+        if offset is not None:
+            return today + timedelta(days=offset)
         for weekday, stems in WEEKDAY_STEMS.items():
             if word.startswith(stems):
                 return today + timedelta(days=(weekday - today.isoweekday()) % 7)
     match = _DATE.search(text)
     if match is None:
-        return None
+        return _named_month_day(words, today)
     iso_year, iso_month, iso_day, day, month, year = match.groups()
     try:
         if iso_year:
             return date(int(iso_year), int(iso_month), int(iso_day))
-        return date(int(year) if year else today.year, int(month), int(day))
+        if year:
+            return date(int(year), int(month), int(day))
+        return nearest(int(month), int(day), today)
     except ValueError:
         return None
+
+
+def nearest(month: int, day: int, today: date) -> date:
+    """The day and month without a year: within half a year of today ("05.01" typed in
+    December is next January; "28.12" typed in January is last December)."""
+    found = date(today.year, month, day)
+    if found < today - HALF_YEAR:
+        return date(today.year + 1, month, day)
+    if found > today + HALF_YEAR:
+        return date(today.year - 1, month, day)
+    return found
+
+
+def _relative(word: str) -> int | None:
+    if word in RELATIVE_DAYS:
+        return RELATIVE_DAYS[word]
+    return next((offset for stem, offset in RELATIVE_STEMS if word.startswith(stem)), None)
+
+
+def _month(word: str) -> int | None:
+    return next(
+        (
+            month
+            for month, stems in MONTH_STEMS.items()
+            if any(word == stem or (len(stem) > 3 and word.startswith(stem)) for stem in stems)
+        ),
+        None,
+    )
+
+
+def _named_month_day(words: list[str], today: date) -> date | None:
+    """ "15 lapkričio", "lapkričio 15 d.", "15. novembrī", "15 ноября", "November 15"."""
+    for index, word in enumerate(words):
+        month = _month(word)
+        if month is None:
+            continue
+        for near in (index - 1, index + 1):
+            if 0 <= near < len(words) and words[near].isdigit() and len(words[near]) <= 2:
+                try:
+                    return nearest(month, int(words[near]), today)
+                except ValueError:
+                    return None
+    return None
 
 
 def parse_moment(text: str, today: date) -> tuple[date | None, time | None]:

@@ -116,6 +116,19 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "самоуправление",
     ),
     "back": ("back", "0", "atgal", "atpakaļ", "назад"),
+    "thanks": (
+        "thanks",
+        "thank you",
+        "ačiū",
+        "labai ačiū",
+        "dėkoju",
+        "paldies",
+        "liels paldies",
+        "спасибо",
+        "большое спасибо",
+        "благодарю",
+        "spasibo",
+    ),
 }
 
 _INDEX: dict[str, str] = {

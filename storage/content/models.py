@@ -227,6 +227,11 @@ class Municipality:
     requests: Requests | None = None
     sms_russian: str = "transliterate"  # or "ucs2": Cyrillic as written, 70 characters a part
 
+    @property
+    def checks_certificates(self) -> bool:
+        """True if the content declares a certificate register or a health-certificate rule."""
+        return self.certificates is not None or bool(self.health_rules)
+
     def department(self, department_id: str) -> Department | None:
         """Find a department by id."""
         return next((d for d in self.departments if d.id == department_id), None)

@@ -11,6 +11,7 @@ from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.booking.confirm import confirm_booking
 from dialogs.flows.booking.offers import day_label, facility_name
 from dialogs.flows.health import KIND_LABELS
+from dialogs.flows.menu import menu_reply
 from dialogs.rules.opening import closed_reason, holiday_name, open_days
 from dialogs.rules.validity import health_check
 from dialogs.types import Choice, Reply
@@ -25,6 +26,8 @@ async def choose_facility(turn: Turn, _: str) -> Reply:
     """Which facility: shower or laundry."""
     municipality = turn.require_municipality()
     t = turn.t
+    if not municipality.facilities:
+        return menu_reply(turn, t._("There is no shower or laundry to book in your municipality."))
     turn.drop(BookingState)  # a new booking: a held place answered earlier is not this one
     turn.go(Dialog.BOOKING, Step.FACILITY)
     choices = [
@@ -234,7 +237,8 @@ def _closed_text(
             facility.book_ahead_days,
         ) % {"num": facility.book_ahead_days}
     if reason == "holiday":
-        name = holiday_name(municipality.country, day, t.lang) or ""
+        english_or_own = holiday_name(municipality.country, day, t.lang)
+        name = t._(english_or_own) if english_or_own else ""
         return t.fill("%(day)s is a public holiday (%(name)s): closed.", day=when, name=name)
     return t.fill("%(day)s is not a working day of this service.", day=when)
 
