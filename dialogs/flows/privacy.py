@@ -18,7 +18,7 @@ async def ask(turn: Turn, _: str) -> Reply:
         "bookings and waiting-list places, withdraws your open requests (no one will come "
         "for them) and removes your contacts from your requests. Erase?"
     )
-    return turn.reply(text, [Choice(t._("Yes, erase my data"), PrivacyAction.ERASE)])
+    return turn.reply(text, [Choice(t._("Erase my data"), PrivacyAction.ERASE)])
 
 
 async def erase(turn: Turn, _: str) -> Reply:

@@ -33,7 +33,9 @@ async def show(turn: Turn, _: str) -> Reply:
     for booking in mine:
         name = facility_name(t, municipality, booking.facility_id)
         lines.append(f"• {name}: {day_label(t, booking.day)}")
-        label = t.fill("Cancel: %(facility)s, %(day)s", facility=name, day=t.day_month(booking.day))
+        label = t.fill(
+            "Call off: %(facility)s, %(day)s", facility=name, day=t.day_month(booking.day)
+        )
         choices.append(Choice(label, f"{BookingAction.CANCEL}:{booking.id}"))
     for entry in waiting:
         line, entry_choices = await _waiting_line(turn, entry)
@@ -58,7 +60,7 @@ async def _waiting_line(turn: Turn, entry: waitlist.Entry) -> tuple[str, list[Ch
         )
         return line, [
             Choice(
-                t.fill("Yes, book it: %(facility)s, %(day)s", facility=name, day=short),
+                t.fill("Book it: %(facility)s, %(day)s", facility=name, day=short),
                 f"{BookingAction.OFFER_YES}:{entry.id}",
             ),
             Choice(
@@ -84,9 +86,9 @@ async def confirm_cancel(turn: Turn, booking_id: str) -> Reply:
         return await show(turn, "")
     t = turn.t
     name = facility_name(t, turn.require_municipality(), booking.facility_id)
-    text = t.fill("Cancel %(facility)s on %(day)s?", facility=name, day=day_label(t, booking.day))
+    text = t.fill("Call off %(facility)s on %(day)s?", facility=name, day=day_label(t, booking.day))
     choices = [
-        Choice(t._("Yes, cancel"), f"{BookingAction.CANCEL_CONFIRMED}:{booking.id}"),
+        Choice(t._("Call it off"), f"{BookingAction.CANCEL_CONFIRMED}:{booking.id}"),
         Choice(t._("No, keep it"), BookingAction.KEEP),
     ]
     return turn.reply(text, choices)

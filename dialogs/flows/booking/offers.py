@@ -50,7 +50,7 @@ async def offer_next(
         until=t.moment(expires),
     )
     choices = [
-        (t._("Yes, book it"), f"{BookingAction.OFFER_YES}:{entry.id}"),
+        (t._("Book it"), f"{BookingAction.OFFER_YES}:{entry.id}"),
         (t._("No, thank you"), f"{BookingAction.OFFER_NO}:{entry.id}"),
     ]
     await outbox.enqueue(
