@@ -68,10 +68,11 @@ class Translator:
         """Day and month only: "kovo 27 d.", "27. marts", "27 марта"."""
         return str(format_skeleton("MMMMd", day, locale=self.lang))
 
-    def language_name(self) -> str:
-        """The language's own name, capitalised: "Lietuvių", "Русский"."""
+    def language_name(self, capitalised: bool = True) -> str:
+        """The language's own name: "Lietuvių", "Русский" (a label), "русский" (in a
+        sentence)."""
         name = Locale.parse(self.lang).get_display_name(self.lang) or self.lang
-        return name[:1].upper() + name[1:]
+        return name[:1].upper() + name[1:] if capitalised else name
 
 
 class Catalogs:

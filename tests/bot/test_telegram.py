@@ -356,13 +356,13 @@ async def test_waiting_list_offer_arrives_with_buttons_in_russian(
         for user in users[:2]:
             await user.say("/start koknese_ru")
             await user.press("Запись")
-            await user.press("Услуга стирки белья")
+            await user.press("Стирка белья")
             await user.press("четверг, 4 ноября")
             await user.press("У меня нет")
         waiting = users[2]
         await waiting.say("/start koknese_ru")
         await waiting.press("Запись")
-        await waiting.press("Услуга стирки белья")
+        await waiting.press("Стирка белья")
         message = await waiting.press("четверг, 4 ноября")
         assert message["text"].startswith("четверг, 4 ноября: мест нет.")
         await waiting.press("Записаться в лист ожидания")
@@ -378,7 +378,7 @@ async def test_waiting_list_offer_arrives_with_buttons_in_russian(
         message = await waiting.press("Да, запишите")
         assert message["text"] == "Какой сертификат вы предъявите?"
         message = await waiting.press("У меня нет")
-        assert message["text"].startswith("Вы записаны: Услуга стирки белья, четверг, 4 ноября.")
+        assert message["text"].startswith("Вы записаны: Стирка белья, четверг, 4 ноября.")
 
 
 async def test_typed_sentences_on_telegram_in_three_languages(

@@ -130,7 +130,7 @@ async def test_laundry_without_certificate_is_contactless(
 ) -> None:
     ivan = Client(engine, "+37126000003", "koknese_ru")
     reply = await ivan.book("laundry", "2021-11-03", "bkcert:none")
-    assert "Вы записаны: Услуга стирки белья, среда, 3 ноября." in reply.text
+    assert "Вы записаны: Стирка белья, среда, 3 ноября." in reply.text
     assert "Без сертификата бельё передаётся и возвращается без контакта." in reply.text
 
 
@@ -181,7 +181,7 @@ async def test_full_day_waiting_list_cancel_offer_accept(
     reply = await third.book("laundry", "2021-11-04")
     assert reply.text.startswith("четверг, 4 ноября: мест нет. Записать вас в лист ожидания?")
     reply = await third.press("wl:2021-11-04")
-    assert reply.text.startswith("Вы в листе ожидания: Услуга стирки белья, четверг, 4 ноября.")
+    assert reply.text.startswith("Вы в листе ожидания: Стирка белья, четверг, 4 ноября.")
     fourth = Client(engine, "+37126000014", "koknese_lv")
     await fourth.book("laundry", "2021-11-04")
     await fourth.press("wl:2021-11-04")
@@ -200,7 +200,7 @@ async def test_full_day_waiting_list_cancel_offer_accept(
     assert [m[3] for m in messages if m[0] == "+37126000011"] == ["cancelled"]  # no reminder
     offer = [m for m in messages if m[0] == "+37126000013"]
     assert offer
-    assert offer[0][1].startswith("Освободилось место: Услуга стирки белья, четверг, 4 ноября.")
+    assert offer[0][1].startswith("Освободилось место: Стирка белья, четверг, 4 ноября.")
     # Nobody else can take the held place meanwhile.
     fifth = Client(engine, "+37126000015", "koknese_lv")
     reply = await fifth.book("laundry", "2021-11-04")
@@ -215,7 +215,7 @@ async def test_full_day_waiting_list_cancel_offer_accept(
     reply = await third.press(offered[0].action)
     assert reply.text == "Какой сертификат вы предъявите?"
     reply = await third.press("bkcert:none")
-    assert reply.text.startswith("Вы записаны: Услуга стирки белья, четверг, 4 ноября.")
+    assert reply.text.startswith("Вы записаны: Стирка белья, четверг, 4 ноября.")
     rows = await database.fetchall(
         "SELECT COUNT(*) FROM bookings WHERE day = '2021-11-04' AND facility_id = 'laundry'"
         " AND status = 'active'"
@@ -363,7 +363,7 @@ async def test_forget_frees_the_place_for_the_first_in_line_and_tells_staff(
     (offer,) = await database.fetchall(
         "SELECT text, choices FROM outbox WHERE address = '+37126000070' AND kind = 'notice'"
     )
-    assert offer[0].startswith("Освободилось место: Услуга стирки белья, пятница, 5 ноября.")
+    assert offer[0].startswith("Освободилось место: Стирка белья, пятница, 5 ноября.")
     statuses = await database.fetchall("SELECT status FROM bookings ORDER BY id")
     assert [row[0] for row in statuses] == ["cancelled", "active"]
     (reminder,) = await database.fetchall(

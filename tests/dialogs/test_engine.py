@@ -170,14 +170,14 @@ async def test_change_language_and_municipality(chat: Chat) -> None:
     reply = await chat.say("kalba")
     assert chat.labels == ["Lietuvių", "Русский", "English"]
     reply = await chat.say("2")
-    assert reply.text.startswith("Язык: Русский.")
+    assert reply.text.startswith("Язык: русский.")
     reply = await chat.say("самоуправление")
     assert chat.labels == ["Даугавпилсский край", "Электренай", "Кокнесе", "Висагинас"]
     reply = await chat.choose("Кокнесе")  # Russian is offered there too
     assert reply.text.startswith("Самоуправление: Кокнесе.")
     await chat.say("язык")
     reply = await chat.choose("Latviešu")
-    assert reply.text.startswith("Valoda: Latviešu.")
+    assert reply.text.startswith("Valoda: latviešu.")
     reply = await chat.say("pašvaldība")
     reply = await chat.choose("Visaginas")  # Latvian is not offered in Visaginas
     assert chat.labels == ["Lietuvių", "Русский", "English"]
@@ -381,7 +381,7 @@ JOURNEYS = {
             "Kazokiškių vaikų dienos centras",
             "Atsakau į klausimus",
             "Pasirinkite kalbą.",
-            "Kalba: Lietuvių.",
+            "Kalba: lietuvių.",
         ],
     ),
     "lv": (
@@ -408,7 +408,7 @@ JOURNEYS = {
             "Mobilās aprūpes vienība",
             "Atbildu uz jautājumiem",
             "Izvēlieties valodu.",
-            "Valoda: Latviešu.",
+            "Valoda: latviešu.",
         ],
     ),
     "ru": (
@@ -424,7 +424,7 @@ JOURNEYS = {
             "Услуги психолога",
             "Я отвечаю на вопросы",
             "Выберите язык.",
-            "Язык: Русский.",
+            "Язык: русский.",
         ],
     ),
 }
