@@ -55,6 +55,31 @@ MORE_WORDS = frozenset(
 )
 
 
+# Steps where the assistant asked the resident for something (a value, or one of its choices in
+# words); not the open ones (a search, a list of one's bookings) where anything may be typed.
+ASKING_STEPS = frozenset(
+    {
+        Step.MUNICIPALITY,
+        Step.LANGUAGE,
+        Step.NEEDS,
+        Step.DETAILS,
+        Step.ADDRESS,
+        Step.KEEP,
+        Step.PHONE,
+        Step.URGENCY,
+        Step.CONFIRM,
+        Step.FACILITY,
+        Step.DAY,
+        Step.FULL,
+        Step.CERTIFICATE,
+        Step.ISSUED,
+        Step.KIND,
+        Step.VISIT,
+        Step.NEED_PHONE,
+    }
+)
+
+
 @dataclass(frozen=True)
 class SmsPolicy:
     """Flood control and page budget (SMS_FLOOD_LIMIT, SMS_MAX_SEGMENTS)."""
@@ -107,7 +132,11 @@ async def screen(
             until = await sms.muted_until(conn, incoming.address, now)
             notice = [] if until is None else [_flood_notice(t, until)]
             return Screening(replies=notice, text=incoming.text)
-        unasked = not _answers_a_question(incoming.text, word, conversation)
+    more = word in MORE_WORDS and bool(conversation.pages)
+    # A waiting page is never counted, not even while muted: the pages are bounded by the
+    # answers that were (the HELP text included).
+    if incoming.channel == Channel.SMS and not more:
+        unasked = not _answers_a_question(incoming.text, conversation)
         flood = await sms.count_message(
             conn, incoming.address, now, policy.limits(), unasked=unasked
         )
@@ -125,14 +154,12 @@ async def screen(
     return Screening(text=incoming.text)
 
 
-def _answers_a_question(text: str, word: str, conversation: Conversation) -> bool:
-    """True for MORE while pages wait, a choice on screen (its number or label), or any text at
-    a step where the assistant asked for a value (an address, a date, the municipality)."""
-    if word in MORE_WORDS:
-        return bool(conversation.pages)
+def _answers_a_question(text: str, conversation: Conversation) -> bool:
+    """True for a choice on screen (its number or label), or any text at a step where the
+    assistant asked for something (an address, a date, the municipality)."""
     if match_label(text, [label for label, _ in conversation.choices]) is not None:
         return True
-    return conversation.step not in (Step.NONE, Step.SEARCH)
+    return conversation.step in ASKING_STEPS
 
 
 def _flood_notice(t: Translator, until: datetime) -> Reply:
