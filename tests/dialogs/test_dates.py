@@ -24,6 +24,22 @@ TODAY = date(2021, 11, 5)
         ("завтра", date(2021, 11, 6)),
         ("31.02.2021", None),
         ("kada nors", None),
+        ("poryt", date(2021, 11, 7)),
+        ("parīt", date(2021, 11, 7)),
+        ("послезавтра", date(2021, 11, 7)),
+        ("rytojui", date(2021, 11, 6)),
+        ("rītdienai", date(2021, 11, 6)),
+        ("rītdien", date(2021, 11, 6)),
+        ("15 lapkričio", date(2021, 11, 15)),
+        ("lapkričio 15 d.", date(2021, 11, 15)),
+        ("15. novembrī", date(2021, 11, 15)),
+        ("15 ноября", date(2021, 11, 15)),
+        ("15 noyabrya", date(2021, 11, 15)),
+        ("November 15", date(2021, 11, 15)),
+        ("5 sausio", date(2022, 1, 5)),  # early January, written in November: the coming one
+        ("05.01", date(2022, 1, 5)),
+        ("31 vasario", None),
+        ("lapkričio", None),
     ],
 )
 def test_parse_day(text: str, expected: date | None) -> None:
@@ -56,3 +72,9 @@ def test_parse_moment(text: str, expected: tuple[date | None, time | None]) -> N
 )
 def test_weekday_names(text: str, expected: date) -> None:
     assert parse_day(text, TODAY) == expected
+
+
+def test_a_day_and_month_without_a_year_is_the_nearest() -> None:
+    assert parse_day("28.12", date(2022, 1, 3)) == date(2021, 12, 28)
+    assert parse_day("05.01", date(2021, 12, 20)) == date(2022, 1, 5)
+    assert parse_day("30.10", date(2021, 11, 1)) == date(2021, 10, 30)
