@@ -38,6 +38,7 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     sms = SmsChannel(assistant, settings) if settings.sms_enabled else None
     routes: list[BaseRoute] = []
     if telegram is not None:
+        engine.staff.bot_username = telegram.bot_username  # invites become t.me links
         routes += telegram.routes
         delivery.senders.update(telegram.senders)
     if sms is not None:

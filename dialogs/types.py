@@ -49,6 +49,7 @@ class StaffCommand(StrEnum):
     MINE = "my"  # the member's own taken requests
     TODAY = "today"  # today's bookings
     SERVICE = "service"  # set a service's status
+    INVITE = "invite"  # a supervisor's one-time invite for a colleague
     CARD = "card"  # a button on a request card
 
 

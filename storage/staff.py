@@ -5,13 +5,23 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 import aiosqlite
 
 from storage.rows import fetch_all, fetch_one
 from storage.times import stamp
 
-ROLES = ("staff", "supervisor")
+
+class Role(StrEnum):
+    """What a member may do: staff take requests; supervisors also bind groups, invite and set
+    services' statuses."""
+
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+
+
+ROLES = tuple(Role)
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,13 @@ async def members(conn: aiosqlite.Connection, municipality_id: str | None = None
         Member(*tuple(row))
         for row in await fetch_all(conn, sql + " ORDER BY municipality_id, user_id", params)
     ]
+
+
+async def rename(conn: aiosqlite.Connection, user_id: str, name: str) -> None:
+    """Keep the member's name as Telegram shows it now (cards and lists name the holder)."""
+    await conn.execute(
+        "UPDATE staff SET name = ? WHERE user_id = ? AND name IS NOT ?", (name, user_id, name)
+    )
 
 
 async def remove(conn: aiosqlite.Connection, user_id: str, municipality_id: str) -> bool:

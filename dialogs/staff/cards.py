@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
+from babel import Locale
+from babel.dates import format_timedelta
 
 from dialogs.core.i18n import N_, Translator
 from dialogs.types import Channel
 from storage import outbox, staff
-from storage.requests import Request
+from storage.requests import OPEN_STATUSES, Request
+from storage.times import parse_stamp
 
 GROUP_CHANNEL = Channel.TELEGRAM_GROUP  # staff group chats, addressed by chat id
 
@@ -28,12 +31,21 @@ STAFF_STATUS = {
     "unreachable": N_("resident not reached"),
     "withdrawn": N_("withdrawn by the resident"),
 }
+CHANNEL_LABELS: dict[str, str] = {
+    Channel.TELEGRAM: N_("Telegram"),
+    Channel.SMS: N_("SMS"),
+    Channel.CONSOLE: N_("terminal chat"),
+}
 
 
-def card_text(t: Translator, request: Request, holder: str | None = None) -> str:
-    """What staff need to act: needs, details, address, phone, urgency, status."""
+def card_text(
+    t: Translator, request: Request, holder: str | None = None, now: datetime | None = None
+) -> str:
+    """What staff need to act: needs, when it came (and, `now`, how long it has waited),
+    details, address, phone, the resident's channel and language, urgency, status."""
     needs = ", ".join(t._(NEED_LABELS.get(n, n)) for n in request.needs)
     lines = [t.fill("Request No. %(number)d: %(needs)s", number=request.id, needs=needs)]
+    lines.append(_received(t, request, now))
     if request.details:
         lines.append(t.fill("Details: %(text)s", text=request.details))
     if request.home_address:
@@ -42,14 +54,47 @@ def card_text(t: Translator, request: Request, holder: str | None = None) -> str
         lines.append(
             t.n_("Phone: %(numbers)s", "Phones: %(numbers)s", 1) % {"numbers": request.phone}
         )
+    if request.channel and request.language:  # both are erased with the resident's data
+        lines.append(
+            t.fill(
+                "Channel: %(channel)s; language: %(language)s",
+                channel=t._(CHANNEL_LABELS.get(request.channel, request.channel)),
+                language=Locale.parse(request.language).get_display_name(t.lang),
+            )
+        )
     lines.append(
         t.fill("Urgency: %(text)s", text=t._(URGENCY_LABELS.get(request.urgency, request.urgency)))
     )
-    status = t.fill(
-        STAFF_STATUS.get(request.status, request.status), name=holder or request.taken_by or "?"
-    )
+    if request.status == "taken" and not holder:  # the holder left the staff since
+        status = t._("taken")
+    else:
+        status = t.fill(STAFF_STATUS.get(request.status, request.status), name=holder)
     lines.append(t.fill("Status: %(text)s", text=status))
     return "\n".join(lines)
+
+
+def _received(t: Translator, request: Request, now: datetime | None) -> str:
+    """When the request came, and how long it has waited while it is still open or taken."""
+    received = parse_stamp(request.created_at)
+    moment = t.moment(received)
+    waited = (now - received) if now is not None else timedelta(0)
+    if request.status not in OPEN_STATUSES or waited < timedelta(minutes=1):
+        return t.fill("Received: %(moment)s", moment=moment)
+    return t.fill(
+        "Received: %(moment)s, waiting %(waited)s", moment=moment, waited=_waited(t, waited)
+    )
+
+
+def _waited(t: Translator, waited: timedelta) -> str:
+    """A duration to the minute in the reader's language: "2 d. 3 val. 5 min."."""
+    minutes = int(waited.total_seconds() // 60)
+    parts = (timedelta(days=minutes // 1440), timedelta(hours=minutes // 60 % 24))
+    units = [*(p for p in parts if p), timedelta(minutes=minutes % 60)]
+    if len(units) > 1 and not units[-1]:
+        units.pop()
+    return " ".join(
+        format_timedelta(unit, threshold=1, format="short", locale=t.lang) for unit in units
+    )
 
 
 def card_choices(t: Translator, request: Request) -> list[tuple[str, str]]:

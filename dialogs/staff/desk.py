@@ -11,14 +11,15 @@ import aiosqlite
 
 from dialogs.core.clock import LOCAL_ZONE
 from dialogs.core.i18n import N_, Catalogs, Translator
-from dialogs.staff import access, reports
+from dialogs.staff import access, binding, joining, reports, service_status
 from dialogs.staff.cards import card_choices, card_text, notify_groups
-from dialogs.types import Channel, Choice, Incoming, Outcome, Reply, StaffCall, StaffCommand
+from dialogs.types import Choice, Incoming, Outcome, Reply, StaffCall, StaffCommand
+from dialogs.understanding.dates import parse_day
 from dialogs.understanding.text import parse_id
 from storage import outbox, requests, staff
 from storage.content import Content
 from storage.requests import Request
-from storage.staff import Member
+from storage.staff import Member, Role
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,20 @@ class StaffDesk:
     def __init__(self, content: Content, catalogs: Catalogs) -> None:
         self._content = content
         self._catalogs = catalogs
+        self.bot_username: str | None = None  # from Telegram's getMe, for invite links
 
     def _t(self, municipality_id: str | None) -> Translator:
+        """The municipality's language: cards and notices in its staff groups."""
         municipality = self._content.municipality(municipality_id)
         return self._catalogs.get(municipality.default_language if municipality else None)
+
+    def _staff_t(self, incoming: Incoming, municipality_id: str | None) -> Translator:
+        """The staff member's own language (their Telegram app's) where the municipality
+        offers it, else the municipality's: answers to their commands and presses."""
+        municipality = self._content.municipality(municipality_id)
+        if municipality and incoming.language_hint in municipality.languages:
+            return self._catalogs.get(incoming.language_hint)
+        return self._t(municipality_id)
 
     async def act(
         self, conn: aiosqlite.Connection, incoming: Incoming, now: datetime
@@ -61,26 +72,37 @@ class StaffDesk:
             if access.private_with(incoming, call.user_id) and call.command != StaffCommand.CARD:
                 return None
             if call.command == StaffCommand.CARD:
-                return await self._press(conn, call, [], now)  # refused, in the request's language
+                return await self._press(conn, incoming, call, [], now)  # refused
             return Outcome()  # a stranger's command in some group: not answered at all
-        t = self._t(memberships[0].municipality_id)
+        if call.name:
+            await staff.rename(conn, call.user_id, call.name)
+        t = self._staff_t(incoming, memberships[0].municipality_id)
         if call.command == StaffCommand.BIND:
-            return await self._bind(conn, incoming, call, memberships, now)
+            text = await binding.bind(conn, t, self._content, incoming, call, memberships, now)
+            return Outcome((Reply(text),))
         if call.command == StaffCommand.CARD:
             here = await access.members_here(conn, incoming, memberships)
-            return await self._press(conn, call, here, now)
+            return await self._press(conn, incoming, call, here, now)
+        if call.command == StaffCommand.INVITE:
+            return await self._invite(conn, t, incoming, call, memberships, now)
         if call.command in (StaffCommand.TODAY, StaffCommand.SERVICE):
             # Bookings and service statuses belong to no queue: members limited to none.
             here = await access.bookings_here(conn, incoming, memberships)
             if not here:
                 return await self._not_here(conn, t, incoming, call, now)
             if call.command == StaffCommand.SERVICE:  # what every resident sees: supervisors
-                chiefs = [member for member in here if member.role == "supervisor"]
+                chiefs = [member for member in here if member.role == Role.SUPERVISOR]
                 if not chiefs:
                     return await self._not_here(conn, t, incoming, call, now)
-                text = await reports.set_service(conn, t, self._content, chiefs, call.args, now)
+                text = await service_status.set_service(
+                    conn, t, self._content, chiefs, call.args, now
+                )
                 return Outcome((Reply(text),))
-            day = now.astimezone(LOCAL_ZONE).date()
+            today = now.astimezone(LOCAL_ZONE).date()
+            day = parse_day(" ".join(call.args), today) if call.args else today
+            if day is None:
+                text = t._("Write /today, or /today DATE for another day, e.g. /today 2021-11-03.")
+                return Outcome((Reply(text),))
             text = await reports.today_text(conn, t, self._content, here, day)
             return Outcome((Reply(text),))
         here = await access.members_here(conn, incoming, memberships)
@@ -88,7 +110,28 @@ class StaffDesk:
             return await self._not_here(conn, t, incoming, call, now)
         mine = call.command == StaffCommand.MINE
         page = (parse_id(call.args[0]) if call.args else None) or 1
-        text = await reports.queue_text(conn, t, here, mine, page, call.command.value)
+        text = await reports.queue_text(conn, t, here, mine, now, page, call.command.value)
+        return Outcome((Reply(text),))
+
+    async def _invite(
+        self,
+        conn: aiosqlite.Connection,
+        t: Translator,
+        incoming: Incoming,
+        call: StaffCall,
+        memberships: list[Member],
+        now: datetime,
+    ) -> Outcome:
+        """A supervisor invites a colleague, in their private chat only: the code is a key."""
+        supervisors = [m for m in memberships if m.role == Role.SUPERVISOR]
+        if not supervisors or not access.private_with(incoming, call.user_id):
+            await staff.audit(conn, call.user_id, "invite", None, "refused", now)
+            if not supervisors:
+                return Outcome((Reply(t._("Only a supervisor can invite.")),))
+            return Outcome((Reply(t._("Write /invite to me privately: an invite is a key.")),))
+        text = await joining.invite(
+            conn, t, self._content, supervisors, call.args, self.bot_username, now
+        )
         return Outcome((Reply(text),))
 
     async def _not_here(
@@ -120,68 +163,19 @@ class StaffDesk:
         if member is None:
             t = self._catalogs.get(incoming.language_hint)
             return Outcome((Reply(t._("This invite is unknown or was already used.")),))
-        t = self._t(member.municipality_id)
-        municipality = self._content.municipality(member.municipality_id)
-        text = t.fill(
-            "Welcome to the staff of %(municipality)s (%(role)s).",
-            municipality=municipality.place.get(t.lang) if municipality else member.municipality_id,
-            role=member.role,
-        )
-        return Outcome((Reply(text),))
+        t = self._staff_t(incoming, member.municipality_id)
+        return Outcome((Reply(joining.welcome(t, self._content, member)),))
 
-    async def _bind(
+    async def _press(
         self,
         conn: aiosqlite.Connection,
         incoming: Incoming,
         call: StaffCall,
-        memberships: list[Member],
+        here: list[Member],
         now: datetime,
     ) -> Outcome:
-        """A supervisor binds this group to a queue of their municipality: a queue the content
-        has, in a group no other municipality's staff use."""
-        queue = (call.args[0] if call.args else "isolation").lower()[:32]
-        t = self._t(memberships[0].municipality_id)
-        if incoming.channel != Channel.TELEGRAM_GROUP:
-            return Outcome((Reply(t._("Write /bind QUEUE in the staff group to bind.")),))
-        supervised = [m for m in memberships if m.role == "supervisor"]
-        fitting = [m for m in supervised if self._queue_of(m.municipality_id) == queue]
-        if len(call.args) > 1:  # /bind QUEUE MUNICIPALITY, for a supervisor of several
-            fitting = [m for m in fitting if m.municipality_id == call.args[1].lower()]
-        bound = {
-            municipality_id for municipality_id, _ in await staff.bindings(conn, incoming.address)
-        }
-        if not supervised or len(fitting) != 1 or bound - {fitting[0].municipality_id}:
-            await staff.audit(conn, call.user_id, f"bind {queue}", None, "refused", now)
-            if not supervised:
-                return Outcome((Reply(t._("Only a supervisor can bind a group.")),))
-            if fitting and len(fitting) == 1:
-                text = t._("This group already receives another municipality's requests.")
-                return Outcome((Reply(text),))
-            queues = ", ".join(
-                f"{q} ({m.municipality_id})"
-                for m in supervised
-                if (q := self._queue_of(m.municipality_id))
-            )
-            text = t.fill("Write /bind QUEUE; your queues: %(queues)s.", queues=queues or "-")
-            return Outcome((Reply(text),))
-        member = fitting[0]
-        t = self._t(member.municipality_id)
-        await staff.bind_group(
-            conn, incoming.address, member.municipality_id, queue, call.user_id, now
-        )
-        await staff.audit(conn, call.user_id, f"bind {queue}", None, "ok", now)
-        text = t.fill("This group now receives the requests of the queue %(queue)s.", queue=queue)
-        return Outcome((Reply(text),))
-
-    def _queue_of(self, municipality_id: str) -> str | None:
-        """The staff queue a municipality's content sends requests to, if it takes requests."""
-        municipality = self._content.municipality(municipality_id)
-        return municipality.requests.queue if municipality and municipality.requests else None
-
-    async def _press(
-        self, conn: aiosqlite.Connection, call: StaffCall, here: list[Member], now: datetime
-    ) -> Outcome:
-        """A button on a card: check the member here, the request's queue and status, act."""
+        """A button on a card: check the member here, the request's queue and status, act. The
+        card stays in its group's language; the notice to the presser is in theirs."""
         data = call.args[0] if call.args else ""
         _, action, number = [*data.split(":"), "", ""][:3]
         request_id = parse_id(number)
@@ -196,21 +190,22 @@ class StaffDesk:
             municipality_id = request.municipality_id if request else None
             if municipality_id is None and here:
                 municipality_id = here[0].municipality_id
-            return _refused(self._t(municipality_id))
+            return _refused(self._staff_t(incoming, municipality_id))
         start, status, message = TRANSITIONS[action]
         holder = call.user_id if status == "taken" else None
         t = self._t(request.municipality_id)
+        own = self._staff_t(incoming, request.municipality_id)
         if not await requests.set_status(conn, request.id, status, holder, now, start):
             await staff.audit(conn, call.user_id, f"card {action}", request.id, "stale", now)
-            return Outcome(notice=t._("This request has changed meanwhile."), alert=True)
+            return Outcome(notice=own._("This request has changed meanwhile."), alert=True)
         await staff.audit(conn, call.user_id, f"card {action}", request.id, "ok", now)
         updated = await requests.get(conn, request.id)
         assert updated is not None
         if message:
             await self._tell_resident(conn, updated, message, now)
         choices = tuple(Choice(label, act) for label, act in card_choices(t, updated))
-        card = Reply(card_text(t, updated, call.name), choices)
-        return Outcome((card,), notice=t._("Saved."))
+        card = Reply(card_text(t, updated, call.name, now), choices)
+        return Outcome((card,), notice=own._("Saved."))
 
     async def _tell_resident(
         self, conn: aiosqlite.Connection, request: Request, message: str, now: datetime
@@ -239,7 +234,7 @@ class StaffDesk:
                     continue
                 t = self._t(municipality.id)
                 everyone = await staff.members(conn, municipality.id)
-                supervisors = [m.name or m.user_id for m in everyone if m.role == "supervisor"]
+                supervisors = [m.name for m in everyone if m.role == Role.SUPERVISOR and m.name]
                 text = t.fill(
                     "Request No. %(number)d has waited over %(minutes)d minutes. "
                     "Supervisors: %(names)s.",

@@ -1,5 +1,5 @@
-"""What staff read and set by command: the queue, their own requests, today's bookings, and a
-service's status. Callers pass only the memberships authorized in the chat."""
+"""What staff read by command: the queue, their own requests, a day's bookings. Callers pass
+only the memberships authorized in the chat."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from datetime import date, datetime
 import aiosqlite
 
 from dialogs.core.i18n import Translator
-from dialogs.flows.booking.offers import facility_name
 from dialogs.staff.cards import card_text
-from dialogs.understanding.dates import parse_day
-from storage import bookings, requests, service_overrides, staff
-from storage.content import STATUSES, Content
+from dialogs.staff.roster import roster_text
+from storage import bookings, requests, staff
+from storage.content import Content
 from storage.staff import Member
 
 PAGE_SIZE = 8  # request cards in one message: well within Telegram's 4,096 characters
@@ -23,11 +22,12 @@ async def queue_text(
     t: Translator,
     members: list[Member],
     mine: bool,
+    now: datetime,
     page: int = 1,
     command: str = "queue",
 ) -> str:
     """Open requests of the members' municipalities and queues, oldest first (or their own),
-    a page at a time so that a long queue is never cut off unseen."""
+    a page at a time so that a long queue is never cut off unseen; each names its holder."""
     found: list[tuple[requests.Request, str | None]] = []
     for member in members:
         names = {m.user_id: m.name for m in await staff.members(conn, member.municipality_id)}
@@ -40,7 +40,7 @@ async def queue_text(
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    blocks = [card_text(t, request, holder) for request, holder in shown]
+    blocks = [card_text(t, request, holder, now) for request, holder in shown]
     if pages > 1:
         blocks.append(
             t.fill(
@@ -59,59 +59,12 @@ async def queue_text(
 async def today_text(
     conn: aiosqlite.Connection, t: Translator, content: Content, members: list[Member], day: date
 ) -> str:
-    """The day's bookings of the members' municipalities, facility by facility."""
-    lines = []
+    """The day's bookings of the members' municipalities that have facilities."""
+    blocks = []
     for member in members:
         municipality = content.municipality(member.municipality_id)
-        if municipality is None:
+        if municipality is None or not municipality.facilities:
             continue
         rows = await bookings.roster(conn, municipality.id, day)
-        for facility in municipality.facilities:
-            mine = [(b, p) for b, p in rows if b.facility_id == facility.id]
-            name = facility_name(t, municipality, facility.id)
-            lines.append(f"{name}: {len(mine)}/{facility.places_per_day}")
-            for booking, phone in mine:
-                how = t._("contactless") if booking.contactless else booking.certificate
-                lines.append(f"  {phone or booking.channel} {how or ''}".rstrip())
-    return "\n".join(lines) if lines else t._("No bookings today.")
-
-
-async def set_service(
-    conn: aiosqlite.Connection,
-    t: Translator,
-    content: Content,
-    members: list[Member],
-    words: tuple[str, ...],
-    now: datetime,
-) -> str:
-    """`/service ID STATUS FROM [TO] [note]`: residents see the new status at once."""
-    usage = t._(
-        "Write: /service SERVICE STATUS FROM [TO] [note], for example "
-        "/service vievis-day-centre suspended 2020-03-13 2020-03-27"
-    )
-    if len(words) < 3:
-        return usage
-    service_id, status, *rest = words
-    member = next(
-        (
-            m
-            for m in members
-            if (mun := content.municipality(m.municipality_id)) and mun.service(service_id)
-        ),
-        None,
-    )
-    start = parse_day(rest[0], now.date()) if rest else None
-    end = parse_day(rest[1], now.date()) if len(rest) > 1 else None
-    note = " ".join(rest[2:] if end else rest[1:]) or None
-    if member is None or status not in STATUSES or start is None or (end and end < start):
-        return usage
-    override = service_overrides.Override(service_id, status, start, end, note)
-    await service_overrides.add(conn, member.municipality_id, override, member.user_id, now)
-    await staff.audit(conn, member.user_id, f"service {service_id} {status}", None, "ok", now)
-    return t.fill(
-        "Saved: %(service)s is %(status)s from %(start)s to %(end)s.",
-        service=service_id,
-        status=status,
-        start=t.date(start),
-        end=t.date(end) if end else "…",
-    )
+        blocks.append(roster_text(t, municipality, day, rows))
+    return "\n\n".join(blocks) if blocks else t._("No bookings today.")

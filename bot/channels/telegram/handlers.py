@@ -52,6 +52,7 @@ STAFF_COMMANDS = {
     "today": StaffCommand.TODAY,
     "service": StaffCommand.SERVICE,
     "bind": StaffCommand.BIND,
+    "invite": StaffCommand.INVITE,
 }
 
 
@@ -85,7 +86,7 @@ class TelegramChannel:
             return
         payload = " ".join(context.args or ())
         if payload.startswith("staff-"):  # a one-time staff invite, never shown to the dialogs
-            call = StaffCall(StaffCommand.JOIN, str(user.id), user.first_name, (payload,))
+            call = StaffCall(StaffCommand.JOIN, str(user.id), user.full_name, (payload,))
             await self._turn(update, self._incoming(update, user, staff=call))
             return
         await self._turn(update, self._incoming(update, user, text=payload, start=True))
@@ -132,13 +133,13 @@ class TelegramChannel:
         await self._turn(update, incoming)
 
     async def on_staff_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/queue, /my, /today, /service, /bind from any chat: the pipeline authorizes (from a
-        resident in their private chat, it is just text)."""
+        """/queue, /my, /today, /service, /bind, /invite from any chat: the pipeline authorizes
+        (from a resident in their private chat, it is just text)."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or not message.text:
             return
         command = STAFF_COMMANDS[_command(message.text)]
-        call = StaffCall(command, str(user.id), user.first_name, tuple(context.args or ()))
+        call = StaffCall(command, str(user.id), user.full_name, tuple(context.args or ()))
         incoming = self._incoming(update, user, text=message.text, staff=call)
         await self._turn(update, incoming)
 
@@ -148,7 +149,7 @@ class TelegramChannel:
         message = query.message if query and isinstance(query.message, Message) else None
         if query is None or user is None or message is None:
             return
-        call = StaffCall(StaffCommand.CARD, str(user.id), user.first_name, (query.data or "",))
+        call = StaffCall(StaffCommand.CARD, str(user.id), user.full_name, (query.data or "",))
         outcome = await self._turn(
             update, self._incoming(update, user, staff=call, edit=message.message_id)
         )

@@ -34,6 +34,11 @@ class TelegramRuntime:
     senders: dict[str, Sender] = field(default_factory=dict)
 
     @property
+    def bot_username(self) -> str:
+        """The bot's @username, as getMe gave it at initialize."""
+        return str(self.application.bot.username)
+
+    @property
     def polling(self) -> bool:
         """True without a webhook URL."""
         return self.settings.telegram_webhook_url is None

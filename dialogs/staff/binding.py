@@ -1,0 +1,56 @@
+"""`/bind QUEUE` in a staff group: a supervisor sends it their municipality's queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from dialogs.core.i18n import Translator
+from dialogs.types import Channel, Incoming, StaffCall
+from storage import staff
+from storage.content import Content
+from storage.staff import Member, Role
+
+
+async def bind(
+    conn: aiosqlite.Connection,
+    t: Translator,
+    content: Content,
+    incoming: Incoming,
+    call: StaffCall,
+    memberships: list[Member],
+    now: datetime,
+) -> str:
+    """Bind this group to a queue the content has, in a group no other municipality's staff
+    use; a supervisor of several municipalities names one (`/bind QUEUE MUNICIPALITY`)."""
+    queue = (call.args[0] if call.args else "isolation").lower()[:32]
+    if incoming.channel != Channel.TELEGRAM_GROUP:
+        return t._("Write /bind QUEUE in the staff group to bind.")
+    supervised = [m for m in memberships if m.role == Role.SUPERVISOR]
+    fitting = [m for m in supervised if queue_of(content, m.municipality_id) == queue]
+    if len(call.args) > 1:
+        fitting = [m for m in fitting if m.municipality_id == call.args[1].lower()]
+    bound = {municipality_id for municipality_id, _ in await staff.bindings(conn, incoming.address)}
+    if not supervised or len(fitting) != 1 or bound - {fitting[0].municipality_id}:
+        await staff.audit(conn, call.user_id, f"bind {queue}", None, "refused", now)
+        if not supervised:
+            return t._("Only a supervisor can bind a group.")
+        if fitting and len(fitting) == 1:
+            return t._("This group already receives another municipality's requests.")
+        queues = ", ".join(
+            f"{q} ({m.municipality_id})"
+            for m in supervised
+            if (q := queue_of(content, m.municipality_id))
+        )
+        return t.fill("Write /bind QUEUE; your queues: %(queues)s.", queues=queues or "-")
+    member = fitting[0]
+    await staff.bind_group(conn, incoming.address, member.municipality_id, queue, call.user_id, now)
+    await staff.audit(conn, call.user_id, f"bind {queue}", None, "ok", now)
+    return t.fill("This group now receives the requests of the queue %(queue)s.", queue=queue)
+
+
+def queue_of(content: Content, municipality_id: str) -> str | None:
+    """The staff queue a municipality's content sends requests to, if it takes requests."""
+    municipality = content.municipality(municipality_id)
+    return municipality.requests.queue if municipality and municipality.requests else None

@@ -1,0 +1,123 @@
+"""Joining the staff: the welcome, which says in the new member's language where they work,
+as what, and what they can write; and invites a supervisor gives in Telegram, as a one-time
+code and as a t.me link (the bot's username is plain data from the composition root)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from dialogs.core.i18n import N_, Translator
+from dialogs.staff.binding import queue_of
+from dialogs.staff.words import phrase_at
+from storage import staff
+from storage.content import Content
+from storage.staff import Member, Role
+
+ROLE_LABELS = {Role.STAFF: N_("staff member"), Role.SUPERVISOR: N_("supervisor")}
+
+
+def role_label(t: Translator, role: str) -> str:
+    """The role in words: "vadovas", "staff member"."""
+    return t._(ROLE_LABELS[Role(role)]) if role in ROLE_LABELS else role
+
+
+def welcome(t: Translator, content: Content, member: Member) -> str:
+    """Where the new member works, as what, which queue, and the commands they may use."""
+    municipality = content.municipality(member.municipality_id)
+    place = municipality.name.get(t.lang) if municipality else member.municipality_id
+    lines = [
+        t.fill(
+            "Welcome to the staff: %(municipality)s, %(role)s.",
+            municipality=place,
+            role=role_label(t, member.role),
+        )
+    ]
+    if member.queue:
+        lines.append(t.fill("You see the requests of the queue %(queue)s.", queue=member.queue))
+    lines += ["", t._("What you can write to me:"), *commands_help(t, member)]
+    return "\n".join(lines)
+
+
+def commands_help(t: Translator, member: Member) -> list[str]:
+    """The staff commands this member may use, one a line."""
+    lines = [t._("/queue: open requests, oldest first"), t._("/my: the requests you hold")]
+    if member.queue is None:  # bookings belong to no queue
+        lines.append(t._("/today: today's bookings (/today DATE for another day)"))
+    if member.role == Role.SUPERVISOR:
+        lines += [
+            t._("/service: set a service's status and dates, which residents see at once"),
+            t._("/bind: in a staff group, send it your queue's requests"),
+            t._("/invite: a one-time invite for a colleague (/invite supervisor for a supervisor)"),
+        ]
+    return lines
+
+
+async def invite(
+    conn: aiosqlite.Connection,
+    t: Translator,
+    content: Content,
+    supervisors: list[Member],
+    words: tuple[str, ...],
+    bot_username: str | None,
+    now: datetime,
+) -> str:
+    """`/invite [ROLE] [QUEUE] [MUNICIPALITY]`: a one-time code for a colleague, staff member
+    by default; a supervisor of several municipalities names one."""
+    forms = {role: (role.value, t._(ROLE_LABELS[role])) for role in Role}
+    role, queue, chosen = Role.STAFF, None, supervisors
+    at = 0
+    while at < len(words):
+        found = phrase_at(words, at, forms)
+        word = words[at].lower()
+        if found:
+            role, size = found
+            at += size
+            continue
+        if any(member.municipality_id == word for member in supervisors):
+            chosen = [member for member in supervisors if member.municipality_id == word]
+        elif _queues(content, supervisors) & {word}:
+            queue = word
+        else:
+            return _invite_usage(t, content, supervisors, t.fill("“%(word)s”?", word=words[at]))
+        at += 1
+    if queue is not None:
+        chosen = [m for m in chosen if queue in _queues(content, [m])]
+    if len(chosen) != 1:
+        return _invite_usage(t, content, supervisors, t._("Name the municipality."))
+    member = chosen[0]
+    code = await staff.create_invite(conn, member.municipality_id, role, queue, now)
+    await staff.audit(conn, member.user_id, f"invite {role}", None, "ok", now)
+    municipality = content.municipality(member.municipality_id)
+    place = municipality.name.get(t.lang) if municipality else member.municipality_id
+    lines = [
+        t.fill(
+            "A one-time invite to %(municipality)s as %(role)s:",
+            municipality=place,
+            role=role_label(t, role),
+        )
+    ]
+    if bot_username:
+        lines.append(f"https://t.me/{bot_username}?start={code}")
+        lines.append(t._("Send the link to your colleague: it works once."))
+    lines.append(t.fill("Or they write to me privately: %(command)s", command=f"/start {code}"))
+    return "\n".join(lines)
+
+
+def _queues(content: Content, members: list[Member]) -> set[str]:
+    """The request queues of the members' municipalities."""
+    return {q for member in members if (q := queue_of(content, member.municipality_id))}
+
+
+def _invite_usage(t: Translator, content: Content, supervisors: list[Member], problem: str) -> str:
+    """What was not understood, and how to write the command."""
+    municipalities = ", ".join(member.municipality_id for member in supervisors)
+    queues = ", ".join(sorted(_queues(content, supervisors))) or "-"
+    usage = t.fill(
+        "Write /invite, or /invite supervisor; to limit a staff member to one queue, add it "
+        "(%(queues)s); your municipalities: %(municipalities)s.",
+        queues=queues,
+        municipalities=municipalities,
+    )
+    return f"{problem}\n{usage}"

@@ -1,0 +1,65 @@
+"""A day's bookings as the staff at the door read them, in their language: each facility's
+places (or that it is closed) and, for each resident, what recognises them (the phone where
+one is known) and the certificate or the contactless hand-over. `/today` and
+`python -m bot roster` print the same."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dialogs.core.i18n import Translator
+from dialogs.flows.booking.offers import facility_name
+from dialogs.flows.health import KIND_LABELS
+from dialogs.rules.opening import closed_reason, holiday_name
+from dialogs.staff.cards import CHANNEL_LABELS
+from dialogs.types import Channel
+from storage.bookings import Booking
+from storage.content import Facility, Municipality
+
+
+def roster_text(
+    t: Translator, municipality: Municipality, day: date, rows: list[tuple[Booking, str | None]]
+) -> str:
+    """The municipality's bookings on `day`, facility by facility."""
+    lines = [f"{municipality.name.get(t.lang)}, {t.date(day)}"]
+    for facility in municipality.facilities:
+        booked = [(booking, phone) for booking, phone in rows if booking.facility_id == facility.id]
+        name = facility_name(t, municipality, facility.id)
+        closed = _closed(t, facility, municipality.country, day)
+        if closed:
+            lines.append(f"{name}: {closed}")
+        else:
+            places = t.n_(
+                "%(booked)d of %(places)d place booked",
+                "%(booked)d of %(places)d places booked",
+                facility.places_per_day,
+            ) % {"booked": len(booked), "places": facility.places_per_day}
+            lines.append(f"{name}: {places}")
+        for number, (booking, phone) in enumerate(booked, start=1):
+            lines.append(f"  {number}. {_who(t, booking, phone)}, {_how(t, booking)}")
+    return "\n".join(lines)
+
+
+def _closed(t: Translator, facility: Facility, country: str, day: date) -> str | None:
+    """ "closed" (with the holiday's name) on a day the facility does not open, else None."""
+    reason = closed_reason(facility, country, day, day)
+    if reason == "holiday":
+        return t.fill("closed: %(holiday)s", holiday=holiday_name(country, day, t.lang))
+    return t._("closed") if reason else None
+
+
+def _who(t: Translator, booking: Booking, phone: str | None) -> str:
+    """The resident's phone where one is known (an SMS client's number is one), else how they
+    wrote."""
+    if phone or booking.channel == Channel.SMS:
+        return phone or booking.address
+    channel = t._(CHANNEL_LABELS.get(booking.channel, booking.channel))
+    return t.fill("no phone known (booked by %(channel)s)", channel=channel)
+
+
+def _how(t: Translator, booking: Booking) -> str:
+    """Contactless hand-over, the certificate shown, or none needed."""
+    if booking.contactless:
+        return t._("contactless hand-over")
+    label = next((text for kind, text in KIND_LABELS.items() if kind == booking.certificate), None)
+    return t._(label or "no certificate needed")
