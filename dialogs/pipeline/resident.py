@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from dialogs.core.actions import MenuAction, SetupAction
+from dialogs.core.state import FallbackState
 from dialogs.core.steps import Dialog
 from dialogs.core.turn import Turn
 from dialogs.flows import (
     certificates,
     contacts,
     health,
+    media,
     menu,
     onboarding,
     phone,
@@ -22,6 +25,7 @@ from dialogs.flows.booking import choose as booking
 from dialogs.flows.booking import mine as mybookings
 from dialogs.flows.requests import dialog as requests
 from dialogs.flows.requests import mine as my_requests
+from dialogs.flows.requests import progress
 from dialogs.pipeline.registry import SETUP_ACTIONS, Registry
 from dialogs.types import Choice, Incoming, Reply
 from dialogs.understanding import search
@@ -45,6 +49,7 @@ DIALOGS = (
     mybookings,
     requests,
     my_requests,
+    progress,
     privacy,
     reopen,
 )
@@ -58,7 +63,19 @@ class ResidentDialogs:
         self.registry = Registry(DIALOGS)
 
     async def respond(self, turn: Turn, incoming: Incoming) -> Reply:
-        """The one reply to a resident's message."""
+        """The one reply to a resident's message; a request left unsent is said so, and a
+        message not understood counts towards offering a person."""
+        fallback = turn.state(FallbackState)
+        misses = fallback.misses
+        reply = await self._respond(turn, incoming)
+        if fallback.misses == misses:  # understood (not_understood counts one more)
+            fallback.misses = 0
+        if incoming.edited and not incoming.start:
+            edited = turn.t._("You edited a message: I read it as a new one.")
+            reply = replace(reply, text=f"{edited}\n\n{reply.text}")
+        return progress.unsent_notice(turn, reply)
+
+    async def _respond(self, turn: Turn, incoming: Incoming) -> Reply:
         if incoming.start and incoming.reopened and not onboarding.needs_setup(turn):
             return await self.run(turn, f"{MenuAction.REOPEN}:" + clean(incoming.text)[:64])
         if incoming.start:
@@ -75,6 +92,9 @@ class ResidentDialogs:
             return self._again(
                 turn, turn.t._("Your message is too long. Please write it in fewer words.")
             )
+        if not text and incoming.attachment is not None:
+            answer = media.answer(turn, incoming.attachment)
+            return answer if isinstance(answer, Reply) else self._again(turn, answer)
         if not text:
             return self._again(
                 turn, turn.t._("Your message was empty. Choose a number or write a word.")

@@ -120,6 +120,16 @@ class FakeTelegram:
             contact["user_id"] = owner_id
         await self._push({"message": self._user_message(user_id, "lt", contact=contact)})
 
+    async def user_sends(self, user_id: int, **content: Any) -> None:
+        """A private message with other content than text: voice, location, photo, sticker..."""
+        await self._push({"message": self._user_message(user_id, "lt", **content)})
+
+    async def user_edits(self, user_id: int, message_id: int, text: str) -> None:
+        """The user changes the text of a message they sent before."""
+        message = self._user_message(user_id, "lt", text=text)
+        message.update(message_id=message_id, edit_date=int(time.time()))
+        await self._push({"edited_message": message})
+
     async def user_presses(self, user_id: int, message_id: int, data: str) -> None:
         """A press on an inline button of one of the bot's messages."""
         query = {
@@ -258,6 +268,15 @@ class FakeTelegram:
                 message["reply_markup"] = markup
             self.messages[message["message_id"]] = message
             return message
+        if method == "sendVoice":  # a voice note sent on by its file id
+            return {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT_USER,
+                "voice": {"file_id": params["voice"], "file_unique_id": "v", "duration": 1},
+                "caption": params.get("caption", ""),
+            }
         if method == "editMessageText":
             message = self.messages[int(params["message_id"])]
             message["text"] = params.get("text", "")

@@ -78,6 +78,13 @@ class TelegramUser:
             return self.fake.last_message(self.id)
         return self.fake.messages[message_id]
 
+    async def sends(self, **content: Any) -> dict[str, Any]:
+        """Send a message without text (voice=..., location=..., photo=...); return the answer."""
+        count = len(self.fake.chat_messages(self.id))
+        await self.fake.user_sends(self.id, **content)
+        await self.fake.wait_until(lambda: len(self.fake.chat_messages(self.id)) > count)
+        return self.fake.last_message(self.id)
+
     async def share_own_contact(self, phone: str) -> dict[str, Any]:
         """Share the user's own contact card and return the bot's answer."""
         count = len(self.fake.chat_messages(self.id))

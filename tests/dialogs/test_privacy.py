@@ -45,7 +45,8 @@ async def test_status_withdraw_and_remembered_address(
     await _file_request(engine)
     reply = await _send(engine, text="мои заявки")
     assert reply.text == "№ 1: ждёт сотрудника"
-    reply = await _send(engine, action="rqwd:1")
+    await _send(engine, action="rqwd:1")  # asks first
+    reply = await _send(engine, action="rqwd!:1")
     assert reply.text == "Заявка № 1 отозвана."
     await _send(engine, action="rq")
     await _send(engine, action="rqneed:food")
@@ -85,6 +86,7 @@ async def test_closed_requests_lose_their_details_after_the_retention(
     await _file_request(engine)
     await _send(engine, text="мои заявки")
     await _send(engine, action="rqwd:1")
+    await _send(engine, action="rqwd!:1")
     await engine.tick()
     (details,) = await database.fetchall("SELECT details FROM requests")
     assert details[0] == "мыло"
@@ -190,13 +192,16 @@ async def test_a_resident_has_at_most_three_open_requests(
     await _send(engine, start=True, text="elektrenai_ru")
     for _ in range(3):
         await _send(engine, action="human")
+        await _send(engine, action="rqurg:soon")
         assert (await _send(engine, action="rqsend")).text.startswith("Ваша заявка №")
     refused = await _send(engine, action="human")
-    assert refused.text.startswith("У вас уже 3 открытые заявки.")
+    assert refused.text.startswith("У вас уже есть 3 открытые заявки.")
     assert refused.choices[0].label == "Мои заявки"
     await _send(engine, action="myrq")
-    assert (await _send(engine, action="rqwd:1")).text == "Заявка № 1 отозвана."
+    await _send(engine, action="rqwd:1")
+    assert (await _send(engine, action="rqwd!:1")).text == "Заявка № 1 отозвана."
     await _send(engine, action="human")
+    await _send(engine, action="rqurg:soon")
     assert (await _send(engine, action="rqsend")).text.startswith("Ваша заявка № 4 отправлена.")
     rows = await database.fetchall("SELECT COUNT(*) FROM requests WHERE status = 'open'")
     assert rows[0][0] == 3

@@ -11,7 +11,7 @@ from bot.channels.telegram.journal import JournalingRequest
 from bot.channels.telegram.limits import PerChatUpdateProcessor, rate_limiter
 from bot.settings import Settings
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
 def build_application(

@@ -35,6 +35,13 @@ def message_text(reply: Reply) -> str:
     return reply.text if len(reply.text) <= limit else reply.text[: limit - 1] + "…"
 
 
+def caption(reply: Reply) -> str | None:
+    """The reply's text as a media caption, cut to Telegram's caption limit."""
+    limit = MessageLimit.CAPTION_LENGTH
+    text = reply.text if len(reply.text) <= limit else reply.text[: limit - 1] + "…"
+    return text or None
+
+
 def markup(reply: Reply) -> ReplyMarkup | None:
     """Choices as one inline button a row; a phone request as a one-time contact button."""
     if reply.ask_phone:

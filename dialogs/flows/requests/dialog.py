@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dialogs.core.actions import ContactsAction, RequestAction
+from dataclasses import replace
+
+from dialogs.core.actions import RequestAction
 from dialogs.core.state import RequestDraft
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
-from dialogs.flows.contact_lines import department_lines
+from dialogs.flows.requests.changes import pass_voice
 from dialogs.flows.requests.mine import enough_open
+from dialogs.flows.requests.person import no_requests, talk_to_person
 from dialogs.staff.cards import (
     NEED_LABELS,
     URGENCY_LABELS,
@@ -30,27 +33,54 @@ async def start(turn: Turn, _: str) -> Reply:
     """Begin a request: which needs (several can be chosen)."""
     municipality = turn.require_municipality()
     if municipality.requests is None:
-        return await _no_queue(turn, municipality)
+        return no_requests(turn, municipality)
     if (enough := await enough_open(turn)) is not None:
         return enough
-    turn.go(Dialog.REQUEST, Step.NEEDS)
     saved = await residents.home_address(turn.connection, turn.resident_id)
-    turn.drop(RequestDraft)  # a new request: nothing of an abandoned one
-    turn.state(RequestDraft).saved_home = saved
-    return _needs_reply(turn)
+    note = _abandoned(turn)
+    _fresh(turn).saved_home = saved
+    return _noted(turn, needs_reply(turn), note)
 
 
-async def call_back(turn: Turn, _: str) -> Reply:
-    """ "Talk to a person": a call-back request, anywhere."""
+async def call_back(turn: Turn, argument: str) -> Reply:
+    """ "Talk to a person": a call-back request to the municipality's queue, anywhere; with
+    the voice note just sent when the resident accepted the offer made for it ("voice")."""
     municipality = turn.require_municipality()
     if municipality.requests is None:
-        return await _no_queue(turn, municipality)
+        return talk_to_person(turn, municipality)
     if (enough := await enough_open(turn)) is not None:
         return enough
-    turn.drop(RequestDraft)
+    voice = turn.state(RequestDraft).voice if argument == "voice" else None
+    note = _abandoned(turn)
+    draft = _fresh(turn)
+    draft.needs, draft.voice = ["callback"], voice
+    return _noted(turn, ask_phone(turn), note)
+
+
+def _abandoned(turn: Turn) -> bool:
+    """True if a started request is given up for a new one and the resident was not told."""
     draft = turn.state(RequestDraft)
-    draft.needs, draft.urgency = ["callback"], "soon"
-    return ask_phone(turn)
+    return bool(draft.needs) and not draft.left
+
+
+def _fresh(turn: Turn) -> RequestDraft:
+    """A new draft: nothing of an abandoned one."""
+    turn.drop(RequestDraft)
+    return turn.state(RequestDraft)
+
+
+def _noted(turn: Turn, reply: Reply, abandoned: bool) -> Reply:
+    if not abandoned:
+        return reply
+    note = turn.t._("The request you started before was not sent.")
+    return replace(reply, text=f"{note}\n\n{reply.text}")
+
+
+def at(turn: Turn, step: Step) -> None:
+    """Move to a step of the request, remembered so that a resident who leaves can return."""
+    turn.go(Dialog.REQUEST, step, back="menu" if step == Step.NEEDS else RequestAction.REQUEST)
+    draft = turn.state(RequestDraft)
+    draft.at, draft.left = step, False
 
 
 async def toggle_need(turn: Turn, need: str) -> Reply:
@@ -61,12 +91,13 @@ async def toggle_need(turn: Turn, need: str) -> Reply:
             chosen.remove(need)
         else:
             chosen.append(need)
-    turn.go(Dialog.REQUEST, Step.NEEDS)
-    return _needs_reply(turn)
+    return needs_reply(turn)
 
 
-def _needs_reply(turn: Turn) -> Reply:
+def needs_reply(turn: Turn) -> Reply:
+    """Which needs, the chosen ones ticked."""
     t = turn.t
+    at(turn, Step.NEEDS)
     chosen = turn.state(RequestDraft).needs
     choices = [
         Choice(("✓ " if key in chosen else "") + t._(label), f"{RequestAction.NEED}:{key}")
@@ -81,14 +112,15 @@ def _needs_reply(turn: Turn) -> Reply:
 async def ask_details(turn: Turn, _: str) -> Reply:
     """In the resident's words."""
     if not turn.state(RequestDraft).needs:
-        return _needs_reply(turn)
-    turn.go(Dialog.REQUEST, Step.DETAILS, back=RequestAction.REQUEST)
+        return needs_reply(turn)
+    at(turn, Step.DETAILS)
     return turn.reply(turn.t._('Describe briefly what you need, or write "-".'))
 
 
-def _ask_address(turn: Turn) -> Reply:
+def ask_address(turn: Turn) -> Reply:
+    """Where to deliver: the remembered address, another one typed, or a location shared."""
     t = turn.t
-    turn.go(Dialog.REQUEST, Step.ADDRESS, back=RequestAction.REQUEST)
+    at(turn, Step.ADDRESS)
     saved = turn.state(RequestDraft).saved_home
     if saved:
         choices = [Choice(t._("Yes"), f"{RequestAction.SAVED_ADDRESS}:saved")]
@@ -98,6 +130,28 @@ def _ask_address(turn: Turn) -> Reply:
     return turn.reply(t._("Your address (street, house, flat, town)?"))
 
 
+def ask_flat(turn: Turn) -> Reply:
+    """A location shows the house, not the flat: the resident adds it in words."""
+    at(turn, Step.FLAT)
+    return turn.reply(
+        turn.t._(
+            "Thank you, staff will see your location on a map. Please add the house and flat "
+            'number (for example "5-12"), or write "-" if there is none.'
+        )
+    )
+
+
+def ask_keep(turn: Turn) -> Reply:
+    """Whether to remember the typed address."""
+    t = turn.t
+    at(turn, Step.KEEP)
+    choices = [
+        Choice(t._("Yes, remember it"), f"{RequestAction.KEEP_ADDRESS}:1"),
+        Choice(t._("No"), f"{RequestAction.KEEP_ADDRESS}:0"),
+    ]
+    return turn.reply(t._("Shall I remember this address for your next request?"), choices)
+
+
 def ask_phone(turn: Turn) -> Reply:
     """The number for the call-back: the verified one goes on at once (also when it was just
     shared from this question); otherwise typed, or shared with the channel's button."""
@@ -105,8 +159,8 @@ def ask_phone(turn: Turn) -> Reply:
     if turn.phone:
         draft = turn.state(RequestDraft)
         draft.phone = turn.phone
-        return _ask_urgency(turn) if draft.urgency is None else _summary(turn)
-    turn.go(Dialog.REQUEST, Step.PHONE, back=RequestAction.REQUEST)
+        return ask_urgency(turn) if draft.urgency is None else summary(turn)
+    at(turn, Step.PHONE)
     question = t._("Which phone number should staff call?")
     if turn.can_share_phone:
         hint = t._("Write it, or share your own with the button below.")
@@ -114,9 +168,10 @@ def ask_phone(turn: Turn) -> Reply:
     return turn.reply(question)
 
 
-def _ask_urgency(turn: Turn) -> Reply:
+def ask_urgency(turn: Turn) -> Reply:
+    """Today or in the next days: asked of every request, a call-back too."""
     t = turn.t
-    turn.go(Dialog.REQUEST, Step.URGENCY, back=RequestAction.REQUEST)
+    at(turn, Step.URGENCY)
     choices = [
         Choice(t._(label), f"{RequestAction.URGENCY}:{key}")
         for key, label in URGENCY_LABELS.items()
@@ -142,22 +197,40 @@ async def keep_address(turn: Turn, answer: str) -> Reply:
 async def set_urgency(turn: Turn, key: str) -> Reply:
     """Today or in the next days."""
     turn.state(RequestDraft).urgency = key if key in URGENCY_LABELS else "soon"
-    return _summary(turn)
+    return summary(turn)
 
 
-def _summary(turn: Turn) -> Reply:
+def summary(turn: Turn) -> Reply:
+    """The request in labelled lines, to check before it is sent."""
     t = turn.t
     draft = turn.state(RequestDraft)
-    turn.go(Dialog.REQUEST, Step.CONFIRM, back=RequestAction.REQUEST)
-    lines = [t._("Please check your request:")]
-    lines.append(", ".join(t._(NEED_LABELS[n]) for n in draft.needs if n in NEED_LABELS))
-    lines += [value for value in (draft.details, draft.home, draft.phone) if value]
-    lines.append(t._(URGENCY_LABELS.get(draft.urgency or "soon", URGENCY_LABELS["soon"])))
+    at(turn, Step.CONFIRM)
+    needs = [t._(NEED_LABELS[n]) for n in draft.needs if n in NEED_LABELS]
+    lines = [
+        t._("Please check your request:"),
+        t.n_("Need: %(text)s", "Needs: %(text)s", len(needs)) % {"text": ", ".join(needs)},
+    ]
+    if draft.details:
+        lines.append(t.fill("Details: %(text)s", text=draft.details))
+    if draft.home:
+        lines.append(t.fill("Address: %(text)s", text=draft.home))
+    if draft.location:
+        latitude, longitude = draft.location
+        lines.append(t.fill("Location: %(place)s", place=f"{latitude:.5f}, {longitude:.5f}"))
+    if draft.voice:
+        lines.append(t._("Voice message: staff will get it with the request."))
+    if draft.phone:
+        lines.append(
+            t.n_("Phone: %(numbers)s", "Phones: %(numbers)s", 1) % {"numbers": draft.phone}
+        )
+    urgency = URGENCY_LABELS.get(draft.urgency or "soon", URGENCY_LABELS["soon"])
+    lines.append(t.fill("Urgency: %(text)s", text=t._(urgency)))
     return turn.reply("\n".join(lines), [Choice(t._("Send"), RequestAction.SEND)])
 
 
 async def send(turn: Turn, _: str) -> Reply:
-    """File the request, put its card in the staff groups, tell the resident what comes next."""
+    """File the request, put its card (and its voice note) in the staff groups, tell the
+    resident what comes next and whom to call if it cannot wait."""
     municipality = turn.require_municipality()
     draft = turn.state(RequestDraft)
     settings = municipality.requests
@@ -165,6 +238,7 @@ async def send(turn: Turn, _: str) -> Reply:
         return await start(turn, "")
     if (enough := await enough_open(turn)) is not None:  # filed meanwhile, elsewhere
         return enough
+    location = (draft.location[0], draft.location[1]) if draft.location else None
     new = requests.NewRequest(
         municipality.id,
         settings.queue,
@@ -177,19 +251,17 @@ async def send(turn: Turn, _: str) -> Reply:
         draft.home,
         draft.phone,
         draft.urgency or "soon",
+        draft.voice,
+        location,
     )
     number = await requests.file(turn.connection, new, turn.now)
     request = await requests.get(turn.connection, number)
     assert request is not None
     staff_t = turn.catalogs.get(municipality.default_language)
-    await notify_groups(
-        turn.connection,
-        request,
-        card_text(staff_t, request),
-        "card",
-        turn.now,
-        card_choices(staff_t, request),
-    )
+    card = card_text(staff_t, request)
+    choices = card_choices(staff_t, request)
+    await notify_groups(turn.connection, request, card, "card", turn.now, choices)
+    await pass_voice(turn.connection, turn.content, turn.catalogs, request, turn.now)
     turn.drop(RequestDraft)
     turn.go(Dialog.MENU)
     t = turn.t
@@ -200,51 +272,35 @@ async def send(turn: Turn, _: str) -> Reply:
             "I will tell you when someone takes it and when it is done."
         ),
     ]
-    for hotline in municipality.hotlines:
-        hours = f" ({turn.text(hotline.hours)})" if hotline.hours else ""
-        lines.append(
-            t.fill(
-                "If it cannot wait: %(name)s%(hours)s, %(phone)s.",
-                name=turn.text(hotline.name),
-                hours=hours,
-                phone=hotline.phone.national(),
-            )
-        )
+    department = municipality.department(settings.department)
+    if department is not None and department.phones:
+        phones = ", ".join(phone.national() for phone in department.phones)
+        lines.append(t.fill("If it cannot wait, call %(phones)s.", phones=phones))
     return turn.reply("\n".join(lines), [Choice(t._("My requests"), RequestAction.MINE)])
 
 
 async def understand(turn: Turn, text: str) -> Reply | None:
-    """Details, an address, or a phone number, as the step asks."""
+    """Details, an address, the flat of a shared location, or a phone number, as asked."""
     step, draft = turn.conversation.step, turn.state(RequestDraft)
-    t = turn.t
+    words = None if text.strip() in ("-", "—") else text.strip()
     if step == Step.DETAILS:
-        draft.details = None if text.strip() in ("-", "—") else text.strip()[:500]
-        if "callback" in draft.needs:
-            return ask_phone(turn)
-        return _ask_address(turn)
+        draft.details = words[:500] if words else None
+        return ask_phone(turn) if "callback" in draft.needs else ask_address(turn)
     if step == Step.ADDRESS:
         draft.home = text.strip()[:200]
-        turn.go(Dialog.REQUEST, Step.KEEP, back=RequestAction.REQUEST)
-        choices = [
-            Choice(t._("Yes, remember it"), f"{RequestAction.KEEP_ADDRESS}:1"),
-            Choice(t._("No"), f"{RequestAction.KEEP_ADDRESS}:0"),
-        ]
-        return turn.reply(t._("Shall I remember this address for your next request?"), choices)
+        return ask_keep(turn)
+    if step == Step.FLAT:
+        draft.home = words[:200] if words else None
+        return ask_phone(turn)
     if step == Step.PHONE:
-        municipality = turn.require_municipality()
-        number = e164(text, municipality.country)
+        number = e164(text, turn.require_municipality().country)
         if number is None:
-            return turn.reply(t._("That does not look like a phone number. Please write it again."))
+            return turn.reply(
+                turn.t._("That does not look like a phone number. Please write it again.")
+            )
         draft.phone = number
-        return _ask_urgency(turn) if draft.urgency is None else _summary(turn)
+        return ask_urgency(turn) if draft.urgency is None else summary(turn)
     return None
-
-
-async def _no_queue(turn: Turn, municipality: Municipality) -> Reply:
-    lines = [turn.t._("Requests are not taken through this assistant here. Please call:")]
-    for department in municipality.departments[:1]:
-        lines += department_lines(turn, municipality, department.id)
-    return turn.reply("\n".join(lines), [Choice(turn.t._("Contacts"), ContactsAction.CONTACTS)])
 
 
 ACTIONS: dict[str, Handler] = {

@@ -8,6 +8,7 @@ from dialogs.core.state import RequestDraft
 from dialogs.core.steps import Dialog
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows.requests.changes import withdraw_request
+from dialogs.staff.cards import NEED_LABELS
 from dialogs.types import Choice, Reply
 from dialogs.understanding.text import parse_id
 from storage import requests
@@ -50,15 +51,40 @@ async def show_mine(turn: Turn, _: str) -> Reply:
 
 
 async def withdraw(turn: Turn, number: str) -> Reply:
-    """Withdraw one's own open request; staff groups are told."""
+    """Ask before withdrawing one's own open request: staff will not come."""
     t = turn.t
+    request = await _own_open(turn, number)
+    if request is None:
+        return await show_mine(turn, "")
+    needs = ", ".join(t._(NEED_LABELS.get(need, need)) for need in request.needs)
+    text = t.fill(
+        "Withdraw request No. %(number)d (%(needs)s)? Staff will not come or call about it.",
+        number=request.id,
+        needs=needs,
+    )
+    choices = [
+        Choice(t._("Yes"), f"{RequestAction.WITHDRAW_CONFIRMED}:{request.id}"),
+        Choice(t._("No"), RequestAction.MINE),
+    ]
+    return turn.reply(text, choices)
+
+
+async def withdraw_confirmed(turn: Turn, number: str) -> Reply:
+    """Withdraw one's own open request; staff groups are told."""
+    request = await _own_open(turn, number)
+    if request is None or not await withdraw_request(
+        turn.connection, turn.content, turn.catalogs, request, turn.now
+    ):
+        return await show_mine(turn, "")
+    return turn.reply(turn.t.fill("Request No. %(number)d is withdrawn.", number=request.id))
+
+
+async def _own_open(turn: Turn, number: str) -> requests.Request | None:
     request_id = parse_id(number)
     request = await requests.get(turn.connection, request_id) if request_id is not None else None
     if request is None or request.resident_id != turn.resident_id:
-        return await show_mine(turn, "")
-    if not await withdraw_request(turn.connection, turn.content, turn.catalogs, request, turn.now):
-        return await show_mine(turn, "")
-    return turn.reply(t.fill("Request No. %(number)d is withdrawn.", number=request.id))
+        return None
+    return request if request.status in requests.OPEN_STATUSES else None
 
 
 async def enough_open(turn: Turn) -> Reply | None:
@@ -79,4 +105,8 @@ async def enough_open(turn: Turn) -> Reply | None:
     return turn.reply(text, [Choice(t._("My requests"), RequestAction.MINE)])
 
 
-ACTIONS: dict[str, Handler] = {RequestAction.MINE: show_mine, RequestAction.WITHDRAW: withdraw}
+ACTIONS: dict[str, Handler] = {
+    RequestAction.MINE: show_mine,
+    RequestAction.WITHDRAW: withdraw,
+    RequestAction.WITHDRAW_CONFIRMED: withdraw_confirmed,
+}
