@@ -50,6 +50,10 @@ def card_text(
         lines.append(t.fill("Details: %(text)s", text=request.details))
     if request.home_address:
         lines.append(t.fill("Address: %(text)s", text=request.home_address))
+    if request.location:
+        lines.append(t.fill("Location: %(place)s", place=map_link(*request.location)))
+    if request.voice:
+        lines.append(t._("Voice message: below this card."))
     if request.phone:
         lines.append(
             t.n_("Phone: %(numbers)s", "Phones: %(numbers)s", 1) % {"numbers": request.phone}
@@ -94,6 +98,15 @@ def _waited(t: Translator, waited: timedelta) -> str:
         units.pop()
     return " ".join(
         format_timedelta(unit, threshold=1, format="short", locale=t.lang) for unit in units
+    )
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    """Coordinates staff can open on a map."""
+    return (
+        f"{latitude:.5f}, {longitude:.5f} "
+        f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}#map=18/"
+        f"{latitude:.5f}/{longitude:.5f}"
     )
 
 

@@ -21,7 +21,8 @@ from telegram.ext import (
 )
 
 from bot.channels.port import Assistant
-from bot.channels.telegram.render import markup, message_text
+from bot.channels.telegram.media import attachment
+from bot.channels.telegram.render import caption, markup, message_text
 from bot.delivery import PermanentDeliveryError, RejectedMessageError
 from dialogs.types import (
     Channel,
@@ -74,7 +75,9 @@ class TelegramChannel:
             CommandHandler(list(COMMAND_ACTIONS), self.on_command, filters=private)
         )
         application.add_handler(MessageHandler(private & filters.CONTACT, self.on_contact))
-        application.add_handler(MessageHandler(private & ~filters.CONTACT, self.on_text))
+        # A live location is edited every few seconds: those edits are no messages to answer.
+        live = filters.UpdateType.EDITED_MESSAGE & filters.LOCATION
+        application.add_handler(MessageHandler(private & ~filters.CONTACT & ~live, self.on_text))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(TypeHandler(Update, self.on_handled), group=HANDLED_GROUP)
         application.add_error_handler(self.on_error)
@@ -100,12 +103,19 @@ class TelegramChannel:
         await self._turn(update, self._incoming(update, user, action=action))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Typed text; other messages (stickers, photos) arrive as their caption or nothing."""
+        """Typed text, a caption, or what came instead (a voice note, a location, a photo...);
+        an edited message is marked so."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        text = message.text or message.caption or ""
-        await self._turn(update, self._incoming(update, user, text=text))
+        incoming = self._incoming(
+            update,
+            user,
+            text=message.text or message.caption or "",
+            attachment=attachment(message),
+            edited=update.edited_message is not None,
+        )
+        await self._turn(update, incoming)
 
     async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A contact card: verified only when it is the sender's own."""
@@ -216,6 +226,9 @@ class TelegramChannel:
         what still fails goes back to the outbox, which tries again later."""
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
+                if reply.voice:  # passed on by its file id, the text as its caption
+                    await self.bot.send_voice(chat_id, reply.voice, caption=caption(reply))
+                    return
                 await self.bot.send_message(
                     chat_id, message_text(reply), reply_markup=markup(reply)
                 )
