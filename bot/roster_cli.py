@@ -8,6 +8,8 @@ from datetime import date, datetime
 from bot.app import make_clock
 from bot.settings import Settings, SettingsError
 from dialogs.core.clock import local_today
+from dialogs.core.i18n import LANGUAGES, Catalogs
+from dialogs.staff.roster import roster_text
 from storage import bookings
 from storage.content import load_content
 from storage.db import Database
@@ -18,6 +20,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = commands.add_parser("roster", help="print a day's bookings")
     parser.add_argument("--municipality", required=True)
     parser.add_argument("--date", help="YYYY-MM-DD or DD.MM.YYYY (default: today)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, help="the staff's language (default: the municipality's)"
+    )
 
 
 def _day(text: str | None, today: date) -> date:
@@ -32,33 +37,20 @@ def _day(text: str | None, today: date) -> date:
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
-    """Print each facility's bookings of the day: who, and certificate or contactless."""
+    """Print each facility's bookings of the day (or that it is closed): who, by phone where
+    one is known, and the certificate or the contactless hand-over; as /today prints them."""
     content = load_content(settings.content_dir)
     municipality = content.municipality(args.municipality)
     if municipality is None:
         known = ", ".join(sorted(content.municipalities))
         raise SettingsError(f"unknown municipality {args.municipality!r}; choose one of: {known}")
     day = _day(args.date, local_today(make_clock(settings)))
+    t = Catalogs(settings.locales_dir).get(args.lang or municipality.default_language)
     database = await Database.open(settings.database_path)
     try:
         async with database.transaction() as conn:
             rows = await bookings.roster(conn, municipality.id, day)
     finally:
         await database.close()
-    print(f"{municipality.name.get('en')}, {day.isoformat()}")
-    for facility in municipality.facilities:
-        mine = [(b, phone) for b, phone in rows if b.facility_id == facility.id]
-        print(f"{facility.id}: {len(mine)} of {facility.places_per_day} places")
-        for number, (booking, phone) in enumerate(mine, start=1):
-            who = phone or f"resident {booking.resident_id} ({booking.channel})"
-            how = (
-                "contactless hand-over"
-                if booking.contactless
-                else (
-                    f"certificate: {booking.certificate}"
-                    if booking.certificate
-                    else "no certificate needed"
-                )
-            )
-            print(f"  {number}. {who}, {how}")
+    print(roster_text(t, municipality, day, rows))
     return 0

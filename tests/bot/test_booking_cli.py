@@ -46,11 +46,17 @@ def test_terminal_booking_restart_and_reminder_then_roster(tmp_path: Path) -> No
         "chat", "--sms", "--phone", "+37126000050", stdin="", env={**env, "BOT_TODAY": "2021-11-02"}
     )
     assert "Napominanie" not in third.stdout  # sent once
-    roster = run_bot("roster", "--municipality", "koknese", "--date", "03.11.2021", env=env)
+    roster = run_bot(
+        "roster", "--municipality", "koknese", "--date", "03.11.2021", "--lang", "en", env=env
+    )
     assert roster.returncode == 0, roster.stderr
-    assert "laundry: 1 of 2 places" in roster.stdout
-    assert "1. +37126000050, contactless hand-over" in roster.stdout
-    assert "shower: 0 of 2 places" in roster.stdout
+    assert roster.stdout.startswith("Koknese Social Service, November 3, 2021\n")
+    assert "Laundry: 1 of 2 places booked\n  1. +37126000050, contactless hand-over" in (
+        roster.stdout
+    )
+    assert "Shower: 0 of 2 places booked" in roster.stdout
+    latvian = run_bot("roster", "--municipality", "koknese", "--date", "06.11.2021", env=env)
+    assert "Dušas pakalpojums: " in latvian.stdout  # the staff's language: Latvian by default
     bad = run_bot("roster", "--municipality", "koknese", "--date", "3rd", env=env)
     assert bad.returncode == 2
     assert "--date '3rd' is not a date" in bad.stderr
