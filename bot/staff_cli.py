@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from telegram import Bot
+from telegram.error import TelegramError
 
 from bot.settings import Settings, SettingsError
 from dialogs.core.clock import SystemClock
@@ -45,7 +49,12 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 code = await staff.create_invite(
                     conn, args.municipality, args.role, args.queue, SystemClock().now()
                 )
-                print(f"Send this to the new staff member's Telegram bot chat: /start {code}")
+                username = await _bot_username(settings)
+                if username:
+                    print(
+                        f"Send this link to the new staff member: https://t.me/{username}?start={code}"
+                    )
+                print(f"Or they send this to the bot in a private chat: /start {code}")
                 return 0
             if args.action == "remove":
                 if not await staff.remove(conn, args.user_id, args.municipality):
@@ -59,3 +68,16 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             return 0
     finally:
         await database.close()
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """The bot's username (Telegram's getMe) for an invite link; None without a token or an
+    answer (the code alone still works)."""
+    if not settings.telegram_token:
+        return None
+    try:
+        async with Bot(settings.telegram_token, f"{settings.telegram_base_url}/bot") as bot:
+            return str(bot.username)
+    except TelegramError as error:
+        print(f"no invite link: Telegram did not answer ({error})", file=sys.stderr)
+        return None

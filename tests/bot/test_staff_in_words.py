@@ -4,20 +4,23 @@ real Telegram channel (the fake Bot API over HTTP), and SMS through the signed w
 
 from __future__ import annotations
 
+import argparse
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot import staff_cli
 from dialogs.pipeline.engine import Engine
 from storage import bookings, residents, staff
 from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import Phone, running_sms
-from tests.bot.telegram_harness import TOKEN, TelegramUser, running_bot
+from tests.bot.telegram_harness import TOKEN, TelegramUser, bot_settings, running_bot
 from tests.conftest import FixedClock
 
 GROUP = -100400
@@ -239,3 +242,16 @@ async def test_invites_are_for_supervisors_in_private(
             "SELECT role, queue FROM staff_invites WHERE used_by IS NULL ORDER BY created_at"
         )
     assert [tuple(r) for r in rows] == [("supervisor", None), ("staff", "isolation")]
+
+
+async def test_cli_invite_is_a_link_to_the_bot_and_a_code(
+    people: PeopleTelegram, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = bot_settings(people, BOT_DATABASE=str(tmp_path / "cli.sqlite3"))
+    args = argparse.Namespace(action="invite", municipality="elektrenai", role="staff", queue=None)
+    assert await staff_cli.run(settings, args) == 0
+    printed = capsys.readouterr().out
+    link = re.search(r"https://t\.me/assistant_bot\?start=(staff-[\w-]+)\n", printed)
+    assert link is not None, printed
+    assert f"/start {link.group(1)}" in printed
+    assert people.sent("getMe")  # the username is Telegram's, not configured
