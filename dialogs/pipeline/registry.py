@@ -45,6 +45,7 @@ ALWAYS_VALID: frozenset[str] = frozenset(
         RequestAction.REQUEST,
         RequestAction.CALL_BACK,
         RequestAction.MINE,
+        RequestAction.RESUME,  # from an older message too: it checks the draft is still there
         PrivacyAction.FORGET,
     }
 )
