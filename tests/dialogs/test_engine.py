@@ -213,19 +213,28 @@ async def test_help(chat: Chat, payload: str, word: str, expected: str) -> None:
     ],
 )
 async def test_anything_not_understood_gets_a_friendly_answer_and_the_menu(
-    chat: Chat, text: str
+    chat: Chat, catalogs: Catalogs, text: str
 ) -> None:
+    lt = catalogs.get("lt")
     await chat.start("elektrenai_lt")
     reply = await chat.say(text)
-    assert reply.text.startswith(("Atsiprašau, nesupratau.", "Atsiprašau, galiu padėti tik"))
+    scope = lt._("Sorry, I can only help with the social services: %(topics)s.").split("%")[0]
+    assert reply.text.startswith((lt._("Sorry, I did not understand that."), scope))
     assert chat.labels[0] == "Kontaktai"
     assert chat.labels[-1] == "Kalbėti su žmogumi"  # a person is always offered
 
 
-async def test_out_of_scope_says_what_the_assistant_does(chat: Chat) -> None:
+async def test_out_of_scope_says_what_the_assistant_does(chat: Chat, catalogs: Catalogs) -> None:
+    lt = catalogs.get("lt")
     await chat.start("elektrenai_lt")
     reply = await chat.say("koks bus oras rytoj vakare")
-    assert reply.text.startswith("Atsiprašau, galiu padėti tik dėl socialinių paslaugų")
+    topics = ", ".join(lt._(topic) for topic in ("contacts", "service availability"))
+    assert reply.text.startswith(
+        lt.fill(
+            "Sorry, I can only help with the social services: %(topics)s.",
+            topics=f"{topics} ir {lt._('help at home')}",
+        )
+    )
     reply = await chat.say("🙂🙂🙂")
     assert reply.text.startswith("Atsiprašau, nesupratau.")
 
