@@ -4,7 +4,7 @@ checked are the ones the code writes, whatever the translators make of them late
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from dialogs.pipeline.engine import Engine

@@ -111,9 +111,7 @@ async def test_photos_stickers_files_and_stray_locations_get_a_short_answer(
             "I cannot look at photos.": await ona.sends(photo=photo),
             "Thank you for the sticker!": await ona.sends(sticker=sticker),
             "I cannot open files.": await ona.sends(document=document),
-            "I need a location only when I ask for your address.": await ona.sends(
-                location=RUNGOS
-            ),
+            "I need a location only when I ask for your address.": await ona.sends(location=RUNGOS),
         }
         for lead, message in answers.items():
             assert message["text"] == (
