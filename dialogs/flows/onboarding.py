@@ -98,7 +98,9 @@ async def choose_language(turn: Turn, lang: str) -> Reply:
     if lang not in municipality.languages:
         return ask_language(turn, municipality)
     turn.language = lang
-    return menu_reply(turn, turn.t.fill("Language: %(name)s.", name=turn.t.language_name()))
+    return menu_reply(
+        turn, turn.t.fill("Language: %(name)s.", name=turn.t.language_name(capitalised=False))
+    )
 
 
 async def change_municipality(turn: Turn, _: str) -> Reply:

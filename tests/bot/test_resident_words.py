@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.settings import Settings
 from dialogs.pipeline.engine import Engine
 from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
@@ -21,7 +22,9 @@ async def _count(database: Database, sql: str) -> int:
 async def test_a_request_sent_with_taip_and_thanks_answered(
     fake: FakeTelegram, engine: Engine, database: Database
 ) -> None:
-    async with running_bot(fake, engine):
+    # At the default pacing of a private chat (1 message a second), as a municipality runs it.
+    default_rate = str(Settings.from_env({}).telegram_chat_rate)
+    async with running_bot(fake, engine, TELEGRAM_CHAT_RATE=default_rate):
         ona = TelegramUser(fake, 601, "lt")
         await ona.say("/start elektrenai_lt")
         await ona.say("reikia maisto")
@@ -45,8 +48,8 @@ async def test_no_to_a_request_sends_nothing_and_says_so(
         ivan = TelegramUser(fake, 602, "ru")
         await ivan.say("/start elektrenai_ru")
         await ivan.say("нужны лекарства")
-        for answer in ("Далее", "-", "ул. Вильняус 1, Электренай", "нет", "+37060000602"):
-            await ivan.say(answer)
+        for text in ("Далее", "-", "ул. Вильняус 1, Электренай", "нет", "+37060000602"):
+            await ivan.say(text)
         await ivan.say("сегодня")
         answer = await ivan.say("нет")
         assert await _count(database, "SELECT COUNT(*) FROM requests") == 0
