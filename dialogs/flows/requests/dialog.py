@@ -8,18 +8,12 @@ from dialogs.core.actions import RequestAction
 from dialogs.core.state import RequestDraft
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
-from dialogs.flows.requests.changes import pass_voice
+from dialogs.flows.requests.filing import send
 from dialogs.flows.requests.mine import enough_open
 from dialogs.flows.requests.person import no_requests, talk_to_person
-from dialogs.staff.cards import (
-    NEED_LABELS,
-    URGENCY_LABELS,
-    card_choices,
-    card_text,
-    notify_groups,
-)
+from dialogs.staff.cards import NEED_LABELS, URGENCY_LABELS
 from dialogs.types import Choice, Reply
-from storage import requests, residents
+from storage import residents
 from storage.content import Municipality
 from storage.phones import e164
 
@@ -226,57 +220,6 @@ def summary(turn: Turn) -> Reply:
     urgency = URGENCY_LABELS.get(draft.urgency or "soon", URGENCY_LABELS["soon"])
     lines.append(t.fill("Urgency: %(text)s", text=t._(urgency)))
     return turn.reply("\n".join(lines), [Choice(t._("Send"), RequestAction.SEND)])
-
-
-async def send(turn: Turn, _: str) -> Reply:
-    """File the request, put its card (and its voice note) in the staff groups, tell the
-    resident what comes next and whom to call if it cannot wait."""
-    municipality = turn.require_municipality()
-    draft = turn.state(RequestDraft)
-    settings = municipality.requests
-    if settings is None or not draft.needs or not draft.phone:
-        return await start(turn, "")
-    if (enough := await enough_open(turn)) is not None:  # filed meanwhile, elsewhere
-        return enough
-    location = (draft.location[0], draft.location[1]) if draft.location else None
-    new = requests.NewRequest(
-        municipality.id,
-        settings.queue,
-        turn.resident_id,
-        turn.conversation.channel,
-        turn.conversation.address,
-        turn.language,
-        tuple(draft.needs),
-        draft.details,
-        draft.home,
-        draft.phone,
-        draft.urgency or "soon",
-        draft.voice,
-        location,
-    )
-    number = await requests.file(turn.connection, new, turn.now)
-    request = await requests.get(turn.connection, number)
-    assert request is not None
-    staff_t = turn.catalogs.get(municipality.default_language)
-    card = card_text(staff_t, request)
-    choices = card_choices(staff_t, request)
-    await notify_groups(turn.connection, request, card, "card", turn.now, choices)
-    await pass_voice(turn.connection, turn.content, turn.catalogs, request, turn.now)
-    turn.drop(RequestDraft)
-    turn.go(Dialog.MENU)
-    t = turn.t
-    lines = [
-        t.fill("Your request No. %(number)d is sent.", number=number),
-        t._(
-            "A staff member will contact you. "
-            "I will tell you when someone takes it and when it is done."
-        ),
-    ]
-    department = municipality.department(settings.department)
-    if department is not None and department.phones:
-        phones = ", ".join(phone.national() for phone in department.phones)
-        lines.append(t.fill("If it cannot wait, call %(phones)s.", phones=phones))
-    return turn.reply("\n".join(lines), [Choice(t._("My requests"), RequestAction.MINE)])
 
 
 async def understand(turn: Turn, text: str) -> Reply | None:
