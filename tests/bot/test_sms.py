@@ -110,9 +110,12 @@ async def test_request_taken_by_staff_is_told_by_sms_and_opt_out(
         phone = Phone(base, "+37060000305")
         await phone.text("labas")
         await phone.text("1")  # Elektrėnai, in Lithuanian
-        # Talk to a person: the SMS number is the call-back phone, so the summary comes at once.
-        (summary,) = await phone.text("zmogus")
-        assert summary.startswith("Patikrinkite savo prasyma:\nPaskambinkite man")
+        # Talk to a person: the SMS number is the call-back phone; how urgent, then the summary.
+        (question,) = await phone.text("zmogus")
+        assert question.startswith("Kaip skubiai?")
+        (summary,) = await phone.text("2")  # in the next days
+        assert summary.startswith("Patikrinkite savo prasyma:\n")
+        assert "Paskambinkite man" in summary
         (sent,) = await phone.text("1")
         assert sent.startswith("Jusu prasymas Nr. 1 issiustas.")
         async with database.transaction() as conn:

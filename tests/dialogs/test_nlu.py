@@ -103,7 +103,7 @@ async def test_writing_in_another_offered_language_switches_to_it(engine: Engine
         ("elektrenai_lt", "sveiki, norėčiau paskambinti psichologui", "Telefonas: (0-683) 00871"),
         ("koknese_lv", "vai mana izziņa vēl ir derīga", "Uz jūsu tālruņa numuru nav reģistrēta"),
         ("elektrenai_lt", "ką tu moki daryti", "Atsakau į klausimus"),
-        ("daugavpils_lv", "gribu runāt ar cilvēku, lūdzu", "šeit pieprasījumus"),
+        ("daugavpils_lv", "gribu runāt ar cilvēku, lūdzu", "65 476 823, 26 641 869"),
     ],
 )
 async def test_dialogs_start_from_typed_text(
