@@ -94,6 +94,7 @@ class RequestAction(StrEnum):
     MINE = "myrq"
     WITHDRAW = "rqwd"  # asks first
     WITHDRAW_CONFIRMED = "rqwd!"
+    KEEP = "rqstay"  # "no, keep it": the requests again, nothing changed
     RESUME = "rqgo"  # back to a started request the resident left
 
 

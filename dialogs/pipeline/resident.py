@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 
 from dialogs.core.actions import MenuAction, SetupAction
-from dialogs.core.state import FallbackState
+from dialogs.core.state import FallbackState, RequestDraft
 from dialogs.core.steps import Dialog
 from dialogs.core.turn import Turn
 from dialogs.flows import (
@@ -106,6 +106,7 @@ class ResidentDialogs:
             understood = await onboarding.understand(turn, text)
             return understood or await self.run(turn, SetupAction.START)
         if declines(text, [action for _, action in turn.conversation.choices]):
+            turn.drop(RequestDraft)  # said no to sending it: not kept as a request left unsent
             turn.go(Dialog.MENU)
             return menu.menu_reply(turn, turn.t._("All right: nothing was sent or changed."))
         return await self._understand(turn, text)

@@ -67,9 +67,13 @@ _CONFIRMS: dict[str, Answer] = {
     BookingAction.OFFER_YES: Answer.YES,
     BookingAction.OFFER_NO: Answer.NO,
     RequestAction.SEND: Answer.YES,
-    RequestAction.SAVED_ADDRESS: Answer.YES,
+    f"{RequestAction.SAVED_ADDRESS}:saved": Answer.YES,
     f"{RequestAction.KEEP_ADDRESS}:1": Answer.YES,
     f"{RequestAction.KEEP_ADDRESS}:0": Answer.NO,
+    f"{RequestAction.SAVED_ADDRESS}:new": Answer.NO,
+    RequestAction.WITHDRAW_CONFIRMED: Answer.YES,
+    RequestAction.KEEP: Answer.NO,
+    f"{RequestAction.CALL_BACK}:voice": Answer.YES,
 }
 
 

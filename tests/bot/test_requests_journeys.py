@@ -115,7 +115,7 @@ async def test_withdrawing_asks_first_and_yes_in_words_confirms(
         assert message["text"] == (
             "Withdraw request No. 1 (Call me back)? Staff will not come or call about it."
         )
-        message = await ona.press("No")
+        message = await ona.press("Keep it")
         assert message["text"] == "No. 1: waiting for a staff member"  # nothing changed
         await ona.press("Withdraw No. 1")
         message = await ona.say("yes")

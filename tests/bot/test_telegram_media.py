@@ -37,9 +37,9 @@ async def test_a_voice_note_becomes_a_call_back_that_staff_can_listen_to(
         message = await ona.sends(voice=VOICE)
         assert message["text"].startswith("Thank you for your voice message. I cannot listen")
         assert "empty" not in message["text"]
-        assert _labels(fake, message)[0] == "Yes, call me back"
+        assert _labels(fake, message)[0] == "Call me back"
         assert "Contacts" in _labels(fake, message)  # the menu it came from stays on offer
-        await ona.press("Yes, call me back")
+        await ona.press("Call me back")
         await ona.say("+370 600 00911")
         message = await ona.press("Today")
         assert "Voice message: staff will get it with the request." in message["text"]

@@ -117,7 +117,10 @@ def ask_address(turn: Turn) -> Reply:
     at(turn, Step.ADDRESS)
     saved = turn.state(RequestDraft).saved_home
     if saved:
-        choices = [Choice(t._("Yes"), f"{RequestAction.SAVED_ADDRESS}:saved")]
+        choices = [
+            Choice(t._("Use this address"), f"{RequestAction.SAVED_ADDRESS}:saved"),
+            Choice(t._("Another address"), f"{RequestAction.SAVED_ADDRESS}:new"),
+        ]
         return turn.reply(
             t.fill("Deliver to %(address)s? Or write another address.", address=saved), choices
         )
@@ -140,7 +143,7 @@ def ask_keep(turn: Turn) -> Reply:
     t = turn.t
     at(turn, Step.KEEP)
     choices = [
-        Choice(t._("Yes, remember it"), f"{RequestAction.KEEP_ADDRESS}:1"),
+        Choice(t._("Remember it"), f"{RequestAction.KEEP_ADDRESS}:1"),
         Choice(t._("No"), f"{RequestAction.KEEP_ADDRESS}:0"),
     ]
     return turn.reply(t._("Shall I remember this address for your next request?"), choices)
@@ -173,9 +176,12 @@ def ask_urgency(turn: Turn) -> Reply:
     return turn.reply(t._("How urgent is it?"), choices)
 
 
-async def use_saved_address(turn: Turn, _: str) -> Reply:
-    """The remembered address."""
+async def use_saved_address(turn: Turn, which: str) -> Reply:
+    """The remembered address, or ("new") the question for another one."""
     draft = turn.state(RequestDraft)
+    if which == "new":
+        at(turn, Step.ADDRESS)
+        return turn.reply(turn.t._("Your address (street, house, flat, town)?"))
     draft.home = draft.saved_home
     return ask_phone(turn)
 

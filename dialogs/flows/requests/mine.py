@@ -63,8 +63,8 @@ async def withdraw(turn: Turn, number: str) -> Reply:
         needs=needs,
     )
     choices = [
-        Choice(t._("Yes"), f"{RequestAction.WITHDRAW_CONFIRMED}:{request.id}"),
-        Choice(t._("No"), RequestAction.MINE),
+        Choice(t._("Withdraw it"), f"{RequestAction.WITHDRAW_CONFIRMED}:{request.id}"),
+        Choice(t._("Keep it"), RequestAction.KEEP),
     ]
     return turn.reply(text, choices)
 
@@ -107,6 +107,7 @@ async def enough_open(turn: Turn) -> Reply | None:
 
 ACTIONS: dict[str, Handler] = {
     RequestAction.MINE: show_mine,
+    RequestAction.KEEP: show_mine,
     RequestAction.WITHDRAW: withdraw,
     RequestAction.WITHDRAW_CONFIRMED: withdraw_confirmed,
 }

@@ -75,7 +75,7 @@ def receive_voice(turn: Turn, file_id: str) -> Reply | str:
         "Thank you for your voice message. I cannot listen to it, but staff can. Shall a "
         "staff member call you back? They will get your voice message."
     )
-    offer = Choice(t._("Yes, call me back"), f"{RequestAction.CALL_BACK}:voice")
+    offer = Choice(t._("Call me back"), f"{RequestAction.CALL_BACK}:voice")
     shown = tuple(Choice(label, action) for label, action in turn.conversation.choices)
     return Reply(text, (offer, *shown)) if shown else turn.reply(text, [offer])
 
