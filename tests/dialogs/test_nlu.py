@@ -41,6 +41,7 @@ def test_no_evaluation_line_copies_a_training_line() -> None:
         ("nevarēšu ierasties uz veļas mazgāšanu", "lt", ("lv", True)),
         ("labas", "lv", ("lv", False)),  # too short to tell: the conversation's language stays
         ("sveiki", None, (None, False)),
+        ("I want to buy a new car", "en", ("en", False)),  # English is never read as lt or lv
     ],
 )
 def test_language(text: str, fallback: str | None, expected: tuple[str | None, bool]) -> None:

@@ -13,8 +13,12 @@ class LanguageGuesser:
     """Cyrillic is Russian; Latin text is lt or lv by lingua, if the text says enough."""
 
     def __init__(self) -> None:
+        # English is told apart too (residents of Elektrėnai may write it): it is never taken
+        # for Lithuanian or Latvian, and it keeps the conversation's language.
         self._detector = (
-            LanguageDetectorBuilder.from_languages(*CODES).with_low_accuracy_mode().build()
+            LanguageDetectorBuilder.from_languages(*CODES, Language.ENGLISH)
+            .with_low_accuracy_mode()
+            .build()
         )
 
     def guess(self, text: str, fallback: str | None) -> tuple[str | None, bool]:
@@ -26,6 +30,6 @@ class LanguageGuesser:
             return fallback, False
         values = self._detector.compute_language_confidence_values(text)
         best = values[0] if values else None
-        if best is None or best.value < MIN_CONFIDENCE:
+        if best is None or best.value < MIN_CONFIDENCE or best.language not in CODES:
             return fallback, False
         return CODES[best.language], True
