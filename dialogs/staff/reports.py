@@ -59,7 +59,8 @@ async def queue_text(
 async def today_text(
     conn: aiosqlite.Connection, t: Translator, content: Content, members: list[Member], day: date
 ) -> str:
-    """The day's bookings of the members' municipalities that have facilities."""
+    """The day's bookings of the members' municipalities that have facilities (or that there is
+    nothing to book)."""
     blocks = []
     for member in members:
         municipality = content.municipality(member.municipality_id)
@@ -67,4 +68,6 @@ async def today_text(
             continue
         rows = await bookings.roster(conn, municipality.id, day)
         blocks.append(roster_text(t, municipality, day, rows))
-    return "\n\n".join(blocks) if blocks else t._("No bookings today.")
+    if blocks:
+        return "\n\n".join(blocks)
+    return t._("There is no shower or laundry to book in your municipality.")

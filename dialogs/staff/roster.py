@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from dialogs.core.i18n import Translator
-from dialogs.flows.booking.offers import facility_name
+from dialogs.flows.booking.offers import facility_name, holiday_label
 from dialogs.flows.health import KIND_LABELS
-from dialogs.rules.opening import closed_reason, holiday_name
+from dialogs.rules.opening import closed_reason
 from dialogs.staff.cards import CHANNEL_LABELS
 from dialogs.types import Channel
 from storage.bookings import Booking
@@ -44,7 +44,7 @@ def _closed(t: Translator, facility: Facility, country: str, day: date) -> str |
     """ "closed" (with the holiday's name) on a day the facility does not open, else None."""
     reason = closed_reason(facility, country, day, day)
     if reason == "holiday":
-        return t.fill("closed: %(holiday)s", holiday=holiday_name(country, day, t.lang))
+        return t.fill("closed: %(holiday)s", holiday=holiday_label(t, country, day))
     return t._("closed") if reason else None
 
 

@@ -9,10 +9,10 @@ from dialogs.core.state import BookingState
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows.booking.confirm import confirm_booking
-from dialogs.flows.booking.offers import day_label, facility_name
+from dialogs.flows.booking.offers import day_label, facility_name, holiday_label
 from dialogs.flows.health import KIND_LABELS
 from dialogs.flows.menu import menu_reply
-from dialogs.rules.opening import closed_reason, holiday_name, open_days
+from dialogs.rules.opening import closed_reason, open_days
 from dialogs.rules.validity import health_check
 from dialogs.types import Choice, Reply
 from dialogs.understanding.dates import local_datetime, parse_day, parse_moment
@@ -237,8 +237,7 @@ def _closed_text(
             facility.book_ahead_days,
         ) % {"num": facility.book_ahead_days}
     if reason == "holiday":
-        english_or_own = holiday_name(municipality.country, day, t.lang)
-        name = t._(english_or_own) if english_or_own else ""
+        name = holiday_label(t, municipality.country, day)
         return t.fill("%(day)s is a public holiday (%(name)s): closed.", day=when, name=name)
     return t.fill("%(day)s is not a working day of this service.", day=when)
 

@@ -9,6 +9,7 @@ from babel.dates import format_date
 
 from dialogs.core.actions import BookingAction
 from dialogs.core.i18n import Catalogs, Translator
+from dialogs.rules.opening import holiday_name
 from storage import outbox, waitlist
 from storage.content import Content, Municipality
 
@@ -18,6 +19,13 @@ def facility_name(t: Translator, municipality: Municipality, facility_id: str) -
     facility = next((f for f in municipality.facilities if f.id == facility_id), None)
     service = municipality.service(facility.service) if facility else None
     return service.name.get(t.lang) if service else facility_id
+
+
+def holiday_label(t: Translator, country: str, day: date) -> str:
+    """The public holiday's name in the resident's language ("" if `day` is none); names the
+    holidays package has only in English come through the catalog."""
+    name = holiday_name(country, day, t.lang)
+    return t._(name) if name else ""
 
 
 def day_label(t: Translator, day: date) -> str:
