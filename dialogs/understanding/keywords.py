@@ -11,7 +11,19 @@ from dialogs.understanding.text import fold
 # "pagalba į namus" (home help) must reach the contacts search instead.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "menu": ("menu", "start", "meniu", "pradžia", "izvēlne", "sākums", "меню", "начало", "старт"),
-    "help": ("help", "pagalba", "padėkite", "palīdzība", "palīdziet", "помощь", "помогите"),
+    "help": (
+        "help",
+        "how to use",
+        "pagalba",
+        "padėkite",
+        "kaip naudotis",
+        "palīdzība",
+        "palīdziet",
+        "kā lietot",
+        "помощь",
+        "помогите",
+        "как пользоваться",
+    ),
     "contacts": (
         "contacts",
         "contact",
