@@ -208,7 +208,8 @@ def summary(turn: Turn) -> Reply:
     needs = [t._(NEED_LABELS[n]) for n in draft.needs if n in NEED_LABELS]
     lines = [
         t._("Please check your request:"),
-        t.n_("Need: %(text)s", "Needs: %(text)s", len(needs)) % {"text": ", ".join(needs)},
+        t.n_("Need: %(text)s", "Needs: %(text)s", len(needs))
+        % {"text": ", ".join(need[:1].lower() + need[1:] for need in needs)},
     ]
     if draft.details:
         lines.append(t.fill("Details: %(text)s", text=draft.details))
