@@ -143,7 +143,8 @@ def _at(day: int, hour: int = 10) -> datetime:
 @pytest.mark.parametrize(
     ("kind", "issued", "visit", "accepted", "reason"),
     [
-        ("test", _at(1, 14), date(2021, 11, 4), True, "ok"),  # 72 h end on the 4th at 14:00
+        ("test", _at(1, 14), date(2021, 11, 4), True, "until_time"),  # 72 h: the 4th until 14:00
+        ("test", _at(1, 14), date(2021, 11, 3), True, "ok"),
         ("test", _at(1, 14), date(2021, 11, 5), False, "expired"),
         ("test", _at(3), date(2021, 11, 2), False, "not_yet"),
         ("vaccination", datetime(2021, 6, 1, tzinfo=UTC), date(2021, 11, 5), True, "ok"),
