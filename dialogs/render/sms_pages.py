@@ -28,7 +28,9 @@ def paged_text(reply: Reply, transliterate_cyrillic: bool, max_segments: int, mo
 
 
 def _choice_lines(reply: Reply) -> list[str]:
-    return [f"{number} {choice.label}" for number, choice in enumerate(reply.choices, start=1)]
+    """The numbered choices, and "0 back" where there is a way back."""
+    lines = [f"{number} {choice.label}" for number, choice in enumerate(reply.choices, start=1)]
+    return [*lines, f"0 {reply.back}"] if lines and reply.back else lines
 
 
 def paginate(text: str, max_segments: int, more: str) -> list[str]:

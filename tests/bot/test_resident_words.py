@@ -9,6 +9,8 @@ from bot.settings import Settings
 from dialogs.pipeline.engine import Engine
 from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.fake_twilio import FakeTwilio
+from tests.bot.sms_harness import Phone, running_sms
 from tests.bot.telegram_harness import TelegramUser, running_bot
 from tests.conftest import FixedClock
 
@@ -160,3 +162,28 @@ async def test_no_reopening_date_the_notice_does_not_give(
         message = await anna.say("pārtikas komplekti")
         assert "14.04.2020" in message["text"], message["text"]
         assert "darbojas līdz" not in message["text"]  # the order ends, the aid goes on
+
+
+async def test_by_sms_zero_goes_back_and_jā_without_accent_answers(
+    twilio: FakeTwilio, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = KOKNESE_MORNING
+    async with running_sms(twilio, engine) as base:
+        phone = Phone(base, "+37126000611")
+        await phone.text("Labdien")
+        await phone.text("Koknese")
+        (certificates,) = await phone.text("izzinas")
+        assert certificates.endswith("\n0 atpakal"), certificates  # "0 = back", folded to GSM-7
+        (menu,) = await phone.text("0")
+        assert "Ko velaties uzzinat?" in menu, menu
+        await phone.text("pieraksts")
+        await phone.text("1")  # the shower
+        await phone.text("ritdien")  # tomorrow, 2 November
+        await phone.text("1")  # a vaccination certificate
+        (booked,) = await phone.text("01.10.2021")
+        assert "2. novembris" in booked, booked
+        await phone.text("mani pieraksti")
+        await phone.text("1")
+        (done,) = await phone.text("ja")
+        active = "SELECT COUNT(*) FROM bookings WHERE status = 'active'"
+        assert await _count(database, active) == 0, done
