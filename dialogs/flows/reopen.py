@@ -18,8 +18,11 @@ async def reopen(turn: Turn, payload: str) -> Reply:
     changed = onboarding.preset(turn, payload)
     if changed or turn.timed_out or last is None or not conversation.choices:
         return await onboarding.start(turn, "")
+    lead = turn.t._("Welcome back. We stopped here:")
+    if not last.choices:  # an SMS page: its choices are already numbered in its text
+        return Reply(f"{lead}\n{last.text}")
     choices = tuple(Choice(label, action) for label, action in conversation.choices)
-    return Reply(f"{turn.t._('Welcome back. We stopped here:')}\n\n{last.text}", choices)
+    return Reply(f"{lead}\n{last.text}", choices, back=last.meta.get("back"))
 
 
 ACTIONS: dict[str, Handler] = {MenuAction.REOPEN: reopen}

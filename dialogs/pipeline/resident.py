@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from dialogs.core.actions import MenuAction, SetupAction
 from dialogs.core.state import FallbackState, RequestDraft
-from dialogs.core.steps import Dialog
+from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Turn
 from dialogs.flows import (
     certificates,
@@ -29,10 +29,15 @@ from dialogs.flows.requests import progress
 from dialogs.pipeline.registry import SETUP_ACTIONS, Registry
 from dialogs.types import Choice, Incoming, Reply
 from dialogs.understanding import search
-from dialogs.understanding.keywords import keyword_action
+from dialogs.understanding.keywords import keyword_action, says_thanks
 from dialogs.understanding.nlu import reader as nlu_reader
 from dialogs.understanding.nlu import route as nlu_route
-from dialogs.understanding.text import MAX_MESSAGE_CHARS, clean, match_label
+from dialogs.understanding.text import (
+    MAX_MESSAGE_CHARS,
+    clean,
+    match_label,
+    match_label_words,
+)
 from dialogs.understanding.yes_no import answered, declines
 
 log = logging.getLogger(__name__)
@@ -54,6 +59,27 @@ DIALOGS = (
     reopen,
 )
 CONFIDENT = 0.5  # an intent this sure is followed before the search of names
+# Steps whose answer is free text (an address, a date, a name): labels are not guessed there.
+FREE_TEXT_STEPS = frozenset(
+    {
+        Step.SEARCH,
+        Step.DAY,
+        Step.ISSUED,
+        Step.VISIT,
+        Step.DONE,
+        Step.DETAILS,
+        Step.ADDRESS,
+        Step.PHONE,
+        Step.FLAT,
+        Step.MUNICIPALITY,
+    }
+)
+GUIDED_DIALOGS = frozenset({Dialog.REQUEST, Dialog.BOOKING, Dialog.HEALTH})
+# Intents that, inside a guided dialog, are most likely an answer in other words ("labai
+# skubu" reads as a request for help): they ask again instead of starting over.
+GUIDED_INTENTS = frozenset(
+    {"isolation_help", "human", "book_shower", "book_laundry", "certificate", "unknown"}
+)
 
 
 class ResidentDialogs:
@@ -131,8 +157,16 @@ class ResidentDialogs:
         if picked is not None:
             return picked
         action = keyword_action(text)
+        # Thanks inside an answer to a question ("duonos ir pieno, ačiū") is part of it.
+        if action is None and not turn.conversation.step and says_thanks(text):
+            action = MenuAction.THANKS
         if action == "back":
             return str(turn.conversation.data.get("back", MenuAction.MENU))
+        if action is None and turn.conversation.step not in FREE_TEXT_STEPS:
+            # A label in the resident's own words: "tests", "siusk" (never "menu" for an
+            # address on "Pagrindinė g.": the steps that read free text are left out).
+            index = match_label_words(text, [label for label, _ in choices])
+            action = choices[index][1] if index is not None else None
         return action
 
     async def _understand(self, turn: Turn, text: str) -> Reply:
@@ -148,9 +182,17 @@ class ResidentDialogs:
             return await self.run(turn, exact.action)
         understood = (await nlu_reader.ready_reader()).read(text, turn.language, turn.today)
         log.debug("intent %s (%.2f)", understood.intent, understood.confidence)
+        confident = understood.confidence >= CONFIDENT and understood.intent != "unknown"
+        if self._guided(turn) and not (confident and understood.intent not in GUIDED_INTENTS):
+            # An answer to the assistant's own question that matched none of its choices: ask
+            # again, rather than leave the flow for a guess.
+            lead = turn.t._(
+                "Sorry, I did not understand. Please choose one of these by its number."
+            )
+            return self._again(turn, lead)
         # A confident intent leads (it still looks for a named department or service); a weak
         # one comes after the search of names, which is precise for "mobilā aprūpe".
-        if understood.confidence >= CONFIDENT and understood.intent != "unknown":
+        if confident:
             reply = await nlu_route.answer(turn, understood, self.run)
             if reply is not None:
                 return reply
@@ -164,6 +206,17 @@ class ResidentDialogs:
             return reply
         scoped = understood.intent == "unknown" and understood.confidence > 0  # words, no topic
         return menu.not_understood(turn, out_of_scope=scoped)
+
+    @staticmethod
+    def _guided(turn: Turn) -> bool:
+        """The resident is answering a question of a booking, a request or a check, with
+        choices on screen."""
+        conversation = turn.conversation
+        return (
+            conversation.dialog in GUIDED_DIALOGS
+            and bool(conversation.step)
+            and bool(conversation.choices)
+        )
 
     def _expired(self, turn: Turn) -> Reply:
         if onboarding.needs_setup(turn):

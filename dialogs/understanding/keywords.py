@@ -148,6 +148,20 @@ _INDEX: dict[str, str] = {
 }
 
 
+# Stems of thanks, wherever they stand in a short message: "Спасибо большое!", "ačiū labai",
+# "ok spasibo", "liels paldies jums".
+THANKS_STEMS = ("aciu", "dekoj", "paldies", "спасиб", "spasib", "благодар", "спс", "thank")
+THANKS_MAX_WORDS = 8
+
+
+def says_thanks(text: str) -> bool:
+    """A short message that thanks ("Спасибо, до свидания", "labai ačiū jums")."""
+    words = fold(text).split()
+    return 0 < len(words) <= THANKS_MAX_WORDS and any(
+        word.startswith(THANKS_STEMS) for word in words
+    )
+
+
 def keyword_action(text: str) -> str | None:
     """The action a whole message names as a keyword, allowing a small typo in longer words."""
     folded = fold(text)

@@ -135,6 +135,30 @@ def match_label(text: str, labels: Sequence[str]) -> int | None:
     return None
 
 
+STEM = 4  # letters two words must share at the start to be taken for the same word
+
+
+def match_label_words(text: str, labels: Sequence[str]) -> int | None:
+    """Index of the one label whose words the text's words begin like ("tests" for "Negatīvs
+    tests", "siusk" for "Siųsti"); None if no label or several do."""
+    words = [word for word in tokens(text) if len(word) >= 3]
+    if not words:
+        return None
+    found = [
+        index
+        for index, label in enumerate(labels)
+        if all(
+            any(_stem(word) == _stem(other) for other in tokens(label) if len(other) >= 3)
+            for word in words
+        )
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _stem(word: str) -> str:
+    return word[:STEM]
+
+
 MAX_ID_DIGITS = 12  # record ids from buttons; longer numbers are forged (and overflow SQLite)
 
 

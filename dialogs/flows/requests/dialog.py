@@ -13,6 +13,7 @@ from dialogs.flows.requests.mine import enough_open
 from dialogs.flows.requests.person import no_requests, talk_to_person
 from dialogs.staff.cards import NEED_LABELS, URGENCY_LABELS
 from dialogs.types import Choice, Reply
+from dialogs.understanding.request_words import says_done, urgency_in
 from storage import residents
 from storage.content import Municipality
 from storage.phones import e164
@@ -242,6 +243,11 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     if step == Step.FLAT:
         draft.home = words[:200] if words else None
         return ask_phone(turn)
+    if step == Step.URGENCY:
+        urgency = urgency_in(text)
+        return await set_urgency(turn, urgency) if urgency else None
+    if step == Step.NEEDS and draft.needs and says_done(text):
+        return await ask_details(turn, "")
     if step == Step.PHONE:
         number = e164(text, turn.require_municipality().country)
         if number is None:
