@@ -22,7 +22,9 @@ def department_lines(turn: Turn, municipality: Municipality, department_id: str)
     if department.emails:
         lines.append(t.fill("E-mail: %(emails)s", emails=", ".join(department.emails)))
     if not department.phones and not department.emails:
-        lines.append(t._("The notice we have gives no phone or e-mail for this contact."))
+        # The municipality's note says where to look; without one, say the notice is silent.
         if municipality.contacts_note:
             lines.append(turn.text(municipality.contacts_note))
+        else:
+            lines.append(t._("The notice we have gives no phone or e-mail for this contact."))
     return lines

@@ -75,3 +75,9 @@ def language_of(text: str, country_language: str | None) -> str | None:
     if len(found) > 1:
         return country_language if country_language in found else None
     return found[0] if found else None
+
+
+def written_in_cyrillic(text: str) -> bool:
+    """Mostly Cyrillic letters: Russian, whatever the words ("справка о декларации")."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2

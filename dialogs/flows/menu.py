@@ -69,31 +69,28 @@ async def show_menu(turn: Turn, _: str) -> Reply:
 
 
 async def show_help(turn: Turn, _: str) -> Reply:
-    """Explain what the assistant does and how to talk to it."""
+    """Explain what the assistant does here and how to talk to it."""
     t = turn.t
-    text = "\n\n".join(
-        (
-            t._(
-                "I answer questions about the social services of your municipality: "
-                "whom to contact, and which services work, work remotely, are limited "
-                "or suspended, and until when."
-            ),
-            t._(
-                "Reply with the number of a choice, or write a word: "
-                "menu, contacts, services, restrictions, language, municipality, help. "
-                'You can also write what you need, for example "home help".'
-            ),
-            t._(
-                "Depending on your municipality I also check certificates, book the shower or "
-                'laundry, and pass requests for help at home to the staff. Write "talk to a '
-                'person" to be called back, or "forget me" to erase your data.'
-            ),
-            t._("In an emergency call 112."),
+    paragraphs = [
+        t._(
+            "Reply with the number of a choice, or write a word: "
+            "menu, contacts, services, restrictions, language, municipality, help. "
+            'You can also write what you need, for example "home help".'
+        ),
+        t._("In an emergency call 112."),
+    ]
+    if turn.municipality is None:
+        return turn.reply("\n\n".join(paragraphs), menu=False)
+    topics = ", ".join(t._(topic) for topic in _topics(turn))
+    person = (
+        t._('Write "talk to a person" to be called back, or "forget me" to erase your data.')
+        if turn.municipality.requests is not None
+        else t._(
+            'Write "talk to a person" to learn whom to contact, or "forget me" to erase your data.'
         )
     )
-    if turn.municipality is None:
-        return turn.reply(text, menu=False)
-    return menu_reply(turn, text)
+    lead = t.fill("Here I help with: %(topics)s.", topics=topics)
+    return menu_reply(turn, "\n\n".join([lead, paragraphs[0], person, paragraphs[1]]))
 
 
 MISSES_BEFORE_PERSON = 3  # messages in a row not understood before a person is put first

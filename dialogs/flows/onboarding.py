@@ -44,7 +44,7 @@ def preset(turn: Turn, payload: str) -> bool:
 def prompt(turn: Turn) -> Reply:
     """Ask for whatever setup still lacks: the municipality, then the language."""
     if turn.municipality is None:
-        return ask_municipality(turn)
+        return ask_municipality(turn, narrow=turn.language is not None)
     return ask_language(turn, turn.municipality)
 
 
@@ -60,8 +60,11 @@ def ask_municipality(turn: Turn, narrow: bool = False) -> Reply:
         for lang in languages
     )
     offered = _municipalities(turn)
-    if narrow:
-        offered = [m for m in offered if m.default_language == turn.language] or offered
+    if narrow:  # by the language a greeting gave, else (Russian) by the phone's country
+        home = turn.language if turn.language in ("lt", "lv") else None
+        if home is None and turn.phone:
+            home = country_language(turn.phone)
+        offered = [m for m in offered if m.default_language == home] or offered
     return Reply(text, tuple(_municipality_choice(turn, m) for m in offered))
 
 
@@ -111,7 +114,7 @@ async def change_municipality(turn: Turn, _: str) -> Reply:
 async def change_language(turn: Turn, _: str) -> Reply:
     """Offer the municipality's languages again."""
     if turn.municipality is None:
-        return ask_municipality(turn)
+        return ask_municipality(turn, narrow=turn.language is not None)
     return ask_language(turn, turn.municipality)
 
 
@@ -124,6 +127,8 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         for lang in turn.municipality.languages:
             if named == lang or folded in (lang, fold(turn.catalogs.get(lang).language_name())):
                 return await choose_language(turn, lang)
+        if "ru" in turn.municipality.languages and first_words.written_in_cyrillic(text):
+            return await choose_language(turn, "ru")  # whatever it says, it is Russian
         return None
     if named is not None and turn.municipality is None:  # "Labdien": asked in Latvian only
         turn.language = named

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from dialogs.core.actions import BookingAction
@@ -173,9 +174,16 @@ async def _check_certificate(turn: Turn, text: str) -> Reply:
         health_kind, local_datetime(issued_day, at), day, municipality.health_rules
     )
     if check.accepted:
-        return await confirm_booking(
+        reply = await confirm_booking(
             turn, municipality, facility, day, health_kind, contactless=False
         )
+        if check.reason != "until_time" or check.valid_until is None:
+            return reply
+        until = t.fill(
+            "Your certificate is valid that day only until %(time)s: come before then.",
+            time=t.time(check.valid_until),
+        )
+        return replace(reply, text=f"{reply.text}\n{until}")
     if facility.contactless_without_certificate:
         return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
     turn.go(Dialog.BOOKING, Step.REFUSED, back=BookingAction.BOOK)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dialogs.core.actions import BookingAction
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Handler, Turn
@@ -133,6 +135,13 @@ async def decline_offer(turn: Turn, entry_id: str) -> Reply:
     return turn.reply(t._("All right, the place goes to the next person."))
 
 
+async def keep(turn: Turn, _: str) -> Reply:
+    """ "No, keep it": say the booking stays, and show the bookings."""
+    reply = await show(turn, "")
+    stays = turn.t._("All right, your booking stays.")
+    return replace(reply, text=f"{stays}\n\n{reply.text}")
+
+
 async def leave(turn: Turn, entry_id: str) -> Reply:
     """Leave a waiting list the resident is on."""
     number = parse_id(entry_id)
@@ -177,7 +186,7 @@ async def _own_offer(turn: Turn, entry_id: str) -> waitlist.Entry | None:
 
 ACTIONS: dict[str, Handler] = {
     BookingAction.MINE: show,
-    BookingAction.KEEP: show,
+    BookingAction.KEEP: keep,
     BookingAction.LEAVE_WAITLIST: leave,
     BookingAction.CANCEL: confirm_cancel,
     BookingAction.CANCEL_CONFIRMED: cancel,

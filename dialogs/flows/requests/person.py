@@ -16,12 +16,14 @@ def reach_lines(turn: Turn, municipality: Municipality) -> list[str]:
     chosen = next((d for d in departments if d.phones), None)
     chosen = chosen or next((d for d in departments if d.emails), None)
     chosen = chosen or (departments[0] if departments else None)
+    emergency = turn.t._("In an emergency call 112.")  # where no phone is given, at least this
     if chosen is None:
-        return [turn.text(municipality.contacts_note)] if municipality.contacts_note else []
+        note = [turn.text(municipality.contacts_note)] if municipality.contacts_note else []
+        return [*note, emergency]
     lines = department_lines(turn, municipality, chosen.id)
     if not chosen.phones and chosen.emails:
         lines.append(turn.t._("The notice gives no phone number, only this e-mail."))
-    return lines
+    return lines if chosen.phones else [*lines, emergency]
 
 
 def talk_to_person(turn: Turn, municipality: Municipality) -> Reply:

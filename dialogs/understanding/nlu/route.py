@@ -44,10 +44,13 @@ LABELS = {
 
 async def answer(turn: Turn, understood: Understood, run: Run) -> Reply | None:
     """The reply for the message's intent, or None when no dialog fits."""
-    if understood.lang_confident and understood.lang != turn.language:
+    # The resident wrote in another offered language; but Latin letters never take a Russian
+    # conversation to lt or lv: that is Russian typed without Cyrillic ("nuzhna pomosch").
+    latin_russian = turn.language == "ru" and understood.lang in ("lt", "lv")
+    if understood.lang_confident and understood.lang != turn.language and not latin_russian:
         municipality = turn.municipality
         if municipality is not None and understood.lang in municipality.languages:
-            turn.language = understood.lang  # the resident wrote in another offered language
+            turn.language = understood.lang
     if understood.alternative is not None:
         return _ask_which(turn, understood)
     action = _action(turn, understood)
@@ -69,6 +72,9 @@ async def answer(turn: Turn, understood: Understood, run: Run) -> Reply | None:
 def _action(turn: Turn, understood: Understood) -> str | None:
     municipality = turn.require_municipality()
     intent = understood.intent
+    if intent in ("my_bookings", "cancel_booking") and not municipality.facilities:
+        # Nothing can be booked here: "atšaukti" is about the resident's requests, if any.
+        return RequestAction.MINE if municipality.requests is not None else None
     if intent in SIMPLE:
         return SIMPLE[intent]
     if intent == "contacts":
