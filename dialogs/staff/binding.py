@@ -6,9 +6,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from dialogs.core.i18n import Translator
+from dialogs.core.i18n import Catalogs, Translator
+from dialogs.staff.cards import GROUP_CHANNEL, card_choices, card_text
 from dialogs.types import Channel, Incoming, StaffCall
-from storage import staff
+from storage import outbox, requests, staff
 from storage.content import Content
 from storage.staff import Member, Role
 
@@ -16,6 +17,7 @@ from storage.staff import Member, Role
 async def bind(
     conn: aiosqlite.Connection,
     t: Translator,
+    catalogs: Catalogs,
     content: Content,
     incoming: Incoming,
     call: StaffCall,
@@ -47,7 +49,48 @@ async def bind(
     member = fitting[0]
     await staff.bind_group(conn, incoming.address, member.municipality_id, queue, call.user_id, now)
     await staff.audit(conn, call.user_id, f"bind {queue}", None, "ok", now)
-    return t.fill("This group now receives the requests of the queue %(queue)s.", queue=queue)
+    waiting = await _post_open_cards(conn, catalogs, content, incoming.address, member, queue, now)
+    text = t.fill("This group now receives the requests of the queue %(queue)s.", queue=queue)
+    if not waiting:
+        return text
+    more = t.n_(
+        "The %(num)d request already waiting follows, to take.",
+        "The %(num)d requests already waiting follow, to take.",
+        waiting,
+    ) % {"num": waiting}
+    return f"{text} {more}"
+
+
+async def _post_open_cards(
+    conn: aiosqlite.Connection,
+    catalogs: Catalogs,
+    content: Content,
+    chat_id: str,
+    member: Member,
+    queue: str,
+    now: datetime,
+) -> int:
+    """The cards of the queue's requests nobody has taken yet, to a newly bound group (the
+    same keys as at filing: a card is never posted twice to one group)."""
+    municipality = content.municipality(member.municipality_id)
+    group_t = catalogs.get(municipality.default_language if municipality else None)
+    waiting = [
+        request
+        for request in await requests.queue(conn, member.municipality_id, queue=queue)
+        if request.status == "open"
+    ]
+    for request in waiting:
+        await outbox.enqueue(
+            conn,
+            GROUP_CHANNEL,
+            chat_id,
+            card_text(group_t, request, now=now),
+            now,
+            now,
+            choices=card_choices(group_t, request),
+            key=f"card:{request.id}:{chat_id}",
+        )
+    return len(waiting)
 
 
 def queue_of(content: Content, municipality_id: str) -> str | None:

@@ -78,7 +78,9 @@ class StaffDesk:
             await staff.rename(conn, call.user_id, call.name)
         t = self._staff_t(incoming, memberships[0].municipality_id)
         if call.command == StaffCommand.BIND:
-            text = await binding.bind(conn, t, self._content, incoming, call, memberships, now)
+            text = await binding.bind(
+                conn, t, self._catalogs, self._content, incoming, call, memberships, now
+            )
             return Outcome((Reply(text),))
         if call.command == StaffCommand.CARD:
             here = await access.members_here(conn, incoming, memberships)
