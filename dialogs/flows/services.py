@@ -137,7 +137,7 @@ def _what_changes(turn: Turn, service: Service, state: Availability) -> list[str
                     date=t.date(state.period.end),
                 )
             )
-        elif after != state.status:
+        elif after != state.status and not _starts_next(state, state.period.end):
             lines.append(_from_line(turn, state.period.end + timedelta(days=1), after))
     if state.upcoming is not None:
         upcoming = state.upcoming
@@ -155,6 +155,11 @@ def _what_changes(turn: Turn, service: Service, state: Availability) -> list[str
         )
         lines.append(t._("Please ask the contacts of this service about the current situation."))
     return lines
+
+
+def _starts_next(state: Availability, end: date) -> bool:
+    """The next period begins the day after `end`: its own line says what comes."""
+    return state.upcoming is not None and state.upcoming.start == end + timedelta(days=1)
 
 
 def _from_line(turn: Turn, start: date, status: Status, end: date | None = None) -> str:
