@@ -104,6 +104,12 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "оператор",
         "поговорить с человеком",
     ),
+    "rqgo": (
+        "continue my request",
+        "tęsti prašymą",
+        "turpināt pieprasījumu",
+        "продолжить заявку",
+    ),
     "forget": ("forget me", "forget", "pamiršk mane", "aizmirsti mani", "забудь меня"),
     "myrq": (
         "my requests",
