@@ -31,21 +31,19 @@ def test_terminal_booking_restart_and_reminder_then_roster(tmp_path: Path) -> No
     )
     assert first.returncode == 0, first.stderr
     # The SMS view shows what the phone gets: Koknese transliterates Russian.
-    assert "Vy zapisany: Usluga stirki belya, sreda, 3 noyabrya." in first.stdout
+    assert "Vy zapisany: Stirka bel'ya, sreda, 3 noyabrya." in first.stdout
     assert "Nakanune ya vam napomnyu." in first.stdout
-    assert "Napominanie" not in first.stdout
+    assert "Napominaem" not in first.stdout
     # The next day, a new process: the reminder is waiting for the resident.
     second = run_bot(
         "chat", "--sms", "--phone", "+37126000050", stdin="", env={**env, "BOT_TODAY": "2021-11-02"}
     )
     assert second.returncode == 0, second.stderr
-    assert (
-        "Napominanie: zavtra, sreda, 3 noyabrya, vy zapisany: Usluga stirki belya." in second.stdout
-    )
+    assert "Napominaem: zavtra, sreda, 3 noyabrya, u vas zapis: Stirka bel'ya." in second.stdout
     third = run_bot(
         "chat", "--sms", "--phone", "+37126000050", stdin="", env={**env, "BOT_TODAY": "2021-11-02"}
     )
-    assert "Napominanie" not in third.stdout  # sent once
+    assert "Napominaem" not in third.stdout  # sent once
     roster = run_bot(
         "roster", "--municipality", "koknese", "--date", "03.11.2021", "--lang", "en", env=env
     )
@@ -82,7 +80,7 @@ def test_six_processes_booking_the_last_places_end_in_booked_or_full(tmp_path: P
         for number in range(6)
     ]
     outputs = [chat.communicate("pieraksts\n2\n3\n4\n", timeout=60) for chat in chats]
-    booked = sum("Pierakstits: Velas mazgasanas" in out for out, _ in outputs)
+    booked = sum("Pieraksts apstiprinats: Velas mazgasanas" in out for out, _ in outputs)
     full = sum("ir aiznemtas" in out or "gaiditaju" in out for out, _ in outputs)
     assert booked == 2, outputs
     assert full == 4, outputs

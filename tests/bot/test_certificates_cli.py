@@ -153,7 +153,7 @@ def test_terminal_transcript_of_a_certificate_question(env: dict[str, str]) -> N
     )
     assert result.returncode == 0, result.stderr
     assert "Nr. KOK-2021-014: trucigas personas izzina" in result.stdout  # as the SMS reads
-    assert "Deriga lidz: 2022. gada 28. februaris" in result.stdout
+    assert "\nDeriguma termins: 2022. gada 28. februaris\n" in result.stdout
     bad = run_bot("chat", "--municipality", "koknese", "--phone", "12", env=env)
     assert bad.returncode == 2
     assert "--phone '12' is not a valid phone number" in bad.stderr

@@ -124,7 +124,7 @@ async def test_killed_under_load_keeps_every_confirmation_and_capacity(
                     "SELECT 1 FROM requests WHERE id = ? AND address = ?", (number, chat)
                 )
                 assert rows, text
-            if text.startswith("Pierakstīts:"):
+            if text.startswith("Pieraksts apstiprināts:"):
                 rows = await database.fetchall(
                     "SELECT 1 FROM bookings WHERE address = ? AND status = 'active'", (chat,)
                 )

@@ -24,7 +24,7 @@ from tests.bot.test_run import _spawn, _stop
 pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
 
 POINTS = ("turn.before_commit", "turn.after_commit", "delivery.before_send", "delivery.after_send")
-CONFIRMED = "Pierakstīts: Veļas mazgāšanas pakalpojums"
+CONFIRMED = "Pieraksts apstiprināts: Veļas mazgāšanas pakalpojums"
 KOKNESE = {"BOT_TODAY": "2021-11-01", "BOT_OUTBOX_INTERVAL": "0.05"}
 
 
@@ -144,6 +144,6 @@ async def test_sms_booking_is_confirmed_on_twilios_retry_after_a_kill_at(
     again = await _text(base, number, "4", last)  # and once more: the same, not a new turn
     await _stop(third, signal.SIGTERM)
     assert answer is not None
-    assert "Pierakstits: Velas mazgasanas pakalpojums" in answer
+    assert "Pieraksts apstiprinats: Velas mazgasanas pakalpojums" in answer
     assert again == answer
     assert await _active_bookings(database) == 1

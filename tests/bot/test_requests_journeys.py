@@ -80,7 +80,7 @@ async def test_call_back_asks_how_urgent_and_points_to_the_isolation_number(
         message = await ona.press("Today")
         assert message["text"].split("\n") == [
             "Please check your request:",
-            "Need: Call me back",
+            "Need: call me back",
             "Phone: +37060000903",
             "Urgency: Today",
         ]

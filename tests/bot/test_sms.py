@@ -74,7 +74,9 @@ async def test_shower_booking_in_latvian(
         (question,) = await phone.text("3")  # a negative test
         assert question.startswith("Kad tika veikts tests?")
         (booked,) = await phone.text("31.10.2021 14:00")
-        assert booked.startswith("Pierakstits: Dusas pakalpojums, tresdiena, 3. novembris.")
+        assert booked.startswith(
+            "Pieraksts apstiprinats: Dusas pakalpojums, tresdiena, 3. novembris.\n"
+        )
         _cheap([menu, question, booked])
 
 
@@ -115,7 +117,7 @@ async def test_request_taken_by_staff_is_told_by_sms_and_opt_out(
         assert question.startswith("Kaip skubiai?")
         (summary,) = await phone.text("2")  # in the next days
         assert summary.startswith("Patikrinkite savo prasyma:\n")
-        assert "Paskambinkite man" in summary
+        assert "\nReikia: paskambinkite man\n" in summary
         (sent,) = await phone.text("1")
         assert sent.startswith("Jusu prasymas Nr. 1 issiustas.")
         async with database.transaction() as conn:
@@ -142,8 +144,9 @@ async def test_request_taken_by_staff_is_told_by_sms_and_opt_out(
 async def test_long_answers_come_in_pages(twilio: FakeTwilio, engine: Engine) -> None:
     async with running_sms(twilio, engine, SMS_MAX_SEGMENTS="1") as base:
         phone = Phone(base, "+37060000306")
-        await phone.text("здравствуйте")
-        await phone.text("2")  # Elektrėnai, in Russian (transliterated)
+        await phone.text("здравствуйте")  # a Lithuanian phone: Elektrėnai and Visaginas offered
+        (menu,) = await phone.text("1")  # Elektrėnai, in Russian (transliterated)
+        assert "Tsentr sotsial'nykh uslug Elektrenay" in menu
         (page,) = await phone.text("kontakty")
         assert "otvet'te eshche" in page.splitlines()[-1].lower()
         assert segments(page)[1] == 1

@@ -68,13 +68,16 @@ async def test_food_request_from_resident_to_staff_group_and_back(
         message = await ona.say("Rungos g. 5-12, Elektrėnai")
         assert message["text"] == "Ar įsiminti šį adresą kitam prašymui?"
         message = await ona.press("Ne")
-        assert message["text"].startswith("Kokiu telefono numeriu jums skambinti?")
+        assert message["text"] == (
+            "Kokiu telefono numeriu darbuotojai galėtų jums paskambinti? Parašykite jį arba"
+            " pasidalinkite savo numeriu mygtuku apačioje."
+        )
         assert fake.sent()[-1].params["reply_markup"]["keyboard"][0][0]["request_contact"]
         message = await ona.share_own_contact("37060000801")  # the request goes on
         assert message["text"] == "Kaip skubiai?"
         message = await ona.press("Šiandien")
         assert message["text"].startswith("Patikrinkite savo prašymą:\n")
-        assert "Maistas, Vaistai" in message["text"]
+        assert "\nReikia: maistas, vaistai\n" in message["text"]
         message = await ona.press("Siųsti")
         assert message["text"].startswith("Jūsų prašymas Nr. 1 išsiųstas.")
         assert "(0-652) 34476" in message["text"]  # the number for isolated residents
@@ -127,7 +130,7 @@ async def test_untaken_request_is_escalated_naming_supervisors(
         message = await ivan.say("+370 600 00802")
         assert [label for label, _ in fake.buttons(message)][:2] == ["Сегодня", "В ближайшие дни"]
         message = await ivan.press("В ближайшие дни")
-        assert "Перезвоните мне" in message["text"]
+        assert "\nНужно: перезвоните мне\n" in message["text"]
         await ivan.press("Отправить")
         await _card(fake)
         clock.advance(timedelta(minutes=61))
@@ -178,7 +181,10 @@ async def test_service_status_set_by_staff_is_seen_at_once_and_today_roster(
         assert "tik nuotoliniu būdu iki 2020 m. balandžio 3 d." in message["text"]
         assert "Tik nuotoliniu" in message["text"]
         message = await rasa.say("/today")
-        assert message["text"] == "Šiandien registracijų nėra."  # Elektrėnai has no facilities
+        # Elektrėnai has no facilities: /today says nothing can be booked there.
+        assert message["text"] == (
+            "Jūsų savivaldybėje užsiregistruoti naudotis dušu ar skalbykla negalima."
+        )
         outsider = TelegramUser(fake, 804, "lt")
         message = await outsider.say("/service vievis-day-centre available 2020-03-20")
         assert "Kurioje savivaldybėje gyvenate?" in message["text"]  # not staff: a resident

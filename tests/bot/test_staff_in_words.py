@@ -97,8 +97,10 @@ async def test_a_request_from_sms_to_staff_who_read_in_their_language_with_names
         assert in_group == "This group now receives the requests of the queue isolation."
         # Ivan asks by SMS, in Russian, to be called back.
         ivan = Phone(base, "+37060000802")
-        await ivan.text("здравствуйте")  # Cyrillic: Russian
-        assert "Tsentr sotsial'nykh uslug Elektrenay" in (await ivan.text("2"))[0]
+        # Cyrillic: Russian; a Lithuanian phone: only the Lithuanian municipalities are offered.
+        (question,) = await ivan.text("здравствуйте")
+        assert question.endswith("V kakom samoupravlenii vy zhivyote?\n1 Elektrenay\n2 Visaginas")
+        assert "Tsentr sotsial'nykh uslug Elektrenay" in (await ivan.text("1"))[0]
         (urgency,) = await ivan.text("человек")
         assert urgency.startswith("Naskol'ko srochno?")
         (summary,) = await ivan.text("1")  # today
@@ -226,9 +228,10 @@ async def test_invites_are_for_supervisors_in_private(
         rasa, tomas = TelegramUser(people, RASA, "en"), TelegramUser(people, TOMAS, "en")
         await rasa.say(f"/start {code}")
         welcome = (await tomas.say(f"/start {member}"))["text"]
-        assert "You see the requests of the queue isolation." in welcome
+        # Tomas's Telegram is in Lithuanian: the welcome and the refusal are in Lithuanian.
+        assert "\nMatote eilės „isolation“ prašymus.\n" in welcome
         assert "/today" not in welcome  # bookings belong to no queue
-        assert (await tomas.say("/invite"))["text"] == "Only a supervisor can invite."
+        assert (await tomas.say("/invite"))["text"] == "Kviesti gali tik vadovas."
         in_group = await _in_group(people, RASA, "/invite")
         assert in_group == "Write /invite to me privately: an invite is a key."
         invite = (await rasa.say("/invite supervisor"))["text"]

@@ -93,22 +93,21 @@ async def test_shower_with_a_valid_test_in_latvian(
     ]
     reply = await anna.press("bk:shower")
     labels = [c.label for c in reply.choices]
-    assert labels[0] == "pirmdiena, 1. novembris — brīvas 2 vietas"
+    assert labels[0] == "pirmdiena, 1. novembris — 2 brīvas vietas"
     assert "ceturtdiena, 18. novembris" not in " ".join(labels)  # not offered: 5 days only
     reply = await anna.say("rīt")
     assert reply.text == "Kādu sertifikātu uzrādīsiet?"
     await anna.press("bkcert:test")
     reply = await anna.say("31.10.2021 14:00")
     assert reply.text.splitlines() == [
-        "Pierakstīts: Dušas pakalpojums, otrdiena, 2. novembris.",
-        "Lūdzu, ņemiet līdzi: Sadarbspējīgs sertifikāts"
-        " (vakcinācijas, izslimošanas vai testēšanas).",
-        "Dienu iepriekš es jums atgādināšu.",
+        "Pieraksts apstiprināts: Dušas pakalpojums, otrdiena, 2. novembris.",
+        "Līdzi jāņem: Sadarbspējīgs sertifikāts (vakcinācijas, izslimošanas vai testēšanas).",
+        "Dienu iepriekš jums atgādināšu.",
     ]
     ((address, text, due_at, status),) = await _outbox(database)
     assert (address, status) == ("+37126000001", "pending")
     assert text.startswith(
-        "Atgādinājums: rīt, otrdiena, 2. novembris, jums ir pieraksts: Dušas pakalpojums."
+        "Atgādinām, ka rīt (otrdiena, 2. novembris) jums ir pieraksts: Dušas pakalpojums."
     )
     assert due_at == "2021-11-01T16:00:00+00:00"  # 18:00 in Riga, the day before
 
@@ -118,7 +117,9 @@ async def test_shower_refused_without_a_valid_certificate(
 ) -> None:
     ivan = Client(engine, "+37126000002", "koknese_ru")
     reply = await ivan.book("shower", "2021-11-03", "bkcert:none")
-    assert reply.text == "Извините, эта услуга только для клиентов с действительным сертификатом."
+    assert reply.text == (
+        "Извините, эта услуга предоставляется только клиентам с действительным сертификатом."
+    )
     reply = await ivan.book("shower", "2021-11-05", "bkcert:test", "01.11.2021 08:00")
     assert reply.text.startswith(
         "Извините, записать не могу: на 5 ноября 2021\u202fг. сертификат недействителен."
@@ -140,18 +141,21 @@ async def test_after_the_emergency_no_certificate_is_asked(
     clock.current = datetime(2022, 3, 1, 9, 0, tzinfo=UTC)
     anna = Client(engine, "+37126000004", "koknese_lv")
     reply = await anna.book("shower", "2022-03-02")
-    assert reply.text.startswith("Pierakstīts: Dušas pakalpojums, trešdiena, 2. marts.")
+    assert reply.text.startswith(
+        "Pieraksts apstiprināts: Dušas pakalpojums, trešdiena, 2. marts.\n"
+    )
 
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("sestdien", "06.11.2021 šis pakalpojums netiek sniegts."),
+        ("sestdien", "06.11.2021 šim pakalpojumam nav darba diena."),
         (
             "18.11.2021",
-            "18.11.2021 ir svētku diena (Latvijas Republikas Proklamēšanas diena), slēgts.",
+            "18.11.2021 ir svētku diena (Latvijas Republikas Proklamēšanas diena),"
+            " tāpēc pakalpojums nav pieejams.",
         ),
-        ("29.10.2021", "29.10.2021 jau ir pagājis."),
+        ("29.10.2021", "Diena 29.10.2021 jau ir pagājusi."),
         ("30.12.2021", "Pierakstīties var ne agrāk kā 14 dienas iepriekš."),
         ("kaut kad", "Atvainojiet, neizdevās nolasīt datumu."),
     ],
@@ -176,10 +180,10 @@ async def test_full_day_waiting_list_cancel_offer_accept(
     )
     for client in (first, second):
         reply = await client.book("laundry", "2021-11-04", "bkcert:none")
-        assert reply.text.startswith("Pierakstīts")
+        assert reply.text.startswith("Pieraksts apstiprināts: ")
     third = Client(engine, "+37126000013", "koknese_ru")
     reply = await third.book("laundry", "2021-11-04")
-    assert reply.text.startswith("четверг, 4 ноября: мест нет. Записать вас в лист ожидания?")
+    assert reply.text.startswith("На четверг, 4 ноября, мест нет. Записать вас в лист ожидания?")
     reply = await third.press("wl:2021-11-04")
     assert reply.text.startswith("Вы в листе ожидания: Стирка белья, четверг, 4 ноября.")
     fourth = Client(engine, "+37126000014", "koknese_lv")
@@ -192,10 +196,11 @@ async def test_full_day_waiting_list_cancel_offer_accept(
     assert cancel_choice.label == "Atcelt: Veļas mazgāšanas pakalpojums, 4. novembris"
     reply = await first.press(cancel_choice.action)
     assert (
-        reply.text == "Atcelt pierakstu: Veļas mazgāšanas pakalpojums, ceturtdiena, 4. novembris?"
+        reply.text
+        == "Vai atcelt pierakstu: Veļas mazgāšanas pakalpojums, ceturtdiena, 4. novembris?"
     )
     reply = await first.press(reply.choices[0].action)
-    assert reply.text == "Pieraksts ir atcelts."
+    assert reply.text == "Jūsu pieraksts ir atcelts."
     messages = await _outbox(database)
     assert [m[3] for m in messages if m[0] == "+37126000011"] == ["cancelled"]  # no reminder
     offer = [m for m in messages if m[0] == "+37126000013"]
@@ -257,7 +262,7 @@ async def test_one_booking_a_day_and_nobody_cancels_for_someone_else(
     anna = Client(engine, "+37126000041", "koknese_lv")
     await anna.book("laundry", "2021-11-03", "bkcert:none")
     reply = await anna.book("laundry", "2021-11-03", "bkcert:none")
-    assert reply.text == "03.11.2021 jums jau ir pieraksts."
+    assert reply.text == "Jums jau ir pieraksts šai dienai (03.11.2021)."
     mallory = Client(engine, "+37126000042", "koknese_lv")
     await mallory.start()
     reply = await mallory.press("bkcancel!:1")  # forged: never offered to her
@@ -318,7 +323,7 @@ async def test_fifty_residents_book_the_last_places_at_once(
         await client.press("bk:laundry")
         await client.press("bkday:2021-11-04")
     replies = await asyncio.gather(*(c.press("bkcert:none") for c in clients))
-    booked = [r for r in replies if r.text.startswith("Pierakstīts")]
+    booked = [r for r in replies if r.text.startswith("Pieraksts apstiprināts: ")]
     full = [r for r in replies if "visas vietas ir aizņemtas" in r.text]
     assert (len(booked), len(full)) == (2, 48)
 
@@ -384,7 +389,9 @@ async def test_an_offer_left_midway_is_not_taken_by_a_booking_of_another_day(
     reply = await waiting[0].press("wlyes:1")
     assert reply.text == "Kādu sertifikātu uzrādīsiet?"
     reply = await waiting[0].book("laundry", "2021-11-04", "bkcert:none")  # another day instead
-    assert reply.text.startswith("Pierakstīts: Veļas mazgāšanas pakalpojums, ceturtdiena")
+    assert reply.text.startswith(
+        "Pieraksts apstiprināts: Veļas mazgāšanas pakalpojums, ceturtdiena"
+    )
     statuses = [r[0] for r in await database.fetchall("SELECT status FROM waitlist ORDER BY id")]
     assert statuses == ["offered", "waiting"]  # not "accepted"
     monday.advance(timedelta(minutes=121))
@@ -410,6 +417,6 @@ async def test_a_reminder_is_never_sent_once_the_booked_day_has_begun(
         return True
 
     await Delivery(engine, {"sms": deliver}).run_once()
-    assert any(text.startswith("Atgādinājums") for text in texts) is reminded
+    assert any(text.startswith("Atgādinām") for text in texts) is reminded
     (status,) = await database.fetchall("SELECT status FROM outbox WHERE key = 'reminder:1'")
     assert status[0] == ("sent" if reminded else "expired")

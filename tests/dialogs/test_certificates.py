@@ -61,7 +61,7 @@ async def test_koknese_certificate_in_latvian(
     await anna.say("izziņas")
     reply = await anna.say("vai mana izziņa ir derīga")
     assert "Nr. KOK-14: trūcīgas personas izziņa" in reply.text
-    assert "Derīga līdz: 2022. gada 28. februāris" in reply.text
+    assert "\nDerīguma termiņš: 2022. gada 28. februāris\n" in reply.text
     assert "Sākotnēji derīga līdz 30.11.2021." in reply.text
     assert "vienu kalendāra mēnesi pēc tās beigām" in reply.text
     assert "E-pasts: soc.dienests@koknese.lv" in reply.text
@@ -89,7 +89,7 @@ async def test_daugavpils_declaration_in_russian(
     reply = await ivan.send(action="cert:status")
     assert "№ DN-31: Декларация о средствах к существованию" in reply.text
     assert "Действительна до: 30 июня 2020\u202fг." in reply.text
-    assert "Первоначально действовала до 31 марта 2020\u202fг." in reply.text
+    assert "Изначально была действительна до 31 марта 2020\u202fг." in reply.text
     assert "Телефоны: 65 476 823, 26 641 869" in reply.text
 
 
@@ -119,7 +119,7 @@ async def test_nothing_registered_offers_the_contact(
     await nobody.send(start=True, text="koknese_lv")
     await nobody.send(action="certificates")
     reply = await nobody.send(action="cert:status")
-    assert reply.text.startswith("Uz jūsu tālruņa numuru nav reģistrēta neviena izziņa.")
+    assert reply.text.startswith("Ar jūsu tālruņa numuru nav saistīta neviena izziņa.\n")
     assert ("Kontakti", "dept:social-service") in [(c.label, c.action) for c in reply.choices]
 
 
@@ -203,8 +203,8 @@ async def test_lithuanian_certificate_and_health_check(
     reply = await jonas.say("18.03.2020 09:15")
     reply = await jonas.send(action="hvisit:1")
     assert reply.text == (
-        "Šis pažymėjimas apsilankymui 2020 m. kovo 21 d. galioja. "
-        "Jis galioja iki 2020 m. kovo 21 d. 09:15."
+        "Šis pažymėjimas 2020 m. kovo 21 d. galioja tik iki 09:15:"
+        " atvykite anksčiau arba atsineškite naujesnį."
     )
 
 
@@ -224,7 +224,8 @@ async def test_health_check_in_latvian_and_russian(engine: Engine, autumn_2021: 
     reply = await anna.say("šodien")
     # 72 hours from 14:00 summer time end at 13:00 winter time (clocks went back on 31 October).
     assert reply.text == (
-        "Šis sertifikāts apmeklējumam 01.11.2021 ir derīgs. Tas ir derīgs līdz 01.11.2021 13:00."
+        "Šis sertifikāts 01.11.2021 ir derīgs tikai līdz 13:00:"
+        " ierodieties līdz tam vai ņemiet līdzi jaunāku."
     )
     await anna.send(action="health")
     await anna.send(action="hkind:test")
