@@ -95,10 +95,13 @@ async def test_writing_in_another_offered_language_switches_to_it(engine: Engine
     assert reply.text.startswith("Что вам нужно?")
     reply = await _say(engine, "+37060000903", text="meniu")
     assert "Что вы хотите узнать?" in reply.text  # the switch is remembered
-    reply = await _say(engine, "+37060000903", text="noriu sužinoti kas dabar sustabdyta")
-    # Answered, but Latin letters never take a Russian chat to lt or lv (Russian is often typed
-    # without Cyrillic): the list of restrictions comes in Russian.
+    reply = await _say(engine, "+37060000903", text="noriu suzinoti kas dabar sustabdyta")
+    # Plain Latin letters never take a Russian chat to lt or lv (Russian is often typed without
+    # Cyrillic): the list of restrictions comes in Russian.
     assert "\nНа 20 марта 2020\u202fг. ограничено 5 услуг.\n" in reply.text
+    reply = await _say(engine, "+37060000903", text="noriu sužinoti kas dabar sustabdyta")
+    # Lithuanian letters do: the resident is back in Lithuanian.
+    assert "\n2020 m. kovo 20 d. apribotos 5 paslaugos.\n" in reply.text, reply.text
 
 
 @pytest.mark.parametrize(

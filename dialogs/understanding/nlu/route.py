@@ -18,6 +18,7 @@ from dialogs.understanding.nlu.reader import Understood
 from dialogs.understanding.search import find, which_one
 
 Run = Callable[[Turn, str], Awaitable[Reply]]
+BALTIC_LETTERS = frozenset("ąčęėįšųūžāēīķļņģ")
 
 SIMPLE = {
     "my_bookings": "mybk",
@@ -44,9 +45,14 @@ LABELS = {
 
 async def answer(turn: Turn, understood: Understood, run: Run) -> Reply | None:
     """The reply for the message's intent, or None when no dialog fits."""
-    # The resident wrote in another offered language; but Latin letters never take a Russian
-    # conversation to lt or lv: that is Russian typed without Cyrillic ("nuzhna pomosch").
-    latin_russian = turn.language == "ru" and understood.lang in ("lt", "lv")
+    # The resident wrote in another offered language; but plain Latin letters never take a
+    # Russian conversation to lt or lv: that is Russian typed without Cyrillic ("nuzhna
+    # pomosch"). Lithuanian or Latvian letters ("ačiū", "paldies, gribu uz dušu") do.
+    latin_russian = (
+        turn.language == "ru"
+        and understood.lang in ("lt", "lv")
+        and not any(letter in BALTIC_LETTERS for letter in understood.text.casefold())
+    )
     if understood.lang_confident and understood.lang != turn.language and not latin_russian:
         municipality = turn.municipality
         if municipality is not None and understood.lang in municipality.languages:
