@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.core.actions import MenuAction
+from dialogs.core.steps import Dialog
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows import onboarding
 from dialogs.types import Choice, Reply
@@ -11,12 +12,13 @@ from storage import outbox
 
 async def reopen(turn: Turn, payload: str) -> Reply:
     """A chat opened again (the terminal restarted): the last answer with its choices, as it
-    was left; after a long pause, with nothing to resume, or with other settings asked for,
-    the greeting."""
+    was left; at the menu, after a long pause, with nothing to resume, or with other settings
+    asked for, the greeting."""
     conversation = turn.conversation
     last = await outbox.last_answer(turn.connection, conversation.channel, conversation.address)
     changed = onboarding.preset(turn, payload)
-    if changed or turn.timed_out or last is None or not conversation.choices:
+    at_menu = conversation.dialog == Dialog.MENU and not conversation.step
+    if changed or at_menu or turn.timed_out or last is None or not conversation.choices:
         return await onboarding.start(turn, "")
     lead = turn.t._("Welcome back. We stopped here:")
     if not last.choices:  # an SMS page: its choices are already numbered in its text
