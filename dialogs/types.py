@@ -50,6 +50,7 @@ class StaffCommand(StrEnum):
     TODAY = "today"  # today's bookings
     SERVICE = "service"  # set a service's status
     INVITE = "invite"  # a supervisor's one-time invite for a colleague
+    HELP = "help"  # the commands this member may use (others get the residents' help)
     CARD = "card"  # a button on a request card
 
 

@@ -87,6 +87,9 @@ class StaffDesk:
             return await self._press(conn, incoming, call, here, now)
         if call.command == StaffCommand.INVITE:
             return await self._invite(conn, t, incoming, call, memberships, now)
+        if call.command == StaffCommand.HELP:
+            lines = [t._("What you can write to me:"), *joining.commands_help(t, memberships[0])]
+            return Outcome((Reply("\n".join(lines)),))
         if call.command in (StaffCommand.TODAY, StaffCommand.SERVICE):
             # Bookings and service statuses belong to no queue: members limited to none.
             here = await access.bookings_here(conn, incoming, memberships)

@@ -55,3 +55,21 @@ async def test_requests_filed_before_the_group_was_bound_can_be_taken(
             lambda: sum("isolation" in str(m["text"]) for m in fake.chat_messages(GROUP)) == 2
         )
     assert len(cards()) == 2
+
+
+async def test_help_for_staff_lists_their_commands_and_residents_get_theirs(
+    fake: FakeTelegram, engine: Engine, database: Database
+) -> None:
+    async with database.transaction() as conn:
+        code = await staff.create_invite(conn, "elektrenai", "staff", None, datetime.now(UTC))
+    async with running_bot(fake, engine):
+        tomas = TelegramUser(fake, 721, "lt")
+        await tomas.say(f"/start {code}")
+        message = await tomas.say("/help")
+        assert message["text"].startswith("Ką galite man rašyti:"), message["text"]
+        assert "/queue" in message["text"]
+        assert "/invite" not in message["text"]  # a supervisor's, not his
+        ona = TelegramUser(fake, 822, "lt")
+        await ona.say("/start elektrenai_lt")
+        message = await ona.say("/help")
+        assert message["text"].startswith("Čia padedu šiais klausimais:"), message["text"]

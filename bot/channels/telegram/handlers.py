@@ -43,7 +43,6 @@ SEND_ATTEMPTS = 3  # for network errors and Telegram's 5xx; 429 is handled by th
 COMMAND_ACTIONS = {
     "menu": "menu",
     "cancel": "menu",
-    "help": "help",
     "language": "language",
     "forget": "forget",
 }
@@ -54,6 +53,7 @@ STAFF_COMMANDS = {
     "service": StaffCommand.SERVICE,
     "bind": StaffCommand.BIND,
     "invite": StaffCommand.INVITE,
+    "help": StaffCommand.HELP,  # a member's commands; anyone else gets the residents' help
 }
 
 
@@ -143,8 +143,8 @@ class TelegramChannel:
         await self._turn(update, incoming)
 
     async def on_staff_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/queue, /my, /today, /service, /bind, /invite from any chat: the pipeline authorizes
-        (from a resident in their private chat, it is just text)."""
+        """/queue, /my, /today, /service, /bind, /invite, /help from any chat: the pipeline
+        authorizes (from a resident in their private chat, it is just text)."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or not message.text:
             return
