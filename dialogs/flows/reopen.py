@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from dialogs.core.actions import MenuAction
 from dialogs.core.steps import Dialog
 from dialogs.core.turn import Handler, Turn
 from dialogs.flows import onboarding
 from dialogs.types import Choice, Reply
 from storage import outbox
+
+# A page's "3 Label" choice lines and its "(1/2) Reply MORE" footer.
+SMS_CHOICE_OR_FOOTER = re.compile(r"^(\d{1,2} \S|\(\d+/\d+\))")
 
 
 async def reopen(turn: Turn, payload: str) -> Reply:
@@ -21,10 +26,15 @@ async def reopen(turn: Turn, payload: str) -> Reply:
     if changed or at_menu or turn.timed_out or last is None or not conversation.choices:
         return await onboarding.start(turn, "")
     lead = turn.t._("Welcome back. We stopped here:")
-    if not last.choices:  # an SMS page: its choices are already numbered in its text
-        return Reply(f"{lead}\n{last.text}")
+    text = last.text if last.choices else _question_of(last.text)
     choices = tuple(Choice(label, action) for label, action in conversation.choices)
-    return Reply(f"{lead}\n{last.text}", choices, back=last.meta.get("back"))
+    return Reply(f"{lead}\n{text}", choices, back=turn.t._("back"))
+
+
+def _question_of(page: str) -> str:
+    """An SMS page without its numbered choices and page footer: they are shown again."""
+    kept = [line for line in page.split("\n") if not SMS_CHOICE_OR_FOOTER.match(line)]
+    return "\n".join(kept).strip()
 
 
 ACTIONS: dict[str, Handler] = {MenuAction.REOPEN: reopen}

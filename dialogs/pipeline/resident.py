@@ -158,7 +158,7 @@ class ResidentDialogs:
             return picked
         action = keyword_action(text)
         # Thanks inside an answer to a question ("duonos ir pieno, ačiū") is part of it.
-        if action is None and not turn.conversation.step and says_thanks(text):
+        if action is None and turn.conversation.step not in FREE_TEXT_STEPS and says_thanks(text):
             action = MenuAction.THANKS
         if action == "back":
             return str(turn.conversation.data.get("back", MenuAction.MENU))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dialogs.core.clock import LOCAL_ZONE
 from storage.certificates import StatusCertificate
@@ -114,13 +114,16 @@ def health_check(
         return HealthCheck(True, None, "no_rule")
     if kind not in rule.accepted:
         return HealthCheck(False, None, "kind_not_accepted")
+    # Hours are real hours: added in UTC, not to the wall clock (72 hours from 10:00 on
+    # 30.10.2021 end at 09:00 on 2.11, winter time having begun between).
+    issued_day, issued_at = issued_at.astimezone(LOCAL_ZONE).date(), issued_at.astimezone(UTC)
     if kind == "test":
         valid_until: datetime | None = issued_at + timedelta(hours=rule.test_valid_hours)
     elif kind == "recovery" and rule.recovery_valid_days is not None:
         valid_until = issued_at + timedelta(days=rule.recovery_valid_days)
     else:
         valid_until = None
-    if issued_at.date() > visit_day:
+    if issued_day > visit_day:
         return HealthCheck(False, valid_until, "not_yet")
     if valid_until is None:
         return HealthCheck(True, None, "ok")

@@ -7,6 +7,15 @@ from dialogs.understanding.text import fold
 # Folded stems, in lt, lv, ru (Cyrillic and Latin letters) and en. "Not urgent" is read before
 # "urgent" ("neskubu" starts with "ne").
 _SOON = (
+    "ne labai skub",
+    "nelabai skub",
+    "negreit",
+    "rytoj",
+    "poryt",
+    "ne parak steidz",
+    "не очень сроч",
+    "завтра",
+    "zavtra",
     "neskub",
     "ne skub",
     "nav steidz",

@@ -74,6 +74,8 @@ _CONFIRMS: dict[str, Answer] = {
     RequestAction.WITHDRAW_CONFIRMED: Answer.YES,
     RequestAction.KEEP: Answer.NO,
     f"{RequestAction.CALL_BACK}:voice": Answer.YES,
+    RequestAction.CALL_BACK: Answer.YES,  # "Would you like to talk to a person?" - "да"
+    BookingAction.CANCEL: Answer.YES,  # one booking listed: "cancel it?" - "jā"
 }
 
 

@@ -36,6 +36,9 @@ async def test_a_request_answered_in_words_is_sent(
         assert await _requests(database) == [('["food", "medicine"]', "today")]
         (thanks,) = await aldona.text("aciu labai")
         assert thanks.startswith("Prasom!"), thanks
+        await aldona.text("zmogus")  # a call-back: the SMS number is the phone
+        (summary,) = await aldona.text("ne labai skubu")  # "not very urgent"
+        assert "Skubumas: Per artimiausias dienas" in summary, summary
 
 
 async def test_russian_thanks_cyrillic_language_answer_and_local_help(

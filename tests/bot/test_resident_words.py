@@ -187,3 +187,25 @@ async def test_by_sms_zero_goes_back_and_jā_without_accent_answers(
         (done,) = await phone.text("ja")
         active = "SELECT COUNT(*) FROM bookings WHERE status = 'active'"
         assert await _count(database, active) == 0, done
+
+
+async def test_a_shower_booked_with_a_test_ending_that_morning_says_until_9(
+    fake: FakeTelegram, engine: Engine, clock: FixedClock
+) -> None:
+    clock.current = KOKNESE_MORNING
+    async with running_bot(fake, engine):
+        janis = TelegramUser(fake, 612, "lv")
+        await janis.say("/start koknese_lv")
+        await janis.say("gribu uz dušu otrdien")
+        await janis.say("tests")  # the label "Negatīvs tests", by its word
+        booked = await janis.say("30.10.2021 10:00")
+        # 72 real hours, across the change to winter time: 09:00 on Tuesday, not 10:00.
+        assert "otrdiena, 2. novembris" in booked["text"], booked["text"]
+        assert "tikai līdz 09:00" in booked["text"], booked["text"]
+        laundry = TelegramUser(fake, 613, "lv")
+        await laundry.say("/start koknese_lv")
+        await laundry.say("gribu mazgāt veļu trešdien")
+        await laundry.say("tests")
+        booked = await laundry.say("30.10.2021 10:00")
+        assert "nav derīgs" in booked["text"], booked["text"]  # so: contactless, said plainly
+        assert "bezkontakta" in booked["text"], booked["text"]

@@ -185,7 +185,12 @@ async def _check_certificate(turn: Turn, text: str) -> Reply:
         )
         return replace(reply, text=f"{reply.text}\n{until}")
     if facility.contactless_without_certificate:
-        return await confirm_booking(turn, municipality, facility, day, None, contactless=True)
+        reply = await confirm_booking(turn, municipality, facility, day, None, contactless=True)
+        lead = t.fill(
+            "Your certificate is not valid on %(day)s, so the hand-over is without contact.",
+            day=t.date(day),
+        )
+        return replace(reply, text=f"{lead}\n{reply.text}")
     turn.go(Dialog.BOOKING, Step.REFUSED, back=BookingAction.BOOK)
     text = t.fill(
         "Sorry, I cannot book this: the certificate is not valid on %(day)s.", day=t.date(day)
