@@ -15,9 +15,10 @@ from dialogs.core.i18n import Translator
 from dialogs.core.steps import Step
 from dialogs.render.sms_pages import paged_text, paginate, sms_text
 from dialogs.types import Channel, Incoming, Reply
-from dialogs.understanding.keywords import keyword_action
+from dialogs.understanding.keywords import keyword_action, says_thanks
 from dialogs.understanding.text import fold as fold_words
-from dialogs.understanding.text import match_label
+from dialogs.understanding.text import match_label, match_label_words
+from dialogs.understanding.yes_no import yes_or_no
 from storage import sms
 from storage.content import Municipality
 from storage.conversations import Conversation
@@ -155,15 +156,22 @@ async def screen(
 
 
 def _answers_a_question(text: str, conversation: Conversation) -> bool:
-    """True for a choice on screen (its number or label), or any text at a step where the
-    assistant asked for something (an address, a date, the municipality)."""
-    if match_label(text, [label for label, _ in conversation.choices]) is not None:
+    """True for a choice on screen (its number, label or the beginnings of its words, or a yes
+    or no to it), a word of the assistant's own (menu, help, thanks), or any text at a step
+    where the assistant asked for something (an address, a date, the municipality): a
+    resident finding their way is never counted as a flood."""
+    labels = [label for label, _ in conversation.choices]
+    if match_label(text, labels) is not None or match_label_words(text, labels) is not None:
+        return True
+    if yes_or_no(text) is not None or keyword_action(text) is not None or says_thanks(text):
         return True
     return conversation.step in ASKING_STEPS
 
 
 def _flood_notice(t: Translator, until: datetime) -> Reply:
-    return Reply(t.fill("Too many messages. You can write again at %(time)s.", time=t.time(until)))
+    text = t.fill("Too many messages. You can write again at %(time)s.", time=t.time(until))
+    emergency = t._("In an emergency call 112.")
+    return Reply(f"{text} {emergency}")
 
 
 def pages(

@@ -71,3 +71,23 @@ async def test_a_russian_chat_stays_russian_when_typed_in_latin_letters(
         await svetlana.text("ne mogu vyjti iz doma, nuzhny produkty i lekarstva")
         (answer, *_) = await svetlana.text("помощь")
         assert "Zdes' ya pomogayu" in answer or "Zdes ya pomogayu" in answer, answer
+
+
+async def test_finding_ones_way_is_never_a_flood_and_a_flood_notice_names_112(
+    twilio: FakeTwilio, engine: Engine
+) -> None:
+    async with running_sms(twilio, engine) as base:
+        lost = Phone(base, "+37060012346")
+        await lost.text("laba diena")
+        await lost.text("elektrenai")
+        for words in ("meniu", "kontaktai", "aciu", "pagalba", "taip", "ne") * 3:  # 18 messages
+            (answer, *_) = await lost.text(words)
+            assert not answer.startswith("Per daug"), (words, answer)
+        spam = Phone(base, "+37060012347")
+        await spam.text("laba diena")
+        await spam.text("elektrenai")
+        answers = [await spam.text(f"xqzw {number}") for number in range(12)]
+        notices = [page for pages in answers for page in pages if page.startswith("Per daug")]
+        assert len(notices) == 1, answers  # one notice, then silence
+        assert "112" in notices[0], notices[0]
+        assert answers[-1] == []
