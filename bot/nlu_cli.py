@@ -46,17 +46,28 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+# The held-out lines written with the training data, and the independent set (written apart,
+# by an author who saw only the intents and the kinds of residents).
+EVALUATION_SETS = (
+    ("eval_independent.tsv", "independent evaluation set"),
+    ("eval.tsv", "held-out lines of the training author"),
+)
+
+
 def _evaluate(today: date) -> int:
     started = time.perf_counter()
     from dialogs.understanding.nlu.evaluation import evaluate
-    from dialogs.understanding.nlu.intents import IntentModel, load_examples
+    from dialogs.understanding.nlu.intents import IntentModel, load_examples, with_latin_russian
     from dialogs.understanding.nlu.reader import reader
 
     imported = time.perf_counter()
-    model = IntentModel(load_examples("train.tsv"))
+    model = IntentModel(with_latin_russian(load_examples("train.tsv")))
     trained = time.perf_counter()
     examples = load_examples("eval.tsv")
-    print("\n".join(evaluate(model, examples).lines()))
+    for name, title in EVALUATION_SETS:
+        print(f"== {title} ({name})")
+        print("\n".join(evaluate(model, load_examples(name)).lines()))
+        print()
     model_reader = reader()
     model_reader.read("labas", None, today)  # warm up
     clock = time.perf_counter()

@@ -39,13 +39,13 @@ _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?!\d)")
 
 # Stems of weekday names (folded), ISO numbering: "penktadieni", "piektdien", "пятницу".
 WEEKDAY_STEMS = {
-    1: ("pirmad", "pirmdien", "понедельн", "monday"),
-    2: ("antrad", "otrdien", "вторн", "tuesday"),
-    3: ("treciad", "tresdien", "сред", "wednesday"),
-    4: ("ketvirtad", "ceturtdien", "четверг", "thursday"),
-    5: ("penktad", "piektdien", "пятниц", "friday"),
-    6: ("sestad", "sestdien", "суббот", "saturday"),
-    7: ("sekmad", "svetdien", "воскресен", "sunday"),
+    1: ("pirmad", "pirmdien", "понедельн", "ponedeln", "ponedel'n", "monday"),
+    2: ("antrad", "otrdien", "вторн", "vtorn", "tuesday"),
+    3: ("treciad", "tresdien", "сред", "sredu", "sreda", "wednesday"),
+    4: ("ketvirtad", "ceturtdien", "четверг", "chetverg", "4etverg", "thursday"),
+    5: ("penktad", "piektdien", "пятниц", "pyatnic", "pjatnic", "piatnic", "friday"),
+    6: ("sestad", "sestdien", "суббот", "subbot", "saturday"),
+    7: ("sekmad", "svetdien", "воскресен", "voskresen", "sunday"),
 }
 
 

@@ -10,9 +10,10 @@ import pytest
 
 from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming, Reply
+from dialogs.understanding.latin_russian import latin_spellings
 from dialogs.understanding.nlu.entities import extract
 from dialogs.understanding.nlu.evaluation import evaluate
-from dialogs.understanding.nlu.intents import IntentModel, load_examples
+from dialogs.understanding.nlu.intents import IntentModel, load_examples, with_latin_russian
 from dialogs.understanding.nlu.language import LanguageGuesser
 from dialogs.understanding.nlu.reader import Understood
 from dialogs.understanding.nlu.route import answer
@@ -154,3 +155,29 @@ async def test_two_close_intents_are_asked_about(engine: Engine) -> None:
         ("Pieraksts", "bk:shower"),
     ]
     assert ran == []  # nothing is done before the resident chooses
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "details"),
+    [
+        ("zapisat na dush zavtra", "book_shower", {"day": "2021-11-02", "facility": "shower"}),
+        ("NE MOGU VYJTI IZ DOMA NUZHNA POMOSH S EDOJ", "isolation_help", {}),
+        ("hochu pogovorit s chelovekom", "human", {}),
+        ("otmenite moju zapis", "cancel_booking", {}),
+        ("kakie uslugi rabotayut", "service_status", {}),
+        ("hochu postirat belje v pjatnicu", "book_laundry", {"day": "2021-11-05"}),
+    ],
+)
+def test_russian_in_latin_letters(text: str, intent: str, details: dict[str, str]) -> None:
+    """The model learns the Russian lines also as typed in Latin letters, formally and not."""
+    model = IntentModel(with_latin_russian(load_examples("train.tsv")))
+    assert model.guess(text).intent == intent
+    found = extract(text, date(2021, 11, 1))
+    assert {key: found.get(key) for key in details} == details
+
+
+def test_latin_spellings_formal_and_informal() -> None:
+    assert latin_spellings("Хочу в душ, что нужно?") == [
+        "Khochu v dush, chto nuzhno?",
+        "ho4u v dush, chto nuzhno?",
+    ]

@@ -10,7 +10,21 @@ from dialogs.understanding.text import fold
 # Folded word stems, in lt, lv and ru (Cyrillic stays Cyrillic when folded).
 FACILITY_STEMS = {
     "shower": ("dus", "душ"),
-    "laundry": ("skalb", "vela", "velu", "velas", "стир", "прачеч", "бель"),
+    "laundry": (
+        "skalb",
+        "vela",
+        "velu",
+        "velas",
+        "стир",
+        "прачеч",
+        "бель",
+        "stirk",
+        "stiral",
+        "postir",
+        "prachech",
+        "belj",
+        "bely",
+    ),
 }
 NEED_STEMS = {
     "food": (
@@ -25,8 +39,8 @@ NEED_STEMS = {
         "продукт",
         "хлеб",
     ),
-    "medicine": ("vaist", "zale", "zales", "лекарст", "таблет"),
-    "hygiene": ("higien", "muil", "ziep", "tualet", "гигиен", "мыл", "туалет"),
+    "medicine": ("vaist", "zale", "zales", "лекарст", "таблет", "lekarst", "tabletk"),
+    "hygiene": ("higien", "muil", "ziep", "tualet", "гигиен", "мыл", "туалет", "gigien"),
 }
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
+from dialogs.understanding.nlu.entities import extract
 from dialogs.understanding.nlu.intents import UNKNOWN, Example, IntentModel
 
 
@@ -18,6 +20,9 @@ class Report:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     rejected: int = 0
     out_of_scope: int = 0
+    refused: int = 0  # in-scope messages answered as out of scope
+    days_right: int = 0
+    days: int = 0
 
     def accuracy(self, lang: str) -> float:
         """In-scope accuracy for one language."""
@@ -38,6 +43,15 @@ class Report:
         out.append(
             f"out of scope rejected: {self.rejection:.3f} ({self.rejected}/{self.out_of_scope})"
         )
+        in_scope = sum(self.total.values())
+        if in_scope:
+            out.append(
+                f"real requests refused: {self.refused / in_scope:.3f} ({self.refused}/{in_scope})"
+            )
+        if self.days:
+            out.append(
+                f"day read right: {self.days_right / self.days:.3f} ({self.days_right}/{self.days})"
+            )
         out.append("accuracy by intent:")
         out += [f"  {intent}: {ok}/{n}" for intent, (ok, n) in sorted(self.by_intent.items())]
         out.append("confusions (expected -> got: count):")
@@ -45,10 +59,24 @@ class Report:
         return out
 
 
+EVALUATION_TODAY = date(2021, 11, 1)  # the day the evaluation lines' days are read from
+
+
+def group(example: Example) -> str:
+    """The language, with Russian typed in Latin letters apart: "ru (Latin letters)"."""
+    if example.lang == "ru" and not any("\u0400" <= c <= "\u04ff" for c in example.text):
+        return "ru (Latin letters)"
+    return example.lang
+
+
 def evaluate(model: IntentModel, examples: list[Example]) -> Report:
-    """Run the model over the examples."""
+    """Run the model (and the day reading) over the examples."""
     report = Report()
     for example in examples:
+        if example.day is not None:
+            report.days += 1
+            found = extract(example.text, EVALUATION_TODAY).get("day")
+            report.days_right += found == example.day
         got = model.guess(example.text).intent
         counts = report.by_intent[example.intent]
         counts[1] += 1
@@ -59,6 +87,7 @@ def evaluate(model: IntentModel, examples: list[Example]) -> Report:
             report.out_of_scope += 1
             report.rejected += got == UNKNOWN
         else:
-            report.total[example.lang] += 1
-            report.right[example.lang] += got == example.intent
+            report.total[group(example)] += 1
+            report.right[group(example)] += got == example.intent
+            report.refused += got == UNKNOWN
     return report

@@ -11,6 +11,7 @@ from sklearn import config_context
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 
+from dialogs.understanding.latin_russian import latin_spellings
 from dialogs.understanding.text import fold
 
 INTENTS = (
@@ -44,6 +45,7 @@ class Example:
     lang: str
     intent: str
     text: str
+    day: str | None = None  # the day the message names, ISO (evaluation lines only)
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,29 @@ class Guess:
 
 
 def load_examples(name: str) -> list[Example]:
-    """`train.tsv` or `eval.tsv`: language, intent and text, tab-separated."""
+    """`train.tsv` or an evaluation file: language, intent, text (and the day), tab-separated."""
     data = (
         resources.files("dialogs.understanding.nlu")
         .joinpath("data", name)
         .read_text(encoding="utf-8")
     )
     lines = [line for line in data.splitlines() if line and not line.startswith("#")]
-    return [Example(lang, intent, text) for lang, intent, text in csv.reader(lines, delimiter="\t")]
+    return [
+        Example(row[0], row[1], row[2], row[3] if len(row) > 3 and row[3] else None)
+        for row in csv.reader(lines, delimiter="\t")
+    ]
+
+
+def with_latin_russian(examples: list[Example]) -> list[Example]:
+    """The examples, and each Russian one again as typed in Latin letters (formally and
+    informally): many Russian speakers write so on phones."""
+    latin = [
+        Example(e.lang, e.intent, spelling)
+        for e in examples
+        if e.lang == "ru"
+        for spelling in latin_spellings(e.text)
+    ]
+    return examples + latin
 
 
 def prepare(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dialogs.understanding.nlu.entities import extract
-from dialogs.understanding.nlu.intents import IntentModel, load_examples
+from dialogs.understanding.nlu.intents import IntentModel, load_examples, with_latin_russian
 from dialogs.understanding.nlu.language import LanguageGuesser
 from dialogs.understanding.nlu.reader import Understood
 
@@ -15,7 +15,7 @@ class Reader:
 
     def __init__(self) -> None:
         self.languages = LanguageGuesser()
-        self.intents = IntentModel(load_examples("train.tsv"))
+        self.intents = IntentModel(with_latin_russian(load_examples("train.tsv")))
 
     def read(self, text: str, fallback_lang: str | None, today: date) -> Understood:
         """Read one message; `fallback_lang` decides when the text is too short to tell."""

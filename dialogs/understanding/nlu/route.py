@@ -93,6 +93,8 @@ def _action(turn: Turn, understood: Understood) -> str | None:
         return "health" if municipality.health_rules else None
     if intent in ("book_shower", "book_laundry"):
         facility = intent.removeprefix("book_")
+        if not municipality.facilities:
+            return BookingAction.BOOK  # which says plainly that nothing can be booked here
         has = any(f.id == facility for f in municipality.facilities)
         return f"{BookingAction.FACILITY}:{facility}" if has else None
     if intent == "isolation_help":
