@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
+import numpy
 import pytest
 
 from dialogs.pipeline.engine import Engine
@@ -13,12 +17,18 @@ from dialogs.types import Incoming, Reply
 from dialogs.understanding.latin_russian import latin_spellings
 from dialogs.understanding.nlu.entities import extract
 from dialogs.understanding.nlu.evaluation import evaluate
-from dialogs.understanding.nlu.intents import IntentModel, load_examples, with_latin_russian
+from dialogs.understanding.nlu.intents import (
+    IntentModel,
+    load_examples,
+    prepare,
+    with_latin_russian,
+)
 from dialogs.understanding.nlu.language import LanguageGuesser
+from dialogs.understanding.nlu.models import intent_model
 from dialogs.understanding.nlu.reader import Understood
 from dialogs.understanding.nlu.route import answer
 from tests.bot.test_cli import run_bot
-from tests.conftest import FixedClock
+from tests.conftest import PROJECT, FixedClock
 from tests.dialogs.test_nlu_support import turn_for
 
 
@@ -181,3 +191,38 @@ def test_latin_spellings_formal_and_informal() -> None:
         "Khochu v dush, chto nuzhno?",
         "ho4u v dush, chto nuzhno?",
     ]
+
+
+def test_the_saved_numbers_score_exactly_as_scikit_learn(tmp_path: Path) -> None:
+    """The scorer (numpy only) gives scikit-learn's own probabilities, line for line."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+
+    examples = with_latin_russian(load_examples("train.tsv"))
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    classifier = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=50, random_state=0)
+    classifier.fit(
+        vectorizer.fit_transform([prepare(e.text) for e in examples]), [e.intent for e in examples]
+    )
+    saved = tmp_path / "intents.npz"
+    first = intent_model(saved)  # trains and saves
+    loaded = intent_model(saved)  # loads the numbers
+    assert loaded.scorer.classes == tuple(classifier.classes_)
+    for example in load_examples("eval_independent.tsv"):
+        expected = classifier.predict_proba(vectorizer.transform([prepare(example.text)]))[0]
+        for model in (first, loaded):
+            got = model.scorer.probabilities(prepare(example.text))
+            assert numpy.allclose(got, expected, rtol=0, atol=1e-12), example.text
+
+
+def test_a_start_with_saved_numbers_never_imports_scikit_learn() -> None:
+    intent_model()  # the numbers exist now
+    code = (
+        "import sys; from dialogs.understanding.nlu.models import intent_model; "
+        "m = intent_model(); print(m.guess('zapisat na dush zavtra').intent, "
+        "'sklearn' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT, check=True
+    )
+    assert result.stdout.split() == ["book_shower", "False"]

@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from sklearn import config_context
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
+import numpy as np
 
 from dialogs.understanding.latin_russian import latin_spellings
+from dialogs.understanding.nlu.scorer import NGRAMS, LinearScorer
 from dialogs.understanding.text import fold
 
 INTENTS = (
@@ -97,15 +96,13 @@ def is_greeting(text: str) -> bool:
 
 
 class IntentModel:
-    """Trained at start-up from the bundled examples, in a fraction of a second."""
+    """A linear model over TF-IDF character n-grams: trained from the bundled examples with
+    scikit-learn, or loaded from its saved numbers (then scikit-learn is never imported)."""
 
-    def __init__(self, examples: list[Example]) -> None:
-        self._vectorizer = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
-        )
-        self._classifier = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=50, random_state=0)
-        features = self._vectorizer.fit_transform([prepare(e.text) for e in examples])
-        self._classifier.fit(features, [e.intent for e in examples])
+    def __init__(self, examples: list[Example] | None = None, scorer: LinearScorer | None = None):
+        if scorer is None:
+            scorer = train(examples or [])
+        self.scorer = scorer
 
     def guess(self, text: str) -> Guess:
         """The intent of one message; UNKNOWN when nothing fits well enough."""
@@ -113,13 +110,31 @@ class IntentModel:
             return Guess("greeting", 1.0)
         if len(prepare(text).replace(" ", "")) < 3:  # emoji, symbols, a letter: nothing to read
             return Guess(UNKNOWN, 0.0)
-        # Our own features are always finite: skipping sklearn's checks saves a third of the time.
-        with config_context(assume_finite=True):
-            features = self._vectorizer.transform([prepare(text)])
-            probabilities = self._classifier.predict_proba(features)[0]
-        ranked = sorted(zip(probabilities, self._classifier.classes_, strict=True), reverse=True)
-        (best_p, best), (second_p, second) = ranked[0], ranked[1]
+        probabilities = self.scorer.probabilities(prepare(text))
+        order = np.argsort(-probabilities, kind="stable")
+        classes = self.scorer.classes
+        best, second = classes[order[0]], classes[order[1]]
+        best_p, second_p = float(probabilities[order[0]]), float(probabilities[order[1]])
         if best == UNKNOWN or best_p < MIN_CONFIDENCE:
-            return Guess(UNKNOWN, float(best_p))
+            return Guess(UNKNOWN, best_p)
         close = second != UNKNOWN and best_p - second_p < CLOSE_MARGIN
-        return Guess(str(best), float(best_p), str(second) if close else None)
+        return Guess(best, best_p, second if close else None)
+
+
+def train(examples: list[Example]) -> LinearScorer:
+    """Fit the vectorizer and the classifier (scikit-learn, imported only here) and keep their
+    numbers."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True)
+    classifier = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=50, random_state=0)
+    features = vectorizer.fit_transform([prepare(e.text) for e in examples])
+    classifier.fit(features, [e.intent for e in examples])
+    return LinearScorer(
+        {str(gram): int(index) for gram, index in vectorizer.vocabulary_.items()},
+        np.asarray(vectorizer.idf_, dtype=np.float64),
+        np.asarray(classifier.coef_, dtype=np.float64),
+        np.asarray(classifier.intercept_, dtype=np.float64),
+        tuple(str(c) for c in classifier.classes_),
+    )
