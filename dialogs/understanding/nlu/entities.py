@@ -48,6 +48,12 @@ def _stems_in(words: list[str], table: dict[str, tuple[str, ...]]) -> list[str]:
     return [key for key, stems in table.items() if any(w.startswith(stems) for w in words)]
 
 
+def facility_named(text: str) -> str | None:
+    """The one facility a message names ("shower", "laundry"), if exactly one."""
+    facilities = _stems_in(fold(text).split(), FACILITY_STEMS)
+    return facilities[0] if len(facilities) == 1 else None
+
+
 def extract(text: str, today: date) -> dict[str, object]:
     """{"day": "2021-11-05", "facility": "shower", "needs": ["food"]}, only what is there."""
     words = fold(text).split()
