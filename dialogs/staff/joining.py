@@ -23,14 +23,18 @@ def role_label(t: Translator, role: str) -> str:
     return t._(ROLE_LABELS[Role(role)]) if role in ROLE_LABELS else role
 
 
+def place_name(t: Translator, content: Content, municipality_id: str) -> str:
+    """The centre's name in the reader's language ("Elektrėnų socialinių paslaugų centras")."""
+    municipality = content.municipality(municipality_id)
+    return municipality.name.get(t.lang) if municipality else municipality_id
+
+
 def welcome(t: Translator, content: Content, member: Member) -> str:
     """Where the new member works, as what, which queue, and the commands they may use."""
-    municipality = content.municipality(member.municipality_id)
-    place = municipality.name.get(t.lang) if municipality else member.municipality_id
     lines = [
         t.fill(
             "Welcome to the staff: %(municipality)s, %(role)s.",
-            municipality=place,
+            municipality=place_name(t, content, member.municipality_id),
             role=role_label(t, member.role),
         )
     ]
@@ -89,12 +93,10 @@ async def invite(
     member = chosen[0]
     code = await staff.create_invite(conn, member.municipality_id, role, queue, now)
     await staff.audit(conn, member.user_id, f"invite {role}", None, "ok", now)
-    municipality = content.municipality(member.municipality_id)
-    place = municipality.name.get(t.lang) if municipality else member.municipality_id
     lines = [
         t.fill(
             "A one-time invite to %(municipality)s as %(role)s:",
-            municipality=place,
+            municipality=place_name(t, content, member.municipality_id),
             role=role_label(t, role),
         )
     ]
