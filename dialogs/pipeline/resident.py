@@ -30,6 +30,7 @@ from dialogs.pipeline.registry import SETUP_ACTIONS, Registry
 from dialogs.types import Choice, Incoming, Reply
 from dialogs.understanding import search
 from dialogs.understanding.keywords import keyword_action, says_thanks
+from dialogs.understanding.latin_russian import in_latin_letters, to_cyrillic
 from dialogs.understanding.nlu import reader as nlu_reader
 from dialogs.understanding.nlu import route as nlu_route
 from dialogs.understanding.text import (
@@ -125,7 +126,10 @@ class ResidentDialogs:
             return self._again(
                 turn, turn.t._("Your message was empty. Choose a number or write a word.")
             )
+        reading = _as_read(turn, text)
         action = self._understood_action(turn, text)
+        if action is None and reading != text:
+            action = self._understood_action(turn, reading)
         if action is not None:
             return await self.run(turn, action)
         if onboarding.needs_setup(turn):
@@ -177,10 +181,18 @@ class ResidentDialogs:
             reply = await understander(turn, text)
             if reply is not None:
                 return reply
+        reader = await nlu_reader.ready_reader()
+        understood = reader.read(text, turn.language, turn.today)
+        reading = _as_read(turn, text)  # Latin-letter Russian read back into Cyrillic
+        if reading != text:
+            as_russian = reader.read(reading, turn.language, turn.today)
+            # Read as Russian unless only the Latin letters make sense (Lithuanian without its
+            # marks in a Russian conversation).
+            if as_russian.intent != "unknown" or understood.intent == "unknown":
+                understood, text = as_russian, reading
         exact = search.find_exact(turn, text)
         if exact is not None:  # a name typed as it is written: no guessing
             return await self.run(turn, exact.action)
-        understood = (await nlu_reader.ready_reader()).read(text, turn.language, turn.today)
         log.debug("intent %s (%.2f)", understood.intent, understood.confidence)
         confident = understood.confidence >= CONFIDENT and understood.intent != "unknown"
         if self._guided(turn) and not (confident and understood.intent not in GUIDED_INTENTS):
@@ -229,3 +241,9 @@ class ResidentDialogs:
             return onboarding.prompt(turn)
         choices = tuple(Choice(label, action) for label, action in turn.conversation.choices)
         return Reply(lead, choices) if choices else menu.menu_reply(turn, lead)
+
+
+def _as_read(turn: Turn, text: str) -> str:
+    """In a Russian conversation, Russian typed in Latin letters read back into Cyrillic, for
+    the names, labels, keywords and intents (an address or a detail keeps what was typed)."""
+    return to_cyrillic(text) if turn.language == "ru" and in_latin_letters(text) else text

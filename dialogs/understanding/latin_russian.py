@@ -56,3 +56,37 @@ def latin_spellings(text: str) -> list[str]:
     """A Cyrillic Russian text as residents type it in Latin letters: formally ("khochu
     zapisat'sya") and informally ("hochu zapisatsja", "4to")."""
     return [sms_fold(text, transliterate_cyrillic=True), _informal(text)]
+
+
+# Latin letters back to Cyrillic, longest spellings first ("shch" before "sh" before "s").
+_TO_CYRILLIC = (
+    ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"),
+    ("ts", "ц"), ("yu", "ю"), ("ju", "ю"), ("ya", "я"), ("ja", "я"), ("yo", "ё"), ("jo", "ё"),
+    ("ye", "ые"), ("iy", "ий"), ("yy", "ый"),
+    ("a", "а"), ("b", "б"), ("c", "ц"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"),
+    ("h", "х"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
+    ("o", "о"), ("p", "п"), ("q", "к"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"),
+    ("v", "в"), ("w", "в"), ("x", "кс"), ("y", "ы"), ("z", "з"), ("'", "ь"), ("4", "ч"),
+)  # fmt: skip
+
+
+def in_latin_letters(text: str) -> bool:
+    """Letters, all of them Latin ones without Baltic marks: how Russian is typed on phones."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isascii() for c in letters)
+
+
+def to_cyrillic(text: str) -> str:
+    """Russian typed in Latin letters, read back into Cyrillic ("pomoshch na domu" ->
+    "помощч на дому" is close enough for the names and keywords that are matched loosely)."""
+    out, rest = [], text.lower()
+    while rest:
+        for latin, cyrillic in _TO_CYRILLIC:
+            if rest.startswith(latin):
+                out.append(cyrillic)
+                rest = rest[len(latin) :]
+                break
+        else:
+            out.append(rest[0])
+            rest = rest[1:]
+    return "".join(out)

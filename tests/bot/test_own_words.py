@@ -91,3 +91,20 @@ async def test_finding_ones_way_is_never_a_flood_and_a_flood_notice_names_112(
         assert len(notices) == 1, answers  # one notice, then silence
         assert "112" in notices[0], notices[0]
         assert answers[-1] == []
+
+
+async def test_russian_in_latin_letters_by_sms_in_daugavpils(
+    twilio: FakeTwilio, engine: Engine
+) -> None:
+    async with running_sms(twilio, engine) as base:
+        irina = Phone(base, "+37126054321")
+        await irina.text("zdravstvujte")
+        await irina.text("daugavpils")
+        (food, *_) = await irina.text("produktovye nabory")
+        assert food.startswith("Produktovye nabory i pitanie"), food
+        (certificate, *_) = await irina.text("spravka")
+        assert "spravk" in certificate.lower(), certificate
+        (erase, *_) = await irina.text("zabud menja")
+        assert erase.startswith("Budut udaleny"), erase  # the question, not "not understood"
+        (kept,) = await irina.text("net")
+        assert kept.startswith("Khorosho"), kept

@@ -226,3 +226,9 @@ def test_a_start_with_saved_numbers_never_imports_scikit_learn() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT, check=True
     )
     assert result.stdout.split() == ["book_shower", "False"]
+
+
+async def test_a_need_named_is_never_refused_for_low_confidence(engine: Engine) -> None:
+    await _say(engine, "+37060000905", start=True, text="elektrenai_lt")
+    reply = await _say(engine, "+37060000905", text="mama serga, reikia vaistu")
+    assert "✓ Vaistai" in [c.label for c in reply.choices]  # the request, asking

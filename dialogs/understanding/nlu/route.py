@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from dialogs.core.actions import (
     BookingAction,
@@ -45,6 +46,10 @@ LABELS = {
 
 async def answer(turn: Turn, understood: Understood, run: Run) -> Reply | None:
     """The reply for the message's intent, or None when no dialog fits."""
+    if understood.intent == "unknown" and understood.entities.get("needs"):
+        # Food or medicines named, but no intent sure enough: never refused - the request
+        # starts with them ticked, which asks whether that is what is wanted.
+        understood = replace(understood, intent="isolation_help", alternative=None)
     # The resident wrote in another offered language; but plain Latin letters never take a
     # Russian conversation to lt or lv: that is Russian typed without Cyrillic ("nuzhna
     # pomosch"). Lithuanian or Latvian letters ("ačiū", "paldies, gribu uz dušu") do.
