@@ -232,3 +232,19 @@ async def test_a_need_named_is_never_refused_for_low_confidence(engine: Engine) 
     await _say(engine, "+37060000905", start=True, text="elektrenai_lt")
     reply = await _say(engine, "+37060000905", text="mama serga, reikia vaistu")
     assert "✓ Vaistai" in [c.label for c in reply.choices]  # the request, asking
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ne dush, a stirka", "book_laundry"),
+        ("nereikia man dušo, noriu skalbimo", "book_laundry"),
+        ("не душ, а стирка в пятницу", "book_laundry"),
+        ("susirgau, neatvyksiu į dušą pirmadienį", "cancel_booking"),
+        ("otmenite moju zapis", "cancel_booking"),
+    ],
+)
+def test_corrections_and_cancellations_are_never_a_booking_of_what_is_negated(
+    text: str, intent: str
+) -> None:
+    assert intent_model().guess(text).intent == intent

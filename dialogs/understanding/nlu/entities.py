@@ -48,10 +48,30 @@ def _stems_in(words: list[str], table: dict[str, tuple[str, ...]]) -> list[str]:
     return [key for key, stems in table.items() if any(w.startswith(stems) for w in words)]
 
 
+def facilities_in(words: list[str]) -> list[str]:
+    """The facilities folded words name."""
+    return _stems_in(words, FACILITY_STEMS)
+
+
+# Words that turn from what is not wanted to what is: "ne dush, a stirka", "nereikia dušo,
+# noriu skalbimo", "nevis duša, bet veļa", "не душ, а стирка".
+CONTRAST = frozenset(
+    {"a", "bet", "o", "tik", "noriu", "nevis", "gribu", "vajag", "а", "но", "хочу", "нужна"}
+)
+
+
 def facility_named(text: str) -> str | None:
-    """The one facility a message names ("shower", "laundry"), if exactly one."""
-    facilities = _stems_in(fold(text).split(), FACILITY_STEMS)
-    return facilities[0] if len(facilities) == 1 else None
+    """The facility a message asks for ("shower", "laundry"): the one it names, or, naming
+    both, the one after the turn from what is not wanted ("ne dush, a stirka")."""
+    words = fold(text).split()
+    facilities = _stems_in(words, FACILITY_STEMS)
+    if len(facilities) == 1:
+        return facilities[0]
+    turns = [index for index, word in enumerate(words) if word in CONTRAST]
+    if not facilities or not turns:
+        return None
+    after = _stems_in(words[turns[-1] + 1 :], FACILITY_STEMS)
+    return after[0] if len(after) == 1 else None
 
 
 def extract(text: str, today: date) -> dict[str, object]:

@@ -10,7 +10,7 @@ from importlib import resources
 import numpy as np
 
 from dialogs.understanding.latin_russian import latin_spellings
-from dialogs.understanding.nlu.entities import facility_named
+from dialogs.understanding.nlu.entities import CONTRAST, facilities_in, facility_named
 from dialogs.understanding.nlu.scorer import NGRAMS, LinearScorer
 from dialogs.understanding.text import fold
 
@@ -119,12 +119,20 @@ class IntentModel:
         best_p, second_p = float(probabilities[order[0]]), float(probabilities[order[1]])
         if best == UNKNOWN or best_p < MIN_CONFIDENCE:
             return Guess(UNKNOWN, best_p)
-        facility = facility_named(text) if best in BOOKINGS.values() else None
+        corrected = best == "cancel_booking" and _corrects(text)
+        facility = facility_named(text) if best in BOOKINGS.values() or corrected else None
         if facility is not None and BOOKINGS[facility] != best:
-            # The model mixes shower and laundry up more than the words do: "veļu" is laundry.
+            # The words say it better than the model: "veļu" is laundry, and "ne dush, a
+            # stirka" books the laundry rather than cancelling the shower.
             best, second = BOOKINGS[facility], best
         close = second != UNKNOWN and best_p - second_p < CLOSE_MARGIN
         return Guess(best, best_p, second if close else None)
+
+
+def _corrects(text: str) -> bool:
+    """Names both facilities with a turn between ("ne dush, a stirka"): a correction."""
+    words = fold(text).split()
+    return any(word in CONTRAST for word in words) and len(facilities_in(words)) == 2
 
 
 def train(examples: list[Example]) -> LinearScorer:
