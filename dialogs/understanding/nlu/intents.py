@@ -31,7 +31,7 @@ INTENTS = (
 )
 UNKNOWN = "unknown"
 BOOKINGS = {"shower": "book_shower", "laundry": "book_laundry"}  # facility -> its intent
-MIN_CONFIDENCE = 0.25  # below this, the message is out of scope
+MIN_CONFIDENCE = 0.27  # below this, the message is out of scope
 CLOSE_MARGIN = 0.06  # two intents this close: ask instead of guessing
 _GREETING = re.compile(
     r"^(labas( rytas| vakaras)?|laba diena|sveiki|sveikas|labdien|labrit|labvakar|sveiks|cau"
