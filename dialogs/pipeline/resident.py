@@ -139,7 +139,7 @@ class ResidentDialogs:
             turn.drop(RequestDraft)  # said no to sending it: not kept as a request left unsent
             turn.go(Dialog.MENU)
             return menu.menu_reply(turn, turn.t._("All right: nothing was sent or changed."))
-        return await self._understand(turn, text)
+        return await self._understand(turn, text, reading)
 
     async def run(self, turn: Turn, action: str) -> Reply:
         """Run an action ("name:argument"); before setup, only setup's own actions run."""
@@ -173,9 +173,10 @@ class ResidentDialogs:
             action = choices[index][1] if index is not None else None
         return action
 
-    async def _understand(self, turn: Turn, text: str) -> Reply:
+    async def _understand(self, turn: Turn, text: str, reading: str) -> Reply:
         """Free text: the current dialog's reading, a named department or service, the
-        intent model, and only then "not understood"."""
+        intent model, and only then "not understood"; `reading` is the text as read in a
+        Russian conversation (Latin letters back in Cyrillic)."""
         understander = self.registry.understander(turn.conversation.dialog)
         if understander is not None:
             reply = await understander(turn, text)
@@ -183,7 +184,6 @@ class ResidentDialogs:
                 return reply
         reader = await nlu_reader.ready_reader()
         understood = reader.read(text, turn.language, turn.today)
-        reading = _as_read(turn, text)  # Latin-letter Russian read back into Cyrillic
         if reading != text:
             as_russian = reader.read(reading, turn.language, turn.today)
             # Read as Russian unless only the Latin letters make sense (Lithuanian without its

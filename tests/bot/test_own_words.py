@@ -108,3 +108,16 @@ async def test_russian_in_latin_letters_by_sms_in_daugavpils(
         assert erase.startswith("Budut udaleny"), erase  # the question, not "not understood"
         (kept,) = await irina.text("net")
         assert kept.startswith("Khorosho"), kept
+
+
+async def test_a_no_is_never_taken_for_an_address(twilio: FakeTwilio, engine: Engine) -> None:
+    async with running_sms(twilio, engine) as base:
+        ona = Phone(base, "+37060099998")
+        await ona.text("laba diena")
+        await ona.text("elektrenai")
+        await ona.text("reikia maisto")
+        await ona.text("viskas")
+        (address,) = await ona.text("-")
+        assert address.startswith("Koks jusu adresas"), address
+        (again,) = await ona.text("ne")
+        assert again.startswith("Koks jusu adresas"), again  # asked again, not stored

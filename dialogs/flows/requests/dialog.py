@@ -14,6 +14,7 @@ from dialogs.flows.requests.person import no_requests, talk_to_person
 from dialogs.staff.cards import NEED_LABELS, URGENCY_LABELS
 from dialogs.types import Choice, Reply
 from dialogs.understanding.request_words import says_done, urgency_in
+from dialogs.understanding.yes_no import yes_or_no
 from storage import residents
 from storage.content import Municipality
 from storage.phones import e164
@@ -238,6 +239,8 @@ async def understand(turn: Turn, text: str) -> Reply | None:
         draft.details = words[:500] if words else None
         return ask_phone(turn) if "callback" in draft.needs else ask_address(turn)
     if step == Step.ADDRESS:
+        if yes_or_no(text) is not None:  # "ne", "taip": an answer, not an address
+            return turn.reply(turn.t._("Your address (street, house, flat, town)?"))
         draft.home = text.strip()[:200]
         return ask_keep(turn)
     if step == Step.FLAT:
