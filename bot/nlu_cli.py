@@ -46,10 +46,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-# The held-out lines written with the training data, and the independent set (written apart,
-# by an author who saw only the intents and the kinds of residents).
+# The held-out lines written with the training data, and two independent sets (each written
+# apart, by an author who saw only the intents and the kinds of residents; the second after the
+# first had been used for tuning).
 EVALUATION_SETS = (
     ("eval_independent.tsv", "independent evaluation set"),
+    ("eval_second.tsv", "second independent evaluation set"),
     ("eval.tsv", "held-out lines of the training author"),
 )
 

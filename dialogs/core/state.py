@@ -59,6 +59,14 @@ class RequestDraft(FlowState):
 
 
 @dataclass
+class HeldMessage(FlowState):
+    """A first message that asked for something before the municipality was known: it is
+    answered once setup is done."""
+
+    held: str | None = None
+
+
+@dataclass
 class FallbackState(FlowState):
     """How many messages in a row were not understood: after a few, a person is offered."""
 

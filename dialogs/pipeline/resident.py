@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 
 from dialogs.core.actions import MenuAction, SetupAction
-from dialogs.core.state import FallbackState, RequestDraft
+from dialogs.core.state import FallbackState, HeldMessage, RequestDraft
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Turn
 from dialogs.flows import (
@@ -75,6 +75,8 @@ FREE_TEXT_STEPS = frozenset(
         Step.MUNICIPALITY,
     }
 )
+# First messages that need no answer after setup: setup itself answers them.
+SETUP_INTENTS = frozenset({"unknown", "greeting", "help", "language"})
 GUIDED_DIALOGS = frozenset({Dialog.REQUEST, Dialog.BOOKING, Dialog.HEALTH})
 # Intents that, inside a guided dialog, are most likely an answer in other words ("labai
 # skubu" reads as a request for help): they ask again instead of starting over.
@@ -94,7 +96,10 @@ class ResidentDialogs:
         message not understood counts towards offering a person."""
         fallback = turn.state(FallbackState)
         misses = fallback.misses
+        setting_up = onboarding.needs_setup(turn)
         reply = await self._respond(turn, incoming)
+        if setting_up and not onboarding.needs_setup(turn):
+            reply = await self._answer_held(turn, reply)
         if fallback.misses == misses:  # understood (not_understood counts one more)
             fallback.misses = 0
         if incoming.edited and not incoming.start:
@@ -134,7 +139,7 @@ class ResidentDialogs:
             return await self.run(turn, action)
         if onboarding.needs_setup(turn):
             understood = await onboarding.understand(turn, text)
-            return understood or await self.run(turn, SetupAction.START)
+            return understood or await self._hold(turn, text)
         if declines(text, [action for _, action in turn.conversation.choices]):
             turn.drop(RequestDraft)  # said no to sending it: not kept as a request left unsent
             turn.go(Dialog.MENU)
@@ -218,6 +223,27 @@ class ResidentDialogs:
             return reply
         scoped = understood.intent == "unknown" and understood.confidence > 0  # words, no topic
         return menu.not_understood(turn, out_of_scope=scoped)
+
+    async def _hold(self, turn: Turn, text: str) -> Reply:
+        """Keep a first message that asks for something ("Labas, man reikia maisto") to
+        answer after setup, and ask the setup questions in its language."""
+        reader = await nlu_reader.ready_reader()
+        understood = reader.read(text, None, turn.today)
+        if understood.intent not in SETUP_INTENTS:
+            turn.state(HeldMessage).held = text
+            if turn.language is None and understood.lang_confident:
+                turn.language = understood.lang
+        return await self.run(turn, SetupAction.START)
+
+    async def _answer_held(self, turn: Turn, reply: Reply) -> Reply:
+        """Setup is done: answer the first message that was held, after saying where."""
+        held = turn.state(HeldMessage).held
+        turn.drop(HeldMessage)
+        if not held or turn.municipality is None:
+            return reply
+        answer = await self._understand(turn, held, _as_read(turn, held))
+        lead = turn.t.fill("Municipality: %(place)s.", place=turn.text(turn.municipality.place))
+        return replace(answer, text=f"{lead}\n\n{answer.text}")
 
     @staticmethod
     def _guided(turn: Turn) -> bool:

@@ -9,30 +9,48 @@ from dialogs.core.clock import LOCAL_ZONE
 from dialogs.understanding.text import fold
 
 RELATIVE_DAYS = {
-    **dict.fromkeys(("today", "siandien", "siandienai", "sodien", "сегодня", "segodnya"), 0),
+    **dict.fromkeys(
+        ("today", "siandien", "siandienai", "sodien", "сегодня", "segodnya", "segodnja"), 0
+    ),
     **dict.fromkeys(("yesterday", "vakar", "вчера", "vchera"), -1),
     **dict.fromkeys(("tomorrow", "rytoj", "rit", "завтра", "zavtra"), 1),
     **dict.fromkeys(("poryt", "parit", "послезавтра", "poslezavtra"), 2),
 }
 # Folded stems of the same words in other cases: "rytojui", "rītdienai", "porytoj".
-RELATIVE_STEMS = (("poryt", 2), ("parit", 2), ("rytoj", 1), ("ritdien", 1))
+RELATIVE_STEMS = (
+    ("poryt", 2),
+    ("parit", 2),
+    ("послезавтрашн", 2),
+    ("poslezavtrashn", 2),
+    ("rytoj", 1),
+    ("ritdien", 1),
+    ("завтрашн", 1),
+    ("zavtrashn", 1),
+    ("сегодняшн", 0),
+    ("segodnyashn", 0),
+)
+# "kitą pirmadienį", "nākamajā pirmdienā", "в следующий понедельник": never today's weekday;
+# with a word for week ("kitos savaitės antradienį"), the weekday of next week.
+NEXT_STEMS = ("kita", "kito", "nakam", "nakos", "след", "sled", "next")  # "в след. понедельник"
+WEEK_STEMS = ("savait", "nedel", "недел", "week")
 # Folded month stems in lt (genitive: "15 lapkričio"), lv ("15. novembrī"), ru ("15 ноября",
 # also in Latin letters) and en.
 MONTH_STEMS = {
-    1: ("sausio", "janvar", "январ", "yanvar", "january", "jan"),
+    1: ("sausio", "janvar", "январ", "yanvar", "janvar", "january", "jan"),
     2: ("vasario", "februar", "феврал", "fevral", "feb"),
     3: ("kovo", "mart", "март", "march", "mar"),
     4: ("balandz", "april", "апрел", "aprel", "apr"),
     5: ("geguz", "maij", "мая", "май", "maya", "may"),
-    6: ("birzel", "junij", "июн", "iyun", "june", "jun"),
-    7: ("liepos", "julij", "июл", "iyul", "july", "jul"),
+    6: ("birzel", "junij", "июн", "iyun", "ijun", "june", "jun"),
+    7: ("liepos", "julij", "июл", "iyul", "ijul", "july", "jul"),
     8: ("rugpjuc", "august", "август", "avgust", "aug"),
-    9: ("rugsej", "septembr", "сентябр", "sentyabr", "september", "sep"),
-    10: ("spalio", "oktobr", "октябр", "oktyabr", "october", "oct"),
-    11: ("lapkric", "novembr", "ноябр", "noyabr", "november", "nov"),
+    9: ("rugsej", "septembr", "сентябр", "sentyabr", "sentjabr", "september", "sep"),
+    10: ("spalio", "oktobr", "октябр", "oktyabr", "oktjabr", "october", "oct"),
+    11: ("lapkric", "novembr", "ноябр", "noyabr", "nojabr", "noiabr", "november", "nov"),
     12: ("gruodz", "decembr", "декабр", "dekabr", "december", "dec"),
 }
 HALF_YEAR = timedelta(days=183)
+_NOT = frozenset({"ne", "не", "nevis", "not"})
 _DATE = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})\.(\d{1,2})\.?(\d{4})?)")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?!\d)")
 
@@ -53,13 +71,12 @@ def parse_day(text: str, today: date) -> date | None:
     """A day: ISO, DD.MM.YYYY, DD.MM or "15 lapkričio" (the nearest such day), today /
     tomorrow / the day after, or the next such weekday."""
     words = fold(text).split()
-    for word in words:
-        offset = _relative(word)
-        if offset is not None:
-            return today + timedelta(days=offset)
-        for weekday, stems in WEEKDAY_STEMS.items():
-            if word.startswith(stems):
-                return today + timedelta(days=(weekday - today.isoweekday()) % 7)
+    named = [(index, day) for index, day in enumerate(_day_words(words, today)) if day is not None]
+    # "ne pirmadienį, o antradienį", "не во вторник, а в субботу": the day just after a "not"
+    # is the one turned from.
+    kept = [day for index, day in named if not _NOT.intersection(words[max(0, index - 2) : index])]
+    if named:
+        return (kept or [named[0][1]])[0]
     match = _DATE.search(text)
     if match is None:
         return _named_month_day(words, today)
@@ -72,6 +89,36 @@ def parse_day(text: str, today: date) -> date | None:
         return nearest(int(month), int(day), today)
     except ValueError:
         return None
+
+
+def _day_words(words: list[str], today: date) -> list[date | None]:
+    """For each word, the day it names by itself ("rytoj", "penktadienį") or None."""
+    days: list[date | None] = []
+    for index, word in enumerate(words):
+        offset = _relative(word)
+        weekday = _weekday(word)
+        if offset is not None:
+            days.append(today + timedelta(days=offset))
+        elif weekday is not None:
+            days.append(_weekday_day(weekday, words[max(0, index - 3) : index], today))
+        else:
+            days.append(None)
+    return days
+
+
+def _weekday(word: str) -> int | None:
+    return next((day for day, stems in WEEKDAY_STEMS.items() if word.startswith(stems)), None)
+
+
+def _weekday_day(weekday: int, before: list[str], today: date) -> date:
+    """The coming such weekday (today's counts), or after "next" the one after today, or
+    after "next week" the one in next week."""
+    ahead = (weekday - today.isoweekday()) % 7
+    if any(word.startswith(NEXT_STEMS) for word in before):
+        if any(word.startswith(WEEK_STEMS) for word in before):
+            return today + timedelta(days=7 - today.isoweekday() + weekday)
+        return today + timedelta(days=ahead or 7)
+    return today + timedelta(days=ahead)
 
 
 def nearest(month: int, day: int, today: date) -> date:

@@ -74,6 +74,35 @@ def test_weekday_names(text: str, expected: date) -> None:
     assert parse_day(text, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kitą penktadienį", date(2021, 11, 12)),  # TODAY is a Friday: never today
+        ("nākamajā piektdienā", date(2021, 11, 12)),
+        ("в следующий понедельник", date(2021, 11, 8)),
+        ("v sled. ponedelnik ne smogu", date(2021, 11, 8)),
+        ("kitos savaitės antradienį", date(2021, 11, 9)),
+        ("отмените мою завтрашнюю стирку", date(2021, 11, 6)),
+        ("mozhno segodnja", TODAY),
+        ("12 nojabrja", date(2021, 11, 12)),
+    ],
+)
+def test_next_and_other_forms_of_a_day(text: str, expected: date) -> None:
+    assert parse_day(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ne pirmadienį, o antradienį", date(2021, 11, 9)),
+        ("nē, ne otrdien, bet sestdien nevarēšu atnākt", date(2021, 11, 6)),
+        ("нет, не во вторник, а в субботу", date(2021, 11, 6)),
+    ],
+)
+def test_a_corrected_day_is_the_one_turned_to(text: str, expected: date) -> None:
+    assert parse_day(text, TODAY) == expected
+
+
 def test_a_day_and_month_without_a_year_is_the_nearest() -> None:
     assert parse_day("28.12", date(2022, 1, 3)) == date(2021, 12, 28)
     assert parse_day("05.01", date(2021, 12, 20)) == date(2022, 1, 5)

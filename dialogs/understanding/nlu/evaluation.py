@@ -8,7 +8,7 @@ from datetime import date
 
 from dialogs.understanding.latin_russian import in_latin_letters, to_cyrillic
 from dialogs.understanding.nlu.entities import extract
-from dialogs.understanding.nlu.intents import UNKNOWN, Example, IntentModel
+from dialogs.understanding.nlu.intents import BOOKINGS, UNKNOWN, Example, IntentModel
 
 
 @dataclass
@@ -24,6 +24,8 @@ class Report:
     refused: int = 0  # in-scope messages answered as out of scope
     days_right: int = 0
     days: int = 0
+    facilities_right: int = 0  # booking lines whose facility was read right
+    facilities: int = 0
 
     def accuracy(self, lang: str) -> float:
         """In-scope accuracy for one language."""
@@ -53,6 +55,11 @@ class Report:
             out.append(
                 f"day read right: {self.days_right / self.days:.3f} ({self.days_right}/{self.days})"
             )
+        if self.facilities:
+            out.append(
+                f"facility read right: {self.facilities_right / self.facilities:.3f}"
+                f" ({self.facilities_right}/{self.facilities})"
+            )
         out.append("accuracy by intent:")
         out += [f"  {intent}: {ok}/{n}" for intent, (ok, n) in sorted(self.by_intent.items())]
         out.append("confusions (expected -> got: count):")
@@ -60,6 +67,7 @@ class Report:
         return out
 
 
+FACILITY_OF = {intent: facility for facility, intent in BOOKINGS.items()}
 EVALUATION_TODAY = date(2021, 11, 1)  # the day the evaluation lines' days are read from
 
 
@@ -78,6 +86,13 @@ def evaluate(model: IntentModel, examples: list[Example]) -> Report:
             report.days += 1
             found = extract(example.text, EVALUATION_TODAY).get("day")
             report.days_right += found == example.day
+        facility = FACILITY_OF.get(example.intent)
+        if facility is not None:
+            report.facilities += 1
+            report.facilities_right += extract(example.text, EVALUATION_TODAY).get("facility") in (
+                facility,
+                None,  # "zapisat na zavtra": the booking asks which, nothing is misread
+            )
         got = model.guess(example.text).intent
         if example.lang == "ru" and in_latin_letters(example.text):
             # As the assistant reads it in a Russian conversation: back in Cyrillic too.

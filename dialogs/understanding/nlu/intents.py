@@ -6,11 +6,17 @@ import csv
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
 from dialogs.understanding.latin_russian import latin_spellings
-from dialogs.understanding.nlu.entities import CONTRAST, facilities_in, facility_named
+from dialogs.understanding.nlu.entities import (
+    facilities_in,
+    facility_named,
+    names_a_language,
+    refused_facility,
+)
 from dialogs.understanding.nlu.scorer import NGRAMS, LinearScorer
 from dialogs.understanding.text import fold
 
@@ -30,8 +36,14 @@ INTENTS = (
     "unknown",
 )
 UNKNOWN = "unknown"
+# Intents that ask about the facilities rather than book one ("is the shower or the laundry
+# open?"): a message naming both is not a correction there.
+QUESTIONS = frozenset({"contacts", "service_status", "certificate", "my_bookings"})
 BOOKINGS = {"shower": "book_shower", "laundry": "book_laundry"}  # facility -> its intent
-MIN_CONFIDENCE = 0.27  # below this, the message is out of scope
+# Below this, the message is out of scope: chosen in the flat middle of 0.18-0.22, where both
+# independent evaluation sets keep their figures.
+MIN_CONFIDENCE = 0.2
+UNSURE_MARGIN = 0.03  # an intent barely ahead of out-of-scope is not taken
 CLOSE_MARGIN = 0.06  # two intents this close: ask instead of guessing
 _GREETING = re.compile(
     r"^(labas( rytas| vakaras)?|laba diena|sveiki|sveikas|labdien|labrit|labvakar|sveiks|cau"
@@ -117,34 +129,53 @@ class IntentModel:
         classes = self.scorer.classes
         best, second = classes[order[0]], classes[order[1]]
         best_p, second_p = float(probabilities[order[0]]), float(probabilities[order[1]])
-        if best == UNKNOWN or best_p < MIN_CONFIDENCE:
+        wanted = _wanted_instead(text)
+        if wanted is not None and best not in QUESTIONS:
+            # "ne dush, a stirka", "nereikia man dušo, noriu skalbimo": a booking of the other.
+            return Guess(BOOKINGS[wanted], max(best_p, MIN_CONFIDENCE), None)
+        if (
+            best == UNKNOWN
+            or best_p < MIN_CONFIDENCE
+            or (second == UNKNOWN and best_p - second_p < UNSURE_MARGIN)
+        ):
             return Guess(UNKNOWN, best_p)
-        corrected = best == "cancel_booking" and _corrects(text)
-        facility = facility_named(text) if best in BOOKINGS.values() or corrected else None
+        if best == "language" and not names_a_language(text):
+            return Guess(UNKNOWN, best_p)  # "Rungos 5" is an address, whatever its letters
+        if best in BOOKINGS.values() and refused_facility(text) is not None:
+            return Guess("cancel_booking", best_p, None)  # "nebereikia to skalbimo"
+        facility = facility_named(text) if best in BOOKINGS.values() else None
         if facility is not None and BOOKINGS[facility] != best:
-            # The words say it better than the model: "veļu" is laundry, and "ne dush, a
-            # stirka" books the laundry rather than cancelling the shower.
+            # The words say it better than the model: "veļu" is laundry.
             best, second = BOOKINGS[facility], best
         close = second != UNKNOWN and best_p - second_p < CLOSE_MARGIN
         return Guess(best, best_p, second if close else None)
 
 
-def _corrects(text: str) -> bool:
-    """Names both facilities with a turn between ("ne dush, a stirka"): a correction."""
-    words = fold(text).split()
-    return any(word in CONTRAST for word in words) and len(facilities_in(words)) == 2
+def _wanted_instead(text: str) -> str | None:
+    """The facility wanted when a message names both and turns from one to the other."""
+    if len(facilities_in(fold(text).split())) != 2:
+        return None
+    return facility_named(text)
 
 
-def train(examples: list[Example]) -> LinearScorer:
-    """Fit the vectorizer and the classifier (scikit-learn, imported only here) and keep their
-    numbers."""
+def fitted(examples: list[Example]) -> tuple[Any, Any]:
+    """The vectorizer and the classifier, fitted with scikit-learn (imported only here)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import SGDClassifier
 
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True)
-    classifier = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=50, random_state=0)
+    # Balanced: the out-of-scope lines outnumber each intent's, and would swallow real ones.
+    classifier = SGDClassifier(
+        loss="log_loss", alpha=5e-5, max_iter=50, random_state=0, class_weight="balanced"
+    )
     features = vectorizer.fit_transform([prepare(e.text) for e in examples])
     classifier.fit(features, [e.intent for e in examples])
+    return vectorizer, classifier
+
+
+def train(examples: list[Example]) -> LinearScorer:
+    """Fit the model and keep its numbers."""
+    vectorizer, classifier = fitted(examples)
     return LinearScorer(
         {str(gram): int(index) for gram, index in vectorizer.vocabulary_.items()},
         np.asarray(vectorizer.idf_, dtype=np.float64),

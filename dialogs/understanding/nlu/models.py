@@ -16,7 +16,7 @@ from dialogs.understanding.nlu.intents import (
     train,
     with_latin_russian,
 )
-from dialogs.understanding.nlu.language import LanguageGuesser
+from dialogs.understanding.nlu.language import LanguageGuesser, vocabulary
 from dialogs.understanding.nlu.reader import Understood
 from dialogs.understanding.nlu.scorer import LinearScorer
 
@@ -48,7 +48,8 @@ class Reader:
     """The language guesser, the intent model and the entity rules together."""
 
     def __init__(self) -> None:
-        self.languages = LanguageGuesser()
+        examples = load_examples("train.tsv")
+        self.languages = LanguageGuesser(vocabulary((e.lang, e.text) for e in examples))
         self.intents = intent_model()
 
     def read(self, text: str, fallback_lang: str | None, today: date) -> Understood:
