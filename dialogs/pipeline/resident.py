@@ -207,9 +207,11 @@ class ResidentDialogs:
                 "Sorry, I did not understand. Please choose one of these by its number."
             )
             return self._again(turn, lead)
-        # A confident intent leads (it still looks for a named department or service); a weak
-        # one comes after the search of names, which is precise for "mobilā aprūpe".
-        if confident:
+        # A confident intent leads (it still looks for a named department or service), and so
+        # does any wish the assistant can carry out here (book, cancel, take a request, a
+        # person): a department that lists the shower must not answer "zapisat na dush
+        # zavtra". A weak question comes after the search of names, precise for "mobilā aprūpe".
+        if confident or nlu_route.can_do(turn, understood.intent):
             reply = await nlu_route.answer(turn, understood, self.run)
             if reply is not None:
                 return reply

@@ -15,6 +15,7 @@ from dialogs.core.actions import (
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.types import Choice, Reply
+from dialogs.understanding.nlu.intents import BOOKINGS
 from dialogs.understanding.nlu.reader import Understood
 from dialogs.understanding.search import find, which_one
 
@@ -63,10 +64,14 @@ async def answer(turn: Turn, understood: Understood, run: Run) -> Reply | None:
         if municipality is not None and understood.lang in municipality.languages:
             turn.language = understood.lang
     if understood.alternative is not None:
-        return _ask_which(turn, understood)
+        return await _ask_which(turn, understood, run)
     action = _action(turn, understood)
     if action is None:
         return None
+    if understood.intent == "isolation_help" and action == "human":
+        # No requests taken here: the home-help service the words name, else whom to contact.
+        found = find(turn, understood.text)
+        return await run(turn, found[0].action if len(found) == 1 else action)
     if action.startswith(
         (
             f"{ContactsAction.DEPARTMENT}:",
@@ -107,6 +112,19 @@ def _action(turn: Turn, understood: Understood) -> str | None:
     return None
 
 
+def can_do(turn: Turn, intent: str) -> bool:
+    """The assistant can do here what the intent wishes (book, take a request), not only point
+    to someone: only then does the wish come before the names a message mentions."""
+    municipality = turn.require_municipality()
+    if intent in BOOKINGS.values():
+        return any(BOOKINGS.get(f.id) == intent for f in municipality.facilities)
+    if intent in ("my_bookings", "cancel_booking"):
+        return bool(municipality.facilities) or municipality.requests is not None
+    if intent == "isolation_help":
+        return municipality.requests is not None
+    return intent == "human"
+
+
 async def _named_or(turn: Turn, understood: Understood, action: str, run: Run) -> Reply:
     """A department or service named in the message beats the general list."""
     found = find(
@@ -133,7 +151,7 @@ async def _use_details(
     return reply
 
 
-def _ask_which(turn: Turn, understood: Understood) -> Reply:
+async def _ask_which(turn: Turn, understood: Understood, run: Run) -> Reply:
     t = turn.t
     choices = []
     for intent in (understood.intent, understood.alternative):
@@ -142,10 +160,8 @@ def _ask_which(turn: Turn, understood: Understood) -> Reply:
         action = _action(turn, Understood(understood.text, None, False, intent, 0.0))
         if action is not None and intent in LABELS:
             choices.append(Choice(t._(LABELS[intent]), action))
-    if len(choices) < 2:
-        return (
-            which_one(turn, choices)
-            if choices
-            else turn.reply(t._("Sorry, I did not understand that."))
-        )
+    if len(choices) == 1:  # only one of the two can be done here: no question
+        return await run(turn, choices[0].action)
+    if not choices:
+        return turn.reply(t._("Sorry, I did not understand that."))
     return turn.reply(t._("Did you mean one of these?"), choices)
