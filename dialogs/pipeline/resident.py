@@ -138,8 +138,9 @@ class ResidentDialogs:
         if action is not None:
             return await self.run(turn, action)
         if onboarding.needs_setup(turn):
+            await self._hold(turn, text)
             understood = await onboarding.understand(turn, text)
-            return understood or await self._hold(turn, text)
+            return understood or await self.run(turn, SetupAction.START)
         if declines(text, [action for _, action in turn.conversation.choices]):
             turn.drop(RequestDraft)  # said no to sending it: not kept as a request left unsent
             turn.go(Dialog.MENU)
@@ -215,6 +216,9 @@ class ResidentDialogs:
             reply = await nlu_route.answer(turn, understood, self.run)
             if reply is not None:
                 return reply
+        if understood.intent == "unknown" and understood.confidence >= CONFIDENT:
+            # Surely out of scope: "šeimos gydytoją" must not find "paslaugos šeimoms".
+            return menu.not_understood(turn, out_of_scope=True)
         found = search.find(turn, text)
         if len(found) == 1:
             return await self.run(turn, found[0].action)
@@ -226,26 +230,26 @@ class ResidentDialogs:
         scoped = understood.intent == "unknown" and understood.confidence > 0  # words, no topic
         return menu.not_understood(turn, out_of_scope=scoped)
 
-    async def _hold(self, turn: Turn, text: str) -> Reply:
-        """Keep a first message that asks for something ("Labas, man reikia maisto") to
-        answer after setup, and ask the setup questions in its language."""
+    async def _hold(self, turn: Turn, text: str) -> None:
+        """Before setup, keep a message that asks for something ("Labas, man reikia maisto")
+        to answer once setup is done, and take the language it is plainly written in."""
         reader = await nlu_reader.ready_reader()
         understood = reader.read(text, None, turn.today)
         if understood.intent not in SETUP_INTENTS:
             turn.state(HeldMessage).held = text
-            if turn.language is None and understood.lang_confident:
-                turn.language = understood.lang
-        return await self.run(turn, SetupAction.START)
+        if understood.lang_confident and understood.intent != "language":
+            turn.language = understood.lang
 
     async def _answer_held(self, turn: Turn, reply: Reply) -> Reply:
         """Setup is done: answer the first message that was held, after saying where."""
         held = turn.state(HeldMessage).held
         turn.drop(HeldMessage)
-        if not held or turn.municipality is None:
+        if not held:
             return reply
         answer = await self._understand(turn, held, _as_read(turn, held))
-        lead = turn.t.fill("Municipality: %(place)s.", place=turn.text(turn.municipality.place))
-        return replace(answer, text=f"{lead}\n\n{answer.text}")
+        lead = reply.text.partition("\n\n")[0]  # what setup settled: "Language: Russian."
+        # One paragraph with the answer's first, so an SMS keeps its choices after both.
+        return replace(answer, text=f"{lead}\n{answer.text}")
 
     @staticmethod
     def _guided(turn: Turn) -> bool:

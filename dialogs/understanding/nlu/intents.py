@@ -121,17 +121,18 @@ class IntentModel:
 
     def guess(self, text: str) -> Guess:
         """The intent of one message; UNKNOWN when nothing fits well enough. In a long
-        message whose whole reads as nothing, the surest sentence speaks for it: "Labdien,
+        message whose whole reads as nothing sure, a sure sentence speaks for it: "Labdien,
         esmu pensionāre... Kaimiņiene stāstīja... Kur man zvanīt?"."""
         guess = self._guess(text)
         sentences = [part for part in _SENTENCE_END.split(text) if len(part.split()) >= 3]
-        if guess.intent != UNKNOWN or len(sentences) < 2:
+        if (guess.intent != UNKNOWN and guess.confidence >= SURE) or len(sentences) < 2:
             return guess
         found = [self._guess(sentence) for sentence in sentences]
         understood = [
             g for g in found if g.intent not in (UNKNOWN, "greeting") and g.confidence >= SURE
         ]
-        return max(understood, key=lambda g: g.confidence, default=guess)
+        surest = max(understood, key=lambda g: g.confidence, default=guess)
+        return surest if guess.intent == UNKNOWN or surest.confidence > guess.confidence else guess
 
     def _guess(self, text: str) -> Guess:
         if is_greeting(text):

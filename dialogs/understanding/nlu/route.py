@@ -100,7 +100,8 @@ def _action(turn: Turn, understood: Understood) -> str | None:
     if intent == "certificate":
         if municipality.certificates is not None:
             return f"{CertificatesAction.STATUS}:status"
-        return "health" if municipality.health_rules else None
+        # Without either check here, the certificates answer says so and whom to ask.
+        return "health" if municipality.health_rules else CertificatesAction.CERTIFICATES
     if intent in ("book_shower", "book_laundry"):
         facility = intent.removeprefix("book_")
         if not municipality.facilities:
