@@ -75,6 +75,9 @@ FREE_TEXT_STEPS = frozenset(
         Step.MUNICIPALITY,
     }
 )
+# Dialogs whose typed text is a search of names, and the intent that search serves.
+SEARCH_TOPICS = {Dialog.CONTACTS: "contacts", Dialog.SERVICES: "service_status"}
+NAME_WORDS = 3  # in such a list, this many words or fewer are read as a name
 # First messages that need no answer after setup: setup itself answers them.
 SETUP_INTENTS = frozenset({"unknown", "greeting", "help", "language"})
 GUIDED_DIALOGS = frozenset({Dialog.REQUEST, Dialog.BOOKING, Dialog.HEALTH})
@@ -183,12 +186,8 @@ class ResidentDialogs:
         """Free text: the current dialog's reading, a named department or service, the
         intent model, and only then "not understood"; `reading` is the text as read in a
         Russian conversation (Latin letters back in Cyrillic)."""
-        understander = self.registry.understander(turn.conversation.dialog)
-        if understander is not None:
-            reply = await understander(turn, text)
-            if reply is not None:
-                return reply
         reader = await nlu_reader.ready_reader()
+        typed = text
         understood = reader.read(text, turn.language, turn.today)
         if reading != text:
             as_russian = reader.read(reading, turn.language, turn.today)
@@ -196,11 +195,16 @@ class ResidentDialogs:
             # marks in a Russian conversation).
             if as_russian.intent != "unknown" or understood.intent == "unknown":
                 understood, text = as_russian, reading
+        confident = understood.confidence >= CONFIDENT and understood.intent != "unknown"
+        understander = self.registry.understander(turn.conversation.dialog)
+        if understander is not None and not self._moves_on(turn, understood, confident):
+            reply = await understander(turn, typed)
+            if reply is not None:
+                return reply
         exact = search.find_exact(turn, text)
         if exact is not None:  # a name typed as it is written: no guessing
             return await self.run(turn, exact.action)
         log.debug("intent %s (%.2f)", understood.intent, understood.confidence)
-        confident = understood.confidence >= CONFIDENT and understood.intent != "unknown"
         if self._guided(turn) and not (confident and understood.intent not in GUIDED_INTENTS):
             # An answer to the assistant's own question that matched none of its choices: ask
             # again, rather than leave the flow for a guess.
@@ -252,13 +256,25 @@ class ResidentDialogs:
         return replace(answer, text=f"{lead}\n{answer.text}")
 
     @staticmethod
+    def _moves_on(turn: Turn, understood: nlu_reader.Understood, confident: bool) -> bool:
+        """After a list of contacts or services, a message about something else (a booking,
+        "does the laundry work?") is not searched among that list's names; a few words
+        ("pagalba į namus") are taken for a name in it."""
+        topic = SEARCH_TOPICS.get(Dialog(turn.conversation.dialog))
+        if topic is None or understood.intent in (topic, "unknown"):
+            return False
+        if len(understood.text.split()) <= NAME_WORDS:
+            return False
+        return confident or nlu_route.can_do(turn, understood.intent)
+
+    @staticmethod
     def _guided(turn: Turn) -> bool:
         """The resident is answering a question of a booking, a request or a check, with
         choices on screen."""
         conversation = turn.conversation
         return (
             conversation.dialog in GUIDED_DIALOGS
-            and bool(conversation.step)
+            and conversation.step not in (Step.NONE, Step.MINE)  # a list of one's own is no form
             and bool(conversation.choices)
         )
 

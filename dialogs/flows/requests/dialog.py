@@ -13,6 +13,7 @@ from dialogs.flows.requests.mine import enough_open
 from dialogs.flows.requests.person import no_requests, talk_to_person
 from dialogs.staff.cards import NEED_LABELS, URGENCY_LABELS
 from dialogs.types import Choice, Reply
+from dialogs.understanding.nlu.entities import needs_named
 from dialogs.understanding.request_words import says_done, urgency_in
 from dialogs.understanding.yes_no import yes_or_no
 from storage import residents
@@ -87,6 +88,18 @@ async def toggle_need(turn: Turn, need: str) -> Reply:
             chosen.remove(need)
         else:
             chosen.append(need)
+    return needs_reply(turn)
+
+
+async def _needs_in_words(turn: Turn, text: str) -> Reply | None:
+    """The needs written out ("maisto ir vaistų", "ne maisto, tik higienos") ticked and
+    unticked, or "that's all" to go on."""
+    draft = turn.state(RequestDraft)
+    wanted, unwanted = needs_named(text)
+    if not wanted and not unwanted:
+        return await ask_details(turn, "") if draft.needs and says_done(text) else None
+    draft.needs = [need for need in draft.needs if need not in unwanted]
+    draft.needs += [need for need in wanted if need not in draft.needs]
     return needs_reply(turn)
 
 
@@ -249,8 +262,8 @@ async def understand(turn: Turn, text: str) -> Reply | None:
     if step == Step.URGENCY:
         urgency = urgency_in(text)
         return await set_urgency(turn, urgency) if urgency else None
-    if step == Step.NEEDS and draft.needs and says_done(text):
-        return await ask_details(turn, "")
+    if step == Step.NEEDS:
+        return await _needs_in_words(turn, text)
     if step == Step.PHONE:
         number = e164(text, turn.require_municipality().country)
         if number is None:

@@ -61,6 +61,9 @@ NEED_STEMS = {
         "еды",
         "продукт",
         "хлеб",
+        "hleb",
+        "khleb",
+        "edoj",
     ),
     "medicine": ("vaist", "zale", "zales", "лекарст", "таблет", "lekarst", "tabletk"),
     "hygiene": ("higien", "muil", "ziep", "tualet", "гигиен", "мыл", "туалет", "gigien"),
@@ -127,6 +130,7 @@ NEGATION_STEMS = (
     "nenak",  # lv "nenākšu"
     "nevares",
 )
+ONLY = frozenset({"tik", "tiktai", "tikai", "только", "tolko"})
 _CLAUSE_END = re.compile(r"[,.;:!?()\n-]+")
 
 
@@ -157,6 +161,18 @@ def refused_facility(text: str) -> str | None:
     if len(facilities) != 1 or not all(negated for found, negated in named if found):
         return None
     return facilities.pop()
+
+
+def needs_named(text: str) -> tuple[list[str], list[str]]:
+    """The needs a message asks for, and those it turns down: "ne maisto, tik higienos" ->
+    (["hygiene"], ["food"])."""
+    clauses = _clauses(text)
+    only = [n for c in clauses if ONLY.intersection(c) for n in _stems_in(c, NEED_STEMS)]
+    if only:  # "tik higienos": that, and nothing else
+        return only, [need for need in NEED_STEMS if need not in only]
+    wanted = [n for c in clauses if not _negated(c) for n in _stems_in(c, NEED_STEMS)]
+    unwanted = [n for c in clauses if _negated(c) for n in _stems_in(c, NEED_STEMS)]
+    return list(dict.fromkeys(wanted)), [n for n in dict.fromkeys(unwanted) if n not in wanted]
 
 
 def _clauses(text: str) -> list[list[str]]:

@@ -89,8 +89,12 @@ def _action(turn: Turn, understood: Understood) -> str | None:
     municipality = turn.require_municipality()
     intent = understood.intent
     if intent in ("my_bookings", "cancel_booking") and not municipality.facilities:
-        # Nothing can be booked here: "atšaukti" is about the resident's requests, if any.
-        return RequestAction.MINE if municipality.requests is not None else None
+        # Nothing can be booked here: "atšaukti" is about the resident's requests, if any;
+        # never when the words name the shower or laundry (that would offer to withdraw a food
+        # request): then, and without requests, the answer says nothing can be booked here.
+        if municipality.requests is not None and "facility" not in understood.entities:
+            return RequestAction.MINE
+        return BookingAction.BOOK
     if intent in SIMPLE:
         return SIMPLE[intent]
     if intent == "contacts":
