@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 import time
@@ -26,7 +27,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     """Read stdin line by line, or print the evaluation report."""
     today = local_today(make_clock(settings))
     if args.eval:
-        return _evaluate(today)
+        return _evaluate(settings, today)
     from dialogs.understanding.nlu.reader import reader
 
     model_reader = reader()
@@ -56,8 +57,12 @@ EVALUATION_SETS = (
 )
 
 
-def _evaluate(today: date) -> int:
+JOURNEY_SETS = ("eval_independent.tsv", "eval_second.tsv")  # also typed through the pipeline
+
+
+def _evaluate(settings: Settings, today: date) -> int:
     started = time.perf_counter()
+    from bot.nlu_journeys import journeys
     from dialogs.understanding.nlu.evaluation import evaluate
     from dialogs.understanding.nlu.intents import IntentModel, load_examples, with_latin_russian
     from dialogs.understanding.nlu.reader import reader
@@ -69,6 +74,10 @@ def _evaluate(today: date) -> int:
     for name, title in EVALUATION_SETS:
         print(f"== {title} ({name})")
         print("\n".join(evaluate(model, load_examples(name)).lines()))
+        if name in JOURNEY_SETS:
+            answered = asyncio.run(journeys(settings, load_examples(name)))
+            print("as the assistant answers (each line at the menu, the whole pipeline):")
+            print("\n".join(answered.lines()))
         print()
     model_reader = reader()
     model_reader.read("labas", None, today)  # warm up

@@ -66,6 +66,10 @@ class Engine:
         self.postman = Postman(database, content, catalogs, clock, self.staff)
         self.configure_sms(self.sms_rules)
 
+    def use_dialogs(self, dialogs: ResidentDialogs) -> None:
+        """Answer residents with these dialogs (an evaluation notes what they run)."""
+        self._dialogs = dialogs
+
     def configure_sms(self, rules: SmsPolicy) -> None:
         """The process's SMS settings (flood limit, page budget), for turns and for delivery."""
         self.sms_rules = rules

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from dialogs.core.actions import ServicesAction, SetupAction
+from dialogs.understanding.nlu.entities import facilities_in, needs_named
 from dialogs.understanding.text import fold
 
 # The action each word leads to. Whole messages only: "pagalba" is help, while
@@ -161,10 +162,14 @@ THANKS_MAX_WORDS = 8
 
 
 def says_thanks(text: str) -> bool:
-    """A short message that thanks ("Спасибо, до свидания", "labai ačiū jums")."""
+    """A short message that thanks ("Спасибо, до свидания", "labai ačiū jums"), and names
+    no shower, laundry or need ("stirka uzhe ne nuzhna, spasibo" says more)."""
     words = fold(text).split()
-    return 0 < len(words) <= THANKS_MAX_WORDS and any(
-        word.startswith(THANKS_STEMS) for word in words
+    return (
+        0 < len(words) <= THANKS_MAX_WORDS
+        and any(word.startswith(THANKS_STEMS) for word in words)
+        and not facilities_in(words)
+        and not any(needs_named(text))
     )
 
 

@@ -156,7 +156,7 @@ class IntentModel:
             return Guess(UNKNOWN, best_p)
         if best == "language" and not names_a_language(text):
             return Guess(UNKNOWN, best_p)  # "Rungos 5" is an address, whatever its letters
-        if best in BOOKINGS.values() and refused_facility(text) is not None:
+        if best not in QUESTIONS and refused_facility(text) is not None:
             return Guess("cancel_booking", best_p, None)  # "nebereikia to skalbimo"
         facility = facility_named(text) if best in BOOKINGS.values() else None
         if facility is not None and BOOKINGS[facility] != best:
