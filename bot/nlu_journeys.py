@@ -93,10 +93,11 @@ class JourneyReport:
 
     def lines(self) -> list[str]:
         """A printable report."""
-        return [
-            f"  {key}: {self.right[key] / self.total[key]:.3f} ({self.right[key]}/{self.total[key]})"
-            for key in sorted(self.total)
-        ]
+        out = []
+        for key in sorted(self.total):
+            right, total = self.right[key], self.total[key]
+            out.append(f"  {key}: {right / total:.3f} ({right}/{total})")
+        return out
 
 
 async def journeys(settings: Settings, examples: list[Example]) -> JourneyReport:
