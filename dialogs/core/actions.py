@@ -74,6 +74,7 @@ class BookingAction(StrEnum):
     MINE = "mybk"
     CANCEL = "bkcancel"
     CANCEL_CONFIRMED = "bkcancel!"
+    CANCEL_NAMED = "bkcancelof"  # typed: the booking of this facility (and day), if just one
     KEEP = "bkkeep"  # "no, keep it": the bookings again, nothing changed
     LEAVE_WAITLIST = "wlleave"
     OFFER_YES = "wlyes"

@@ -57,7 +57,7 @@ _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?!\d)")
 
 # Stems of weekday names (folded), ISO numbering: "penktadieni", "piektdien", "пятницу".
 WEEKDAY_STEMS = {
-    1: ("pirmad", "pirmdien", "понедельн", "ponedeln", "ponedel'n", "monday"),
+    1: ("pirmad", "pirmdien", "понедельн", "понеделн", "ponedeln", "ponedel'n", "monday"),
     2: ("antrad", "otrdien", "вторн", "vtorn", "tuesday"),
     3: ("treciad", "tresdien", "сред", "sredu", "sreda", "wednesday"),
     4: ("ketvirtad", "ceturtdien", "четверг", "chetverg", "4etverg", "thursday"),
@@ -71,15 +71,19 @@ def parse_day(text: str, today: date) -> date | None:
     """A day: ISO, DD.MM.YYYY, DD.MM or "15 lapkričio" (the nearest such day), today /
     tomorrow / the day after, or the next such weekday."""
     words = fold(text).split()
+    spelled = _named_month_day(words, today)
+    if spelled is not None:  # "v ponedelnik 8 nojabrja": the date written out is exact
+        return spelled
     named = [(index, day) for index, day in enumerate(_day_words(words, today)) if day is not None]
     # "ne pirmadienį, o antradienį", "не во вторник, а в субботу": the day just after a "not"
-    # is the one turned from.
+    # is the one turned from; "pirmdien, nu v ponedelnik sledujushchij": "next" says more.
     kept = [day for index, day in named if not _NOT.intersection(words[max(0, index - 2) : index])]
+    nexts = [day for index, day in named if _after_next(words, index)]
     if named:
-        return (kept or [named[0][1]])[0]
+        return (nexts or kept or [named[0][1]])[0]
     match = _DATE.search(text)
     if match is None:
-        return _named_month_day(words, today)
+        return None
     iso_year, iso_month, iso_day, day, month, year = match.groups()
     try:
         if iso_year:
@@ -100,10 +104,22 @@ def _day_words(words: list[str], today: date) -> list[date | None]:
         if offset is not None:
             days.append(today + timedelta(days=offset))
         elif weekday is not None:
-            days.append(_weekday_day(weekday, words[max(0, index - 3) : index], today))
+            days.append(_weekday_day(weekday, _around(words, index), today))
         else:
             days.append(None)
     return days
+
+
+def _around(words: list[str], index: int) -> list[str]:
+    """The words that may qualify a weekday: "kitą pirmadienį", "v ponedelnik sledujushchij"."""
+    return words[max(0, index - 3) : index] + words[index + 1 : index + 2]
+
+
+def _after_next(words: list[str], index: int) -> bool:
+    """A weekday qualified by "next"."""
+    return _weekday(words[index]) is not None and any(
+        word.startswith(NEXT_STEMS) for word in _around(words, index)
+    )
 
 
 def _weekday(word: str) -> int | None:

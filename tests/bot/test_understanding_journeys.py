@@ -66,3 +66,28 @@ async def test_a_new_topic_after_a_list_is_not_searched_in_it(
         for words in ("a 4to u menja zapisano?", "otmenite moju zapis v prachechnuju"):
             said = await answer(ivan, words)
             assert said.startswith("V vashem samoupravlenii net dusha ili prachechnoy"), said
+
+
+async def test_an_ill_resident_cancels_the_booking_the_words_name(
+    twilio: FakeTwilio, engine: Engine, clock: FixedClock
+) -> None:
+    clock.current = NOVEMBER_1  # a Monday
+    async with running_sms(twilio, engine) as base:
+        ivan = Phone(base, "+37126000504")
+        where = await answer(ivan, "Zdravstvujte")
+        await answer(ivan, number_of(where, "Koknese"))
+        kind = await answer(ivan, "zapishite na dush v ponedelnik 8 nojabrja")
+        issued = await answer(ivan, number_of(kind, "Sertifikat o vaktsinatsii"))
+        booked = await answer(ivan, "20.07.2021")
+        assert booked.startswith("Vy zapisany: Dush, ponedel'nik, 8 noyabrya."), (issued, booked)
+        laundry = await answer(ivan, "i na stirku v sredu")
+        booked = await answer(ivan, number_of(laundry, "Sertifikat o vaktsinatsii"))
+        booked = await answer(ivan, "20.07.2021")
+        assert booked.startswith("Vy zapisany: Stirka"), booked
+        # Ill: the shower named, and no list to pick from - the question comes at once.
+        asked = await answer(ivan, "ja zabolel, v ponedelnik ne pridu na dush, otmenite")
+        assert asked.startswith("Otmenit zapis: Dush, ponedel'nik, 8 noyabrya?"), asked
+        done = await answer(ivan, number_of(asked, "Da, otmenit"))
+        assert done.startswith("Zapis otmenena."), done
+    rows = await engine.database.fetchall("SELECT facility_id, status FROM bookings ORDER BY id")
+    assert [tuple(row) for row in rows] == [("shower", "cancelled"), ("laundry", "active")]

@@ -85,6 +85,8 @@ def test_weekday_names(text: str, expected: date) -> None:
         ("отмените мою завтрашнюю стирку", date(2021, 11, 6)),
         ("mozhno segodnja", TODAY),
         ("12 nojabrja", date(2021, 11, 12)),
+        ("v ponedelnik 8 nojabrja", date(2021, 11, 8)),  # the date written out is exact
+        ("pirmdien, nu v ponedelnik sledujushij", date(2021, 11, 8)),  # "next" says more
     ],
 )
 def test_next_and_other_forms_of_a_day(text: str, expected: date) -> None:

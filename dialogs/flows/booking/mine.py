@@ -96,6 +96,22 @@ async def confirm_cancel(turn: Turn, booking_id: str) -> Reply:
     return turn.reply(text, choices)
 
 
+async def cancel_named(turn: Turn, argument: str) -> Reply:
+    """ "Ne pridu v ponedelnik na dush": the one booking the words name ("shower:2021-11-08",
+    the day may be empty) asked about at once; several or none: the list."""
+    facility, _, day = argument.partition(":")
+    municipality = turn.require_municipality()
+    mine = await bookings.active_for(turn.connection, turn.resident_id, municipality.id, turn.today)
+    of_facility = [booking for booking in mine if booking.facility_id == facility]
+    named = [booking for booking in of_facility if booking.day.isoformat() == day]
+    # A day that fits none ("v ponedelnik" said of next Monday's): the facility's one booking,
+    # asked about with its date.
+    named = named or of_facility
+    if len(named) == 1:
+        return await confirm_cancel(turn, str(named[0].id))
+    return await show(turn, "")
+
+
 async def cancel(turn: Turn, booking_id: str) -> Reply:
     """Cancel, withdraw the reminder, and offer the place to the first on the waiting list."""
     booking = await _own_booking(turn, booking_id)
@@ -189,6 +205,7 @@ ACTIONS: dict[str, Handler] = {
     BookingAction.KEEP: keep,
     BookingAction.LEAVE_WAITLIST: leave,
     BookingAction.CANCEL: confirm_cancel,
+    BookingAction.CANCEL_NAMED: cancel_named,
     BookingAction.CANCEL_CONFIRMED: cancel,
     BookingAction.OFFER_YES: accept_offer,
     BookingAction.OFFER_NO: decline_offer,

@@ -45,6 +45,7 @@ FACILITY_STEMS: dict[str, tuple[str, ...]] = {
         "stiral",
         "postir",
         "prachech",
+        "prachesh",
         "belj",
         "bely",
     ),

@@ -149,6 +149,10 @@ async def _use_details(
     entities = understood.entities
     if action.startswith(f"{BookingAction.FACILITY}:") and isinstance(entities.get("day"), str):
         return await run(turn, f"{BookingAction.DAY}:{entities['day']}")
+    facility = entities.get("facility")
+    if action == BookingAction.MINE and understood.intent == "cancel_booking" and facility:
+        day = entities.get("day") or ""
+        return await run(turn, f"{BookingAction.CANCEL_NAMED}:{facility}:{day}")
     needs = entities.get("needs")
     if action == "rq" and isinstance(needs, list) and needs:
         for need in needs:
