@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -19,6 +20,14 @@ class LocalBotApi(BaseRequest):
         self.calls = 0
         self.newest: dict[int, dict[str, Any]] = {}  # chat id -> the bot's newest message
         self._message_ids = itertools.count(1)
+        self._waiting: dict[int, asyncio.Future[None]] = {}  # chat id -> its next message
+
+    def next_message(self, chat_id: int) -> asyncio.Future[None]:
+        """Done when the bot next sends or edits a message in the chat: what the resident
+        waits for (answers leave through the outbox, after the update's handler is done)."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiting[chat_id] = future
+        return future
 
     @property
     def read_timeout(self) -> float:
@@ -66,5 +75,8 @@ class LocalBotApi(BaseRequest):
             if isinstance(markup, dict) and "inline_keyboard" in markup:
                 message["reply_markup"] = markup
             self.newest[chat_id] = message
+            waiting = self._waiting.pop(chat_id, None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(None)
             return message
         return True

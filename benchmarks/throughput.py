@@ -36,9 +36,20 @@ TOKEN = "123456:BENCHMARK"
 DONE_GROUP = 99  # a handler group after every other: the update has been answered
 
 
+def chat_of(data: dict[str, Any]) -> int:
+    """The private chat an update comes from."""
+    if "callback_query" in data:
+        return int(data["callback_query"]["from"]["id"])
+    return int(data["message"]["chat"]["id"])
+
+
 @asynccontextmanager
-async def feeding(application: Application) -> AsyncIterator[Feed]:  # type: ignore[type-arg]
-    """Start the application; the feed puts an update on its queue and waits for its answer."""
+async def feeding(
+    application: Application,  # type: ignore[type-arg]
+    api: LocalBotApi,
+) -> AsyncIterator[Feed]:
+    """Start the application; the feed puts an update on its queue and waits until it is
+    handled and its answer has reached the chat."""
     waiting: dict[int, asyncio.Future[None]] = {}
 
     async def done(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,8 +61,9 @@ async def feeding(application: Application) -> AsyncIterator[Feed]:  # type: ign
     async def feed(data: dict[str, Any]) -> None:
         future = asyncio.get_running_loop().create_future()
         waiting[data["update_id"]] = future
+        answer = api.next_message(chat_of(data))
         await application.update_queue.put(Update.de_json(data, application.bot))
-        await future
+        await asyncio.gather(future, answer)
 
     async with application:
         await application.start()
@@ -110,7 +122,7 @@ async def measure_assistant(
         delivery.senders.update({Channel.TELEGRAM: channel.send})
         stop = asyncio.Event()
         delivering = asyncio.create_task(delivery.run(stop))
-        async with feeding(application) as feed:
+        async with feeding(application, api) as feed:
             residents = Residents(api)
             seconds = await timed(
                 [converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count)],
@@ -126,7 +138,8 @@ async def measure_echo(
 ) -> dict[str, float]:
     """The echo bot, fed exactly the updates the assistant got, resident by resident."""
     traffic = Traffic()
-    async with feeding(echo_bot(LocalBotApi(), store=store)) as feed:
+    api = LocalBotApi()
+    async with feeding(echo_bot(api, store=store), api) as feed:
         seconds = await timed(
             [replay(feed, updates, traffic) for updates in recorded.updates.values()], together
         )

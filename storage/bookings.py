@@ -6,9 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
-from storage.rows import fetch_all, fetch_one
+from storage.rows import Conn, fetch_all, fetch_one
 from storage.times import stamp
 
 
@@ -42,7 +40,7 @@ COLUMNS = (
 )
 
 
-def _booking(row: tuple[object, ...] | aiosqlite.Row) -> Booking:
+def _booking(row: tuple[object, ...] | sqlite3.Row) -> Booking:
     values = tuple(row)
     return Booking(
         id=int(str(values[0])),
@@ -73,7 +71,7 @@ class NewBooking:
     contactless: bool = False
 
 
-async def book(conn: aiosqlite.Connection, new: NewBooking, now: datetime) -> int:
+async def book(conn: Conn, new: NewBooking, now: datetime) -> int:
     """Insert an active booking; raise FacilityFullError or AlreadyBookedError."""
     try:
         cursor = await conn.execute(
@@ -101,9 +99,7 @@ async def book(conn: aiosqlite.Connection, new: NewBooking, now: datetime) -> in
     return cursor.lastrowid
 
 
-async def taken(
-    conn: aiosqlite.Connection, municipality_id: str, facility_id: str, day: date
-) -> int:
+async def taken(conn: Conn, municipality_id: str, facility_id: str, day: date) -> int:
     """Places taken on a day: active bookings and places held for waiting-list offers."""
     row = await fetch_one(
         conn,
@@ -116,7 +112,7 @@ async def taken(
 
 
 async def active_for(
-    conn: aiosqlite.Connection, resident_id: int, municipality_id: str, today: date
+    conn: Conn, resident_id: int, municipality_id: str, today: date
 ) -> list[Booking]:
     """The resident's active bookings from today on, soonest first."""
     return [
@@ -130,13 +126,13 @@ async def active_for(
     ]
 
 
-async def get(conn: aiosqlite.Connection, booking_id: int) -> Booking | None:
+async def get(conn: Conn, booking_id: int) -> Booking | None:
     """One booking by id."""
     row = await fetch_one(conn, f"SELECT {COLUMNS} FROM bookings WHERE id = ?", (booking_id,))
     return _booking(row) if row else None
 
 
-async def cancel(conn: aiosqlite.Connection, booking_id: int, now: datetime) -> bool:
+async def cancel(conn: Conn, booking_id: int, now: datetime) -> bool:
     """Cancel an active booking; False if it was not active."""
     cursor = await conn.execute(
         "UPDATE bookings SET status = 'cancelled', cancelled_at = ?"
@@ -146,9 +142,7 @@ async def cancel(conn: aiosqlite.Connection, booking_id: int, now: datetime) -> 
     return cursor.rowcount == 1
 
 
-async def roster(
-    conn: aiosqlite.Connection, municipality_id: str, day: date
-) -> list[tuple[Booking, str | None]]:
+async def roster(conn: Conn, municipality_id: str, day: date) -> list[tuple[Booking, str | None]]:
     """The day's active bookings with each resident's verified phone."""
     columns = ", ".join(f"b.{c.strip()}" for c in COLUMNS.split(","))
     rows = await fetch_all(
@@ -161,7 +155,7 @@ async def roster(
     return [(_booking(tuple(row)[:-1]), row[-1]) for row in rows]
 
 
-async def active_of(conn: aiosqlite.Connection, resident_id: int) -> list[Booking]:
+async def active_of(conn: Conn, resident_id: int) -> list[Booking]:
     """Every active booking of a resident, in any municipality and on any day."""
     return [
         _booking(row)

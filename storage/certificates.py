@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
-from storage.rows import fetch_all
+from storage.rows import Conn, fetch_all
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class StatusCertificate:
 COLUMNS = "number, kind, holder_phone, issued_on, expires_on, extension_months"
 
 
-def _certificate(row: aiosqlite.Row | tuple[object, ...]) -> StatusCertificate:
+def _certificate(row: sqlite3.Row | tuple[object, ...]) -> StatusCertificate:
     number, kind, phone, issued, expires, months = tuple(row)
     return StatusCertificate(
         number=str(number),
@@ -38,9 +37,7 @@ def _certificate(row: aiosqlite.Row | tuple[object, ...]) -> StatusCertificate:
     )
 
 
-async def for_holder(
-    conn: aiosqlite.Connection, municipality_id: str, phone: str
-) -> list[StatusCertificate]:
+async def for_holder(conn: Conn, municipality_id: str, phone: str) -> list[StatusCertificate]:
     """The certificates whose holder has this (verified) phone, newest expiry first."""
     return [
         _certificate(row)
@@ -53,7 +50,7 @@ async def for_holder(
     ]
 
 
-async def all_of(conn: aiosqlite.Connection, municipality_id: str) -> list[StatusCertificate]:
+async def all_of(conn: Conn, municipality_id: str) -> list[StatusCertificate]:
     """The whole register of a municipality, by number."""
     return [
         _certificate(row)
@@ -66,7 +63,7 @@ async def all_of(conn: aiosqlite.Connection, municipality_id: str) -> list[Statu
 
 
 async def upsert(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     municipality_id: str,
     certificates: Iterable[StatusCertificate],
     now: datetime,

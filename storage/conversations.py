@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.rows import fetch_one
+from storage.rows import Conn, fetch_one
 
 
 @dataclass
@@ -27,7 +25,7 @@ class Conversation:
     pages: list[str] = field(default_factory=list)  # SMS pages still to come on MORE
 
 
-async def load(conn: aiosqlite.Connection, channel: str, address: str) -> Conversation:
+async def load(conn: Conn, channel: str, address: str) -> Conversation:
     """Return the stored state, or a fresh one at the menu."""
     row = await fetch_one(
         conn,
@@ -55,7 +53,7 @@ def from_row(channel: str, address: str, row: Sequence[Any] | None) -> Conversat
     )
 
 
-async def save(conn: aiosqlite.Connection, conversation: Conversation, now: datetime) -> None:
+async def save(conn: Conn, conversation: Conversation, now: datetime) -> None:
     """Insert or replace the state of a conversation."""
     await conn.execute(
         "INSERT INTO conversations (channel, address, dialog, step, data, choices, updated_at,"

@@ -5,15 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
-from storage.rows import fetch_all
+from storage.rows import Conn, fetch_all
 from storage.times import stamp
 
 
-async def record(
-    conn: aiosqlite.Connection, channel: str, items: Iterable[tuple[str, str]], now: datetime
-) -> None:
+async def record(conn: Conn, channel: str, items: Iterable[tuple[str, str]], now: datetime) -> None:
     """Journal (key, body) pairs; one seen before (Telegram sent it again) is kept as it was."""
     await conn.executemany(
         "INSERT OR IGNORE INTO inbox (channel, key, body, received_at) VALUES (?, ?, ?, ?)",
@@ -21,7 +17,7 @@ async def record(
     )
 
 
-async def pending(conn: aiosqlite.Connection, channel: str) -> list[tuple[str, str]]:
+async def pending(conn: Conn, channel: str) -> list[tuple[str, str]]:
     """(key, body) of updates journaled but never handled (a crash came between), oldest first."""
     rows = await fetch_all(
         conn,
@@ -32,7 +28,7 @@ async def pending(conn: aiosqlite.Connection, channel: str) -> list[tuple[str, s
     return [(str(row[0]), str(row[1])) for row in rows]
 
 
-async def mark_handled(conn: aiosqlite.Connection, channel: str, key: str, now: datetime) -> bool:
+async def mark_handled(conn: Conn, channel: str, key: str, now: datetime) -> bool:
     """Mark an update handled, in one statement; False if it already was (a copy: do nothing
     again). An update that was never journaled is recorded as handled (with no body)."""
     cursor = await conn.execute(
@@ -44,7 +40,7 @@ async def mark_handled(conn: aiosqlite.Connection, channel: str, key: str, now: 
     return bool(cursor.rowcount)
 
 
-async def handled(conn: aiosqlite.Connection, channel: str, key: str) -> bool:
+async def handled(conn: Conn, channel: str, key: str) -> bool:
     """True if the update was handled already."""
     rows = await fetch_all(
         conn,
@@ -54,7 +50,7 @@ async def handled(conn: aiosqlite.Connection, channel: str, key: str) -> bool:
     return bool(rows)
 
 
-async def purge(conn: aiosqlite.Connection, handled_before: datetime) -> int:
+async def purge(conn: Conn, handled_before: datetime) -> int:
     """Forget handled updates (their text is personal data); return how many."""
     cursor = await conn.execute(
         "DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < ?",

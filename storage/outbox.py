@@ -4,14 +4,13 @@ delivered, one destination's messages in order, never two of one destination at 
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
-
-from storage.rows import fetch_all, fetch_one
+from storage.rows import Conn, fetch_all, fetch_one
 from storage.times import stamp
 
 MAX_ATTEMPTS = 8
@@ -46,14 +45,14 @@ class Message:
     reply_to: str | None = None
 
 
-def _message(row: aiosqlite.Row) -> Message:
+def _message(row: sqlite3.Row) -> Message:
     v = tuple(row)
     choices = [(str(label), str(action)) for label, action in json.loads(v[4])]
     return Message(v[0], v[1], v[2], v[3], choices, v[5], v[6], Kind(v[7]), json.loads(v[8]), v[9])
 
 
 async def enqueue(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     channel: str,
     address: str,
     text: str,
@@ -87,7 +86,7 @@ async def enqueue(
     )
 
 
-async def answers_to(conn: aiosqlite.Connection, channel: str, reply_to: str) -> list[Message]:
+async def answers_to(conn: Conn, channel: str, reply_to: str) -> list[Message]:
     """The answers written for one incoming message, in order (Twilio asks again for them)."""
     rows = await fetch_all(
         conn,
@@ -98,7 +97,7 @@ async def answers_to(conn: aiosqlite.Connection, channel: str, reply_to: str) ->
     return [_message(row) for row in rows]
 
 
-async def last_answer(conn: aiosqlite.Connection, channel: str, address: str) -> Message | None:
+async def last_answer(conn: Conn, channel: str, address: str) -> Message | None:
     """The last answer sent to a chat whose text is still kept (a reopened chat shows it)."""
     row = await fetch_one(
         conn,
@@ -109,9 +108,7 @@ async def last_answer(conn: aiosqlite.Connection, channel: str, address: str) ->
     return _message(row) if row is not None else None
 
 
-async def mark_answered(
-    conn: aiosqlite.Connection, channel: str, reply_to: str, now: datetime
-) -> None:
+async def mark_answered(conn: Conn, channel: str, reply_to: str, now: datetime) -> None:
     """The channel gave these answers in its own response (TwiML): the outbox need not send."""
     await conn.execute(
         f"UPDATE outbox SET status = 'sent', sent_at = ?{ERASE} WHERE channel = ?"
@@ -120,7 +117,7 @@ async def mark_answered(
     )
 
 
-async def backlogs(conn: aiosqlite.Connection, more_than: int) -> list[tuple[str, str]]:
+async def backlogs(conn: Conn, more_than: int) -> list[tuple[str, str]]:
     """Destinations with more than `more_than` answers waiting: a chat that floods."""
     rows = await fetch_all(
         conn,
@@ -131,7 +128,7 @@ async def backlogs(conn: aiosqlite.Connection, more_than: int) -> list[tuple[str
     return [(str(row[0]), str(row[1])) for row in rows]
 
 
-async def coalesce(conn: aiosqlite.Connection, channel: str, address: str, notice: str) -> int:
+async def coalesce(conn: Conn, channel: str, address: str, notice: str) -> int:
     """Drop every waiting answer of a destination but the newest, which gets `notice` before
     its text; the dropped texts are erased. Return how many were dropped."""
     rows = await fetch_all(
@@ -153,14 +150,14 @@ async def coalesce(conn: aiosqlite.Connection, channel: str, address: str, notic
     return len(rows) - 1
 
 
-async def cancel(conn: aiosqlite.Connection, key: str) -> None:
+async def cancel(conn: Conn, key: str) -> None:
     """Withdraw a message that was not sent yet (a reminder for a cancelled booking)."""
     await conn.execute(
         "UPDATE outbox SET status = 'cancelled' WHERE key = ? AND status = 'pending'", (key,)
     )
 
 
-async def expire(conn: aiosqlite.Connection, now: datetime) -> int:
+async def expire(conn: Conn, now: datetime) -> int:
     """Withdraw messages whose moment has passed unsent (a reminder for a day already begun)."""
     cursor = await conn.execute(
         "UPDATE outbox SET status = 'expired', text = '' WHERE status = 'pending'"
@@ -171,9 +168,7 @@ async def expire(conn: aiosqlite.Connection, now: datetime) -> int:
     return cursor.rowcount
 
 
-async def heads(
-    conn: aiosqlite.Connection, now: datetime, channels: list[str], limit: int = 100
-) -> list[Message]:
+async def heads(conn: Conn, now: datetime, channels: list[str], limit: int = 100) -> list[Message]:
     """The next due message of each destination of `channels` that has none being sent: one
     chat's backlog never holds another's. Within a destination answers go first, in order, and
     notices after them, so a notification's choices are the last the resident sees (and the
@@ -193,7 +188,7 @@ async def heads(
     return [_message(row) for row in rows]
 
 
-async def claim(conn: aiosqlite.Connection, messages: list[Message]) -> None:
+async def claim(conn: Conn, messages: list[Message]) -> None:
     """Mark messages as being sent, so that no other round or process sends them too."""
     await conn.executemany(
         "UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'",
@@ -201,7 +196,7 @@ async def claim(conn: aiosqlite.Connection, messages: list[Message]) -> None:
     )
 
 
-async def recover(conn: aiosqlite.Connection, channels: list[str]) -> int:
+async def recover(conn: Conn, channels: list[str]) -> int:
     """After a crash: messages this process was sending go back to pending (the send did not
     finish, or it would have been marked); return how many."""
     marks = ", ".join("?" for _ in channels)
@@ -212,7 +207,7 @@ async def recover(conn: aiosqlite.Connection, channels: list[str]) -> int:
     return cursor.rowcount
 
 
-async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) -> None:
+async def mark_sent(conn: Conn, message_id: int, now: datetime) -> None:
     """Record a delivery."""
     await conn.execute(
         f"UPDATE outbox SET status = 'sent', sent_at = ?{ERASE} WHERE id = ?"
@@ -222,7 +217,7 @@ async def mark_sent(conn: aiosqlite.Connection, message_id: int, now: datetime) 
 
 
 async def mark_failed(
-    conn: aiosqlite.Connection, message: Message, error: str, now: datetime, permanent: bool
+    conn: Conn, message: Message, error: str, now: datetime, permanent: bool
 ) -> None:
     """Try again later with a growing pause, or give up after MAX_ATTEMPTS (or at once)."""
     attempts = message.attempts + 1
@@ -235,7 +230,7 @@ async def mark_failed(
     )
 
 
-async def recover_one(conn: aiosqlite.Connection, message_id: int) -> None:
+async def recover_one(conn: Conn, message_id: int) -> None:
     """Give a claimed message back, unsent, for whoever can deliver it."""
     await conn.execute(
         "UPDATE outbox SET status = 'pending' WHERE id = ? AND status = 'sending'", (message_id,)

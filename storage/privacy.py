@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
-from storage.rows import fetch_all
+from storage.rows import Conn, fetch_all
 from storage.times import stamp
 
 
-async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) -> None:
+async def forget(conn: Conn, resident_id: int, now: datetime) -> None:
     """Erase what identifies the resident (the caller has cancelled and withdrawn what was
     open); requests stay, anonymized, for statistics."""
     addresses = [
@@ -72,7 +70,7 @@ async def forget(conn: aiosqlite.Connection, resident_id: int, now: datetime) ->
     )
 
 
-async def purge_closed_requests(conn: aiosqlite.Connection, older_than: datetime) -> int:
+async def purge_closed_requests(conn: Conn, older_than: datetime) -> int:
     """Drop the personal details of requests closed before `older_than`; return how many."""
     cursor = await conn.execute(
         "UPDATE requests SET details = NULL, home_address = NULL, phone = NULL, channel = NULL,"
@@ -85,7 +83,7 @@ async def purge_closed_requests(conn: aiosqlite.Connection, older_than: datetime
     return cursor.rowcount
 
 
-async def purge_sent_texts(conn: aiosqlite.Connection, older_than: datetime) -> int:
+async def purge_sent_texts(conn: Conn, older_than: datetime) -> int:
     """Erase the text of notifications and answers sent (or given up) before `older_than`: they
     may hold a request's details. The rows stay, so a key is never sent twice."""
     cursor = await conn.execute(

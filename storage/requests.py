@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.rows import fetch_all, fetch_one
+from storage.rows import Conn, fetch_all, fetch_one
 from storage.times import stamp
 
 OPEN_STATUSES = ("open", "taken")
@@ -43,7 +42,7 @@ COLUMNS = (
 )
 
 
-def _request(row: aiosqlite.Row) -> Request:
+def _request(row: sqlite3.Row) -> Request:
     v = tuple(row)
     return Request(
         v[0],
@@ -85,7 +84,7 @@ class NewRequest:
     location: tuple[float, float] | None = None
 
 
-async def file(conn: aiosqlite.Connection, new: NewRequest, now: datetime) -> int:
+async def file(conn: Conn, new: NewRequest, now: datetime) -> int:
     """Store a new open request; return its number."""
     cursor = await conn.execute(
         "INSERT INTO requests (municipality_id, queue, resident_id, channel, address, language,"
@@ -113,13 +112,13 @@ async def file(conn: aiosqlite.Connection, new: NewRequest, now: datetime) -> in
     return cursor.lastrowid
 
 
-async def get(conn: aiosqlite.Connection, request_id: int) -> Request | None:
+async def get(conn: Conn, request_id: int) -> Request | None:
     """One request by number."""
     row = await fetch_one(conn, f"SELECT {COLUMNS} FROM requests WHERE id = ?", (request_id,))
     return _request(row) if row else None
 
 
-async def of_resident(conn: aiosqlite.Connection, resident_id: int) -> list[Request]:
+async def of_resident(conn: Conn, resident_id: int) -> list[Request]:
     """The resident's requests, newest first."""
     return [
         _request(row)
@@ -132,7 +131,7 @@ async def of_resident(conn: aiosqlite.Connection, resident_id: int) -> list[Requ
 
 
 async def queue(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     municipality_id: str,
     taken_by: str | None = None,
     queue: str | None = None,
@@ -153,7 +152,7 @@ async def queue(
 
 
 async def set_status(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     request_id: int,
     status: str,
     taken_by: str | None,
@@ -170,7 +169,7 @@ async def set_status(
     return cursor.rowcount == 1
 
 
-async def unescalated(conn: aiosqlite.Connection, older_than: datetime) -> list[Request]:
+async def unescalated(conn: Conn, older_than: datetime) -> list[Request]:
     """Open requests nobody took since `older_than`, not yet escalated."""
     return [
         _request(row)
@@ -183,14 +182,14 @@ async def unescalated(conn: aiosqlite.Connection, older_than: datetime) -> list[
     ]
 
 
-async def mark_escalated(conn: aiosqlite.Connection, request_id: int, now: datetime) -> None:
+async def mark_escalated(conn: Conn, request_id: int, now: datetime) -> None:
     """Remember that supervisors were called for this request."""
     await conn.execute(
         "UPDATE requests SET escalated_at = ? WHERE id = ?", (stamp(now), request_id)
     )
 
 
-async def open_of(conn: aiosqlite.Connection, resident_id: int) -> list[Request]:
+async def open_of(conn: Conn, resident_id: int) -> list[Request]:
     """The resident's open (or taken) requests."""
     return [
         _request(row)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.rows import fetch_one
+from storage.rows import Conn, fetch_one
 
 
 @dataclass(frozen=True)
@@ -20,9 +18,7 @@ class Resident:
     phone: str | None = None
 
 
-async def find_or_create(
-    conn: aiosqlite.Connection, channel: str, address: str, now: datetime
-) -> Resident:
+async def find_or_create(conn: Conn, channel: str, address: str, now: datetime) -> Resident:
     """Return the resident behind (channel, address), creating both rows on first contact."""
     row = await fetch_one(
         conn,
@@ -42,7 +38,7 @@ async def find_or_create(
     return Resident(resident_id, None, None)
 
 
-async def save_preferences(conn: aiosqlite.Connection, resident: Resident) -> None:
+async def save_preferences(conn: Conn, resident: Resident) -> None:
     """Store the resident's municipality and language."""
     await conn.execute(
         "UPDATE residents SET municipality_id = ?, language = ? WHERE id = ?",
@@ -50,7 +46,7 @@ async def save_preferences(conn: aiosqlite.Connection, resident: Resident) -> No
     )
 
 
-async def verify_phone(conn: aiosqlite.Connection, channel: str, address: str, phone: str) -> int:
+async def verify_phone(conn: Conn, channel: str, address: str, phone: str) -> int:
     """Record a verified phone for the resident behind (channel, address).
 
     If another resident already has that phone (for example from SMS), this address joins
@@ -82,9 +78,7 @@ async def verify_phone(conn: aiosqlite.Connection, channel: str, address: str, p
     return int(owner[0])
 
 
-async def set_reachable(
-    conn: aiosqlite.Connection, channel: str, address: str, when: datetime | None
-) -> None:
+async def set_reachable(conn: Conn, channel: str, address: str, when: datetime | None) -> None:
     """Mark an address unreachable since `when` (it blocked the bot), or reachable (None)."""
     # Clearing touches only rows that were marked, so an ordinary turn writes nothing here.
     marked = "" if when else " AND unreachable_since IS NOT NULL"
@@ -94,20 +88,18 @@ async def set_reachable(
     )
 
 
-async def home_address(conn: aiosqlite.Connection, resident_id: int) -> str | None:
+async def home_address(conn: Conn, resident_id: int) -> str | None:
     """The address the resident asked to be remembered, if any."""
     row = await fetch_one(conn, "SELECT home_address FROM residents WHERE id = ?", (resident_id,))
     return str(row[0]) if row and row[0] else None
 
 
-async def set_home_address(
-    conn: aiosqlite.Connection, resident_id: int, address: str | None
-) -> None:
+async def set_home_address(conn: Conn, resident_id: int, address: str | None) -> None:
     """Remember (or, with None, forget) the resident's address."""
     await conn.execute("UPDATE residents SET home_address = ? WHERE id = ?", (address, resident_id))
 
 
-async def exists(conn: aiosqlite.Connection, channel: str, address: str) -> bool:
+async def exists(conn: Conn, channel: str, address: str) -> bool:
     """True if a resident writes from this channel address."""
     return (
         await fetch_one(
@@ -117,7 +109,7 @@ async def exists(conn: aiosqlite.Connection, channel: str, address: str) -> bool
     )
 
 
-async def language_of(conn: aiosqlite.Connection, channel: str, address: str) -> str | None:
+async def language_of(conn: Conn, channel: str, address: str) -> str | None:
     """The language of the resident behind an address, if known."""
     row = await fetch_one(
         conn,

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
+from storage.rows import Conn
 from storage.times import stamp
 
 
@@ -24,7 +23,7 @@ class Override:
 
 
 async def add(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     municipality_id: str,
     override: Override,
     set_by: str,

@@ -6,19 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import aiosqlite
-
-from storage.rows import fetch_one
+from storage.rows import Conn, fetch_one
 from storage.times import parse_stamp, stamp
 
 
-async def _ensure(conn: aiosqlite.Connection, address: str) -> None:
+async def _ensure(conn: Conn, address: str) -> None:
     await conn.execute(
         "INSERT INTO sms_numbers (address) VALUES (?) ON CONFLICT DO NOTHING", (address,)
     )
 
 
-async def set_opted_out(conn: aiosqlite.Connection, address: str, now: datetime | None) -> None:
+async def set_opted_out(conn: Conn, address: str, now: datetime | None) -> None:
     """Stop (a moment) or resume (None) notifications to a number."""
     await _ensure(conn, address)
     await conn.execute(
@@ -27,7 +25,7 @@ async def set_opted_out(conn: aiosqlite.Connection, address: str, now: datetime 
     )
 
 
-async def opted_out(conn: aiosqlite.Connection, address: str) -> bool:
+async def opted_out(conn: Conn, address: str) -> bool:
     """True if the number asked for no notifications."""
     row = await fetch_one(
         conn, "SELECT opted_out_at FROM sms_numbers WHERE address = ?", (address,)
@@ -61,7 +59,7 @@ class Flood:
     muted_until: datetime | None = None
 
 
-async def muted_until(conn: aiosqlite.Connection, address: str, now: datetime) -> datetime | None:
+async def muted_until(conn: Conn, address: str, now: datetime) -> datetime | None:
     """The end of the number's mute, if it is muted now."""
     row = await fetch_one(conn, "SELECT muted_until FROM sms_numbers WHERE address = ?", (address,))
     until = parse_stamp(row[0]) if row and row[0] else None
@@ -69,7 +67,7 @@ async def muted_until(conn: aiosqlite.Connection, address: str, now: datetime) -
 
 
 async def count_message(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     address: str,
     now: datetime,
     limits: FloodLimits,
@@ -109,7 +107,7 @@ async def count_message(
     return Flood(FloodVerdict.OK)
 
 
-async def record_status(conn: aiosqlite.Connection, sid: str, status: str, now: datetime) -> None:
+async def record_status(conn: Conn, sid: str, status: str, now: datetime) -> None:
     """Twilio's delivery report for an outbound message."""
     await conn.execute(
         "INSERT INTO sms_status (sid, status, updated_at) VALUES (?, ?, ?)"

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
-from storage.rows import fetch_all, fetch_one
+from storage.rows import Conn, fetch_all, fetch_one
 from storage.times import stamp
 
 
@@ -36,7 +34,7 @@ class Member:
 
 
 async def create_invite(
-    conn: aiosqlite.Connection, municipality_id: str, role: str, queue: str | None, now: datetime
+    conn: Conn, municipality_id: str, role: str, queue: str | None, now: datetime
 ) -> str:
     """A one-time code for `/start <code>`."""
     code = "staff-" + secrets.token_urlsafe(12)
@@ -49,7 +47,7 @@ async def create_invite(
 
 
 async def redeem(
-    conn: aiosqlite.Connection, code: str, user_id: str, name: str | None, now: datetime
+    conn: Conn, code: str, user_id: str, name: str | None, now: datetime
 ) -> Member | None:
     """Use an invite once: the user becomes staff. None for an unknown or used code."""
     cursor = await conn.execute(
@@ -73,7 +71,7 @@ async def redeem(
     return Member(user_id, municipality_id, role, queue, name)
 
 
-async def member(conn: aiosqlite.Connection, user_id: str, municipality_id: str) -> Member | None:
+async def member(conn: Conn, user_id: str, municipality_id: str) -> Member | None:
     """The staff record of a user in a municipality, if any."""
     row = await fetch_one(
         conn,
@@ -84,7 +82,7 @@ async def member(conn: aiosqlite.Connection, user_id: str, municipality_id: str)
     return Member(*tuple(row)) if row else None
 
 
-async def memberships(conn: aiosqlite.Connection, user_id: str) -> list[Member]:
+async def memberships(conn: Conn, user_id: str) -> list[Member]:
     """Every municipality a user is staff of."""
     return [
         Member(*tuple(row))
@@ -96,7 +94,7 @@ async def memberships(conn: aiosqlite.Connection, user_id: str) -> list[Member]:
     ]
 
 
-async def members(conn: aiosqlite.Connection, municipality_id: str | None = None) -> list[Member]:
+async def members(conn: Conn, municipality_id: str | None = None) -> list[Member]:
     """All staff, or those of one municipality."""
     sql = "SELECT user_id, municipality_id, role, queue, name FROM staff"
     params: tuple[str, ...] = ()
@@ -108,14 +106,14 @@ async def members(conn: aiosqlite.Connection, municipality_id: str | None = None
     ]
 
 
-async def rename(conn: aiosqlite.Connection, user_id: str, name: str) -> None:
+async def rename(conn: Conn, user_id: str, name: str) -> None:
     """Keep the member's name as Telegram shows it now (cards and lists name the holder)."""
     await conn.execute(
         "UPDATE staff SET name = ? WHERE user_id = ? AND name IS NOT ?", (name, user_id, name)
     )
 
 
-async def remove(conn: aiosqlite.Connection, user_id: str, municipality_id: str) -> bool:
+async def remove(conn: Conn, user_id: str, municipality_id: str) -> bool:
     """Take a user off the staff of a municipality."""
     cursor = await conn.execute(
         "DELETE FROM staff WHERE user_id = ? AND municipality_id = ?", (user_id, municipality_id)
@@ -124,7 +122,7 @@ async def remove(conn: aiosqlite.Connection, user_id: str, municipality_id: str)
 
 
 async def bind_group(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     chat_id: str,
     municipality_id: str,
     queue: str,
@@ -139,7 +137,7 @@ async def bind_group(
     )
 
 
-async def groups_for(conn: aiosqlite.Connection, municipality_id: str, queue: str) -> list[str]:
+async def groups_for(conn: Conn, municipality_id: str, queue: str) -> list[str]:
     """The group chats bound to a queue."""
     return [
         str(row[0])
@@ -151,7 +149,7 @@ async def groups_for(conn: aiosqlite.Connection, municipality_id: str, queue: st
     ]
 
 
-async def bindings(conn: aiosqlite.Connection, chat_id: str) -> list[tuple[str, str]]:
+async def bindings(conn: Conn, chat_id: str) -> list[tuple[str, str]]:
     """(municipality, queue) pairs a group chat is bound to."""
     return [
         (str(row[0]), str(row[1]))
@@ -162,7 +160,7 @@ async def bindings(conn: aiosqlite.Connection, chat_id: str) -> list[tuple[str, 
 
 
 async def audit(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     actor: str,
     action: str,
     request_id: int | None,

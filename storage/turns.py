@@ -7,12 +7,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from storage import conversations, residents, service_overrides
 from storage.conversations import Conversation
 from storage.residents import Resident
-from storage.rows import fetch_one
+from storage.rows import Conn, fetch_one
 from storage.service_overrides import Override
 
 QUERY = (
@@ -36,7 +34,7 @@ class TurnStart:
     overrides: list[Override]
 
 
-async def begin(conn: aiosqlite.Connection, channel: str, address: str, now: datetime) -> TurnStart:
+async def begin(conn: Conn, channel: str, address: str, now: datetime) -> TurnStart:
     """Load (or on first contact create) the resident and conversation; writing to an address
     marked unreachable clears the mark."""
     row = await fetch_one(conn, QUERY, (channel, address))
@@ -66,7 +64,7 @@ PROFILE_QUERY = (
 )
 
 
-async def profile(conn: aiosqlite.Connection, channel: str, address: str) -> Profile:
+async def profile(conn: Conn, channel: str, address: str) -> Profile:
     """The resident's municipality and language, without creating anyone."""
     row = await fetch_one(conn, PROFILE_QUERY, (channel, address))
     return Profile(row[0], row[1]) if row else Profile()

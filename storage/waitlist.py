@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
-from storage.rows import fetch_all, fetch_one
+from storage.rows import Conn, fetch_all, fetch_one
 from storage.times import parse_stamp, stamp
 
 
@@ -33,7 +32,7 @@ COLUMNS = (
 )
 
 
-def _entry(row: aiosqlite.Row) -> Entry:
+def _entry(row: sqlite3.Row) -> Entry:
     v = tuple(row)
     return Entry(
         int(v[0]),
@@ -49,7 +48,7 @@ def _entry(row: aiosqlite.Row) -> Entry:
     )
 
 
-async def join(conn: aiosqlite.Connection, entry: Entry, now: datetime) -> bool:
+async def join(conn: Conn, entry: Entry, now: datetime) -> bool:
     """Add someone to the list; False if they are already on it."""
     cursor = await conn.execute(
         "INSERT INTO waitlist (municipality_id, facility_id, day, resident_id, channel, address,"
@@ -69,7 +68,7 @@ async def join(conn: aiosqlite.Connection, entry: Entry, now: datetime) -> bool:
 
 
 async def first_waiting(
-    conn: aiosqlite.Connection, municipality_id: str, facility_id: str, day: date
+    conn: Conn, municipality_id: str, facility_id: str, day: date
 ) -> Entry | None:
     """The one who has waited longest."""
     row = await fetch_one(
@@ -81,7 +80,7 @@ async def first_waiting(
     return _entry(row) if row else None
 
 
-async def offer(conn: aiosqlite.Connection, entry_id: int, expires_at: datetime) -> None:
+async def offer(conn: Conn, entry_id: int, expires_at: datetime) -> None:
     """Hold a freed place for this entry until `expires_at`."""
     await conn.execute(
         "UPDATE waitlist SET status = 'offered', offer_expires_at = ? WHERE id = ?",
@@ -89,13 +88,13 @@ async def offer(conn: aiosqlite.Connection, entry_id: int, expires_at: datetime)
     )
 
 
-async def get(conn: aiosqlite.Connection, entry_id: int) -> Entry | None:
+async def get(conn: Conn, entry_id: int) -> Entry | None:
     """One entry by id."""
     row = await fetch_one(conn, f"SELECT {COLUMNS} FROM waitlist WHERE id = ?", (entry_id,))
     return _entry(row) if row else None
 
 
-async def close(conn: aiosqlite.Connection, entry_id: int, status: str) -> bool:
+async def close(conn: Conn, entry_id: int, status: str) -> bool:
     """End an entry: accepted, declined, expired or left; False if it was already closed."""
     cursor = await conn.execute(
         "UPDATE waitlist SET status = ? WHERE id = ? AND status IN ('waiting', 'offered')",
@@ -104,7 +103,7 @@ async def close(conn: aiosqlite.Connection, entry_id: int, status: str) -> bool:
     return cursor.rowcount == 1
 
 
-async def expired_offers(conn: aiosqlite.Connection, now: datetime) -> list[Entry]:
+async def expired_offers(conn: Conn, now: datetime) -> list[Entry]:
     """Offers nobody accepted in time."""
     return [
         _entry(row)
@@ -116,7 +115,7 @@ async def expired_offers(conn: aiosqlite.Connection, now: datetime) -> list[Entr
     ]
 
 
-async def open_of(conn: aiosqlite.Connection, resident_id: int) -> list[Entry]:
+async def open_of(conn: Conn, resident_id: int) -> list[Entry]:
     """The resident's places in waiting lists (waiting or offered)."""
     return [
         _entry(row)
@@ -129,7 +128,7 @@ async def open_of(conn: aiosqlite.Connection, resident_id: int) -> list[Entry]:
     ]
 
 
-async def place_in_line(conn: aiosqlite.Connection, entry: Entry) -> int:
+async def place_in_line(conn: Conn, entry: Entry) -> int:
     """The entry's place among those still waiting for the same facility and day (1 = next)."""
     row = await fetch_one(
         conn,

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-import aiosqlite
-
 from dialogs.core.i18n import Catalogs, Translator
 from dialogs.core.state import FlowState
 from dialogs.core.steps import Dialog, Step
@@ -16,6 +14,7 @@ from dialogs.rules.availability import with_overrides
 from dialogs.types import Choice, Reply
 from storage.content import Content, Municipality, Period
 from storage.conversations import Conversation
+from storage.rows import Conn
 
 S = TypeVar("S", bound=FlowState)
 
@@ -35,7 +34,7 @@ class Turn:
     content: Content
     catalogs: Catalogs
     conversation: Conversation
-    connection: aiosqlite.Connection
+    connection: Conn
     today: date
     municipality_id: str | None
     language: str | None

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from dialogs.types import Choice, Incoming, Outcome, Reply
 from storage import outbox
+from storage.rows import Conn
 
 # A channel that answers in its own response (Twilio's TwiML) marks its answers sent once it
 # has; if it never could (a crash between COMMIT and the response), the outbox sends them
@@ -16,9 +15,7 @@ from storage import outbox
 INLINE_GRACE = timedelta(seconds=60)
 
 
-async def write(
-    conn: aiosqlite.Connection, incoming: Incoming, outcome: Outcome, now: datetime
-) -> None:
+async def write(conn: Conn, incoming: Incoming, outcome: Outcome, now: datetime) -> None:
     """One outbox row per reply, to the chat the message came from, in order; after an
     erasure the row forgets its address and text once sent."""
     due = now + INLINE_GRACE if incoming.inline else now

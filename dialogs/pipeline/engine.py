@@ -10,8 +10,6 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
-import aiosqlite
-
 from dialogs.core.clock import Clock, local_today
 from dialogs.core.failpoints import failpoint
 from dialogs.core.i18n import LANGUAGES, Catalogs
@@ -28,6 +26,7 @@ from storage import conversations, inbox, outbox, phones, residents, service_ove
 from storage import privacy as privacy_store
 from storage.content import STATUSES, Content, LocalText, Period, Status
 from storage.db import Database, DatabaseLockedError, DatabaseUnavailableError, StorageError
+from storage.rows import Conn
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +137,7 @@ class Engine:
             await self.database.checkpoint()
         return outcome
 
-    async def _resident_turn(self, conn: aiosqlite.Connection, incoming: Incoming) -> Outcome:
+    async def _resident_turn(self, conn: Conn, incoming: Incoming) -> Outcome:
         now = self.clock.now()
         start = await turns.begin(conn, incoming.channel, incoming.address, now)
         resident, conversation = start.resident, start.conversation

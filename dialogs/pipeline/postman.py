@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from dialogs.core.clock import Clock
 from dialogs.core.i18n import Catalogs
 from dialogs.pipeline import sms_policy
@@ -15,6 +13,7 @@ from dialogs.types import Reply
 from storage import conversations, outbox, residents, sms, turns
 from storage.content import Content
 from storage.db import Database
+from storage.rows import Conn
 
 # More answers than this waiting for one chat is a flood: all but the newest are dropped,
 # with one notice, so a flood is never replayed as a long backlog (after a restart neither).
@@ -146,7 +145,7 @@ class Postman:
 
 
 async def _offer_choices(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     channel: str,
     address: str,
     choices: list[tuple[str, str]],

@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from dialogs.core.actions import MenuAction
 from dialogs.core.i18n import Translator
 from dialogs.core.steps import Step
@@ -22,6 +20,7 @@ from dialogs.understanding.yes_no import yes_or_no
 from storage import sms
 from storage.content import Municipality
 from storage.conversations import Conversation
+from storage.rows import Conn
 
 # Twilio's default opt-out and opt-in keywords: the carrier acts on them whatever we answer, so
 # no English label or expected answer is one of them (tests check it).
@@ -110,7 +109,7 @@ class Screening:
 
 
 async def screen(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     incoming: Incoming,
     conversation: Conversation,
     t: Translator,

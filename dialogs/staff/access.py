@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import aiosqlite
-
 from dialogs.types import Channel, Incoming
 from storage import staff
 from storage.requests import Request
+from storage.rows import Conn
 from storage.staff import Member
 
 
@@ -19,9 +18,7 @@ def private_with(incoming: Incoming, user_id: str) -> bool:
     return incoming.channel == Channel.TELEGRAM and incoming.address == user_id
 
 
-async def members_here(
-    conn: aiosqlite.Connection, incoming: Incoming, memberships: list[Member]
-) -> list[Member]:
+async def members_here(conn: Conn, incoming: Incoming, memberships: list[Member]) -> list[Member]:
     """The memberships as they apply in this chat: all of them in the member's private chat;
     in a group, those of a queue the group is bound to, narrowed to that queue; else none."""
     user_id = memberships[0].user_id if memberships else ""
@@ -38,9 +35,7 @@ async def members_here(
     ]
 
 
-async def bookings_here(
-    conn: aiosqlite.Connection, incoming: Incoming, memberships: list[Member]
-) -> list[Member]:
+async def bookings_here(conn: Conn, incoming: Incoming, memberships: list[Member]) -> list[Member]:
     """Bookings belong to no queue: members limited to none see them, in their private chat or
     in a group bound to their municipality."""
     unlimited = [member for member in memberships if member.queue is None]

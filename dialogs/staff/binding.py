@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from dialogs.core.i18n import Catalogs, Translator
 from dialogs.staff.cards import GROUP_CHANNEL, card_choices, card_text
 from dialogs.types import Channel, Incoming, StaffCall
 from storage import outbox, requests, staff
 from storage.content import Content
+from storage.rows import Conn
 from storage.staff import Member, Role
 
 
 async def bind(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     t: Translator,
     catalogs: Catalogs,
     content: Content,
@@ -62,7 +61,7 @@ async def bind(
 
 
 async def _post_open_cards(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     catalogs: Catalogs,
     content: Content,
     chat_id: str,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import aiosqlite
 from babel import Locale
 from babel.dates import format_timedelta
 
@@ -12,6 +11,7 @@ from dialogs.core.i18n import N_, Translator
 from dialogs.types import Channel
 from storage import outbox, staff
 from storage.requests import OPEN_STATUSES, Request
+from storage.rows import Conn
 from storage.times import parse_stamp
 
 GROUP_CHANNEL = Channel.TELEGRAM_GROUP  # staff group chats, addressed by chat id
@@ -124,7 +124,7 @@ def card_choices(t: Translator, request: Request) -> list[tuple[str, str]]:
 
 
 async def notify_groups(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     request: Request,
     text: str,
     kind: str,

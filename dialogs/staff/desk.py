@@ -7,8 +7,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from dialogs.core.clock import LOCAL_ZONE
 from dialogs.core.i18n import N_, Catalogs, Translator
 from dialogs.staff import access, binding, joining, reports, service_status
@@ -19,6 +17,7 @@ from dialogs.understanding.text import parse_id
 from storage import outbox, requests, staff
 from storage.content import Content
 from storage.requests import Request
+from storage.rows import Conn
 from storage.staff import Member, Role
 
 log = logging.getLogger(__name__)
@@ -57,9 +56,7 @@ class StaffDesk:
             return self._catalogs.get(incoming.language_hint)
         return self._t(municipality_id)
 
-    async def act(
-        self, conn: aiosqlite.Connection, incoming: Incoming, now: datetime
-    ) -> Outcome | None:
+    async def act(self, conn: Conn, incoming: Incoming, now: datetime) -> Outcome | None:
         """A staff call, authorized; None if the caller is no staff and wrote in their own
         private chat (the text is then a resident's message)."""
         call = incoming.staff
@@ -120,7 +117,7 @@ class StaffDesk:
 
     async def _invite(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         t: Translator,
         incoming: Incoming,
         call: StaffCall,
@@ -141,7 +138,7 @@ class StaffDesk:
 
     async def _not_here(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         t: Translator,
         incoming: Incoming,
         call: StaffCall,
@@ -157,7 +154,7 @@ class StaffDesk:
         return Outcome((Reply(text),))
 
     async def _join(
-        self, conn: aiosqlite.Connection, incoming: Incoming, call: StaffCall, now: datetime
+        self, conn: Conn, incoming: Incoming, call: StaffCall, now: datetime
     ) -> Outcome:
         """Redeem a one-time invite, in the new member's private chat only."""
         code = call.args[0] if call.args else ""
@@ -173,7 +170,7 @@ class StaffDesk:
 
     async def _press(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         incoming: Incoming,
         call: StaffCall,
         here: list[Member],
@@ -213,7 +210,7 @@ class StaffDesk:
         return Outcome((card,), notice=own._("Saved."))
 
     async def _tell_resident(
-        self, conn: aiosqlite.Connection, request: Request, message: str, now: datetime
+        self, conn: Conn, request: Request, message: str, now: datetime
     ) -> None:
         if request.channel is None or request.address is None:
             return
@@ -227,7 +224,7 @@ class StaffDesk:
         key = f"status:{request.id}:{request.status}:{now.timestamp()}"
         await outbox.enqueue(conn, request.channel, request.address, text, now, now, key=key)
 
-    async def escalate(self, conn: aiosqlite.Connection, now: datetime) -> None:
+    async def escalate(self, conn: Conn, now: datetime) -> None:
         """Requests nobody took in time are raised again in their groups, naming supervisors."""
         for municipality in self._content.municipalities.values():
             settings = municipality.requests
@@ -251,9 +248,7 @@ class StaffDesk:
                 await notify_groups(conn, request, text, "escalation", now, choices)
                 await requests.mark_escalated(conn, request.id, now)
 
-    async def resident_unreachable(
-        self, conn: aiosqlite.Connection, key: str, now: datetime
-    ) -> None:
+    async def resident_unreachable(self, conn: Conn, key: str, now: datetime) -> None:
         """A status message could not reach the resident: tell the request's staff group."""
         parts = key.split(":")
         request_id = parse_id(parts[1]) if len(parts) > 1 and parts[0] == "status" else None

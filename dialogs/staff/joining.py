@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from dialogs.core.i18n import N_, Translator
 from dialogs.staff.binding import queue_of
 from dialogs.staff.words import phrase_at
 from storage import staff
 from storage.content import Content
+from storage.rows import Conn
 from storage.staff import Member, Role
 
 ROLE_LABELS = {Role.STAFF: N_("staff member"), Role.SUPERVISOR: N_("supervisor")}
@@ -59,7 +58,7 @@ def commands_help(t: Translator, member: Member) -> list[str]:
 
 
 async def invite(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     t: Translator,
     content: Content,
     supervisors: list[Member],

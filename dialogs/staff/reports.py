@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import aiosqlite
-
 from dialogs.core.i18n import Translator
 from dialogs.staff.cards import card_text
 from dialogs.staff.roster import roster_text
 from storage import bookings, requests, staff
 from storage.content import Content
+from storage.rows import Conn
 from storage.staff import Member
 
 PAGE_SIZE = 8  # request cards in one message: well within Telegram's 4,096 characters
 
 
 async def queue_text(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     t: Translator,
     members: list[Member],
     mine: bool,
@@ -57,7 +56,7 @@ async def queue_text(
 
 
 async def today_text(
-    conn: aiosqlite.Connection, t: Translator, content: Content, members: list[Member], day: date
+    conn: Conn, t: Translator, content: Content, members: list[Member], day: date
 ) -> str:
     """The day's bookings of the members' municipalities that have facilities (or that there is
     nothing to book)."""

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
 from dialogs.core.i18n import Translator
 from dialogs.flows.services import STATUS_LABELS
 from dialogs.staff.words import phrase_at
@@ -16,6 +14,7 @@ from dialogs.understanding.dates import parse_day
 from dialogs.understanding.text import fold, match_label
 from storage import service_overrides, staff
 from storage.content import STATUSES, Content, Municipality, Service, Status
+from storage.rows import Conn
 from storage.staff import Member
 
 
@@ -29,7 +28,7 @@ class Listed:
 
 
 async def set_service(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     t: Translator,
     content: Content,
     members: list[Member],

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 
-import aiosqlite
-
-from storage.rows import fetch_all
+from storage.rows import Conn, fetch_all
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ def available_migrations() -> list[Migration]:
     return sorted(migrations, key=lambda m: m.version)
 
 
-async def applied_versions(conn: aiosqlite.Connection) -> set[int]:
+async def applied_versions(conn: Conn) -> set[int]:
     """Versions already applied to this database."""
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -41,7 +39,7 @@ async def applied_versions(conn: aiosqlite.Connection) -> set[int]:
     return {row[0] for row in await fetch_all(conn, "SELECT version FROM schema_migrations")}
 
 
-async def migrate(conn: aiosqlite.Connection, up_to: int | None = None) -> list[int]:
+async def migrate(conn: Conn, up_to: int | None = None) -> list[int]:
     """Apply the missing migrations inside the caller's transaction; return their versions."""
     done = await applied_versions(conn)
     applied = []

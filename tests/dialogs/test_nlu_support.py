@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from dialogs.core.turn import Turn
 from dialogs.pipeline.engine import Engine
 from storage import conversations, residents
+from storage.rows import Conn
 
 
-async def turn_for(engine: Engine, conn: aiosqlite.Connection, address: str) -> Turn:
+async def turn_for(engine: Engine, conn: Conn, address: str) -> Turn:
     """The Turn the engine would build for an SMS address."""
     now = engine.clock.now()
     resident = await residents.find_or_create(conn, "sms", address, now)

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from dialogs.core.i18n import Catalogs
 from dialogs.flows.booking.offers import offer_next
 from storage import bookings, outbox, waitlist
 from storage.content import Content
+from storage.rows import Conn
 
 
 async def cancel_booking(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     content: Content,
     catalogs: Catalogs,
     booking: bookings.Booking,
@@ -32,7 +31,7 @@ async def cancel_booking(
 
 
 async def leave_waitlist(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     content: Content,
     catalogs: Catalogs,
     entry: waitlist.Entry,

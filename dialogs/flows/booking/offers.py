@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import aiosqlite
 from babel.dates import format_date
 
 from dialogs.core.actions import BookingAction
@@ -12,6 +11,7 @@ from dialogs.core.i18n import Catalogs, Translator
 from dialogs.rules.opening import holiday_name
 from storage import outbox, waitlist
 from storage.content import Content, Municipality
+from storage.rows import Conn
 
 
 def facility_name(t: Translator, municipality: Municipality, facility_id: str) -> str:
@@ -34,7 +34,7 @@ def day_label(t: Translator, day: date) -> str:
 
 
 async def offer_next(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     content: Content,
     catalogs: Catalogs,
     key: tuple[str, str, date],
@@ -67,7 +67,7 @@ async def offer_next(
 
 
 async def expire_offers(
-    conn: aiosqlite.Connection, content: Content, catalogs: Catalogs, now: datetime, minutes: int
+    conn: Conn, content: Content, catalogs: Catalogs, now: datetime, minutes: int
 ) -> int:
     """Close offers nobody took in time and pass each place on; return how many expired."""
     expired = await waitlist.expired_offers(conn, now)

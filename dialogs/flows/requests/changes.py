@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from dialogs.core.i18n import Catalogs
 from dialogs.staff.cards import GROUP_CHANNEL, notify_groups
 from storage import outbox, requests, staff
 from storage.content import Content
+from storage.rows import Conn
 
 
 async def withdraw_request(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     content: Content,
     catalogs: Catalogs,
     request: requests.Request,
@@ -30,7 +29,7 @@ async def withdraw_request(
 
 
 async def pass_voice(
-    conn: aiosqlite.Connection,
+    conn: Conn,
     content: Content,
     catalogs: Catalogs,
     request: requests.Request,
