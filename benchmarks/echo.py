@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -57,6 +57,35 @@ def echo_bot(
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT | filters.CONTACT, echo))
     application.add_handler(CallbackQueryHandler(button))
+    return application
+
+
+# An answer the size of the assistant's: a few lines and a menu of buttons.
+CANNED_TEXT = "Elektrėnų socialinių paslaugų centras. Ką norėtumėte sužinoti?\n" * 3
+CANNED_BUTTONS = ("contacts", "services", "certificates", "book", "rq", "human", "help")
+
+
+def canned_bot(api: BaseRequest) -> Application:  # type: ignore[type-arg]
+    """The framework's floor: the same kind of answers as the assistant's (text and a keyboard
+    of buttons), canned, with no engine and no database."""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(f"{n}. {data}", callback_data=data)]
+            for n, data in enumerate(CANNED_BUTTONS, start=1)
+        ]
+    )
+
+    async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:
+            await query.answer()
+            await query.edit_message_text(CANNED_TEXT, reply_markup=keyboard)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(CANNED_TEXT, reply_markup=keyboard)
+
+    application = Application.builder().token(TOKEN).request(api).get_updates_request(api).build()
+    application.add_handler(MessageHandler(filters.TEXT | filters.CONTACT, answer))
+    application.add_handler(CallbackQueryHandler(answer))
     return application
 
 

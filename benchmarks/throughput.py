@@ -22,11 +22,13 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from benchmarks.echo import echo_bot, open_store
+from benchmarks.echo import canned_bot, echo_bot, open_store
 from benchmarks.local_api import LocalBotApi
+from benchmarks.open_loop import sweep
 from benchmarks.traffic import Feed, Residents, Traffic, cast, converse, replay
 from bot.app import open_engine, wire
 from bot.channels.telegram.app import build_application
+from bot.runner import settle_after
 from bot.settings import Settings
 from dialogs.types import Channel
 from dialogs.understanding.nlu.reader import reader
@@ -100,46 +102,57 @@ async def timed(conversations: list[Awaitable[None]], together: bool) -> float:
     return time.perf_counter() - started
 
 
-async def measure_assistant(
-    count: int, folder: Path, together: bool = True
-) -> tuple[dict[str, float], Traffic]:
-    """The assistant with its real engine and a SQLite file."""
+@asynccontextmanager
+async def assistant_feed(path: Path) -> AsyncIterator[tuple[Feed, LocalBotApi]]:
+    """The assistant with its real engine, a SQLite file and its delivery loop, fed updates."""
     settings = Settings.from_env(
         {
             "TELEGRAM_BOT_TOKEN": TOKEN,
-            "BOT_DATABASE": str(folder / f"bench-{together}.sqlite3"),
+            "BOT_DATABASE": str(path),
             "BOT_TODAY": "2021-11-01",
             "TELEGRAM_CHAT_RATE": "1000",  # the residents are simulated, not Telegram's users
             "TELEGRAM_OVERALL_RATE": "0",
         }
     )
-    reader()  # the models are loaded at start-up in production too
+    await settle_after(asyncio.to_thread(reader))  # as `python -m bot run` starts
     api = LocalBotApi()
-    traffic = Traffic()
     async with open_engine(settings) as engine:
         assistant, delivery = wire(engine, settings)
         application, channel = build_application(settings, assistant, polling=False, request=api)
         delivery.senders.update({Channel.TELEGRAM: channel.send})
         stop = asyncio.Event()
         delivering = asyncio.create_task(delivery.run(stop))
-        async with feeding(application, api) as feed:
-            residents = Residents(api)
-            seconds = await timed(
-                [converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count)],
-                together,
-            )
-        stop.set()
-        await delivering
+        try:
+            async with feeding(application, api) as feed:
+                yield feed, api
+        finally:
+            stop.set()
+            await delivering
+
+
+async def measure_assistant(
+    count: int, folder: Path, together: bool = True
+) -> tuple[dict[str, float], Traffic]:
+    """The assistant, `count` residents at once (or one after another)."""
+    traffic = Traffic()
+    async with assistant_feed(folder / f"bench-{together}.sqlite3") as (feed, api):
+        residents = Residents(api)
+        seconds = await timed(
+            [converse(residents, feed, uid, persona, traffic) for uid, persona in cast(count)],
+            together,
+        )
     return summary(traffic, seconds), traffic
 
 
 async def measure_echo(
-    recorded: Traffic, together: bool = True, store: Database | None = None
+    recorded: Traffic, together: bool = True, store: Database | None = None, canned: bool = False
 ) -> dict[str, float]:
-    """The echo bot, fed exactly the updates the assistant got, resident by resident."""
+    """The echo bot, fed exactly the updates the assistant got, resident by resident; `canned`:
+    the framework's floor instead (answers the size of the assistant's, with a keyboard)."""
     traffic = Traffic()
     api = LocalBotApi()
-    async with feeding(echo_bot(api, store=store), api) as feed:
+    bot = canned_bot(api) if canned else echo_bot(api, store=store)
+    async with feeding(bot, api) as feed:
         seconds = await timed(
             [replay(feed, updates, traffic) for updates in recorded.updates.values()], together
         )
@@ -156,7 +169,10 @@ async def run(count: int = 500) -> dict[str, Any]:
             storing = await measure_echo(traffic, store=store)
         finally:
             await store.close()
+        async with assistant_feed(Path(folder) / "open-loop.sqlite3") as (feed, api):
+            open_loop = await sweep(feed, api)
     echo = await measure_echo(traffic)
+    floor = await measure_echo(traffic, canned=True)
     echo_alone = await measure_echo(lone_traffic, together=False)
     speed = assistant["updates_per_second"]
     return {
@@ -164,17 +180,21 @@ async def run(count: int = 500) -> dict[str, Any]:
         "missed_presses": traffic.missed_presses,
         "assistant": assistant,
         "echo_bot": echo,
+        "framework_floor": floor,
         "storing_echo_bot": storing,
         "ratio": round(speed / echo["updates_per_second"], 3),
         "ratio_to_storing_echo": round(speed / storing["updates_per_second"], 3),
+        "floor_ratio": round(floor["updates_per_second"] / echo["updates_per_second"], 3),
         "alone": {"assistant": alone, "echo_bot": echo_alone},
+        "open_loop": open_loop,
     }
 
 
 def main() -> None:
     """Measure and print."""
     figures = asyncio.run(run())
-    lines = [(name, figures[name]) for name in ("assistant", "echo_bot", "storing_echo_bot")]
+    names = ("assistant", "echo_bot", "framework_floor", "storing_echo_bot")
+    lines = [(name, figures[name]) for name in names]
     lines += [(f"{name}, alone", f) for name, f in figures["alone"].items()]
     for name, f in lines:
         print(
@@ -183,8 +203,16 @@ def main() -> None:
         )
     print(
         f"ratio {figures['ratio']} to the echo bot, {figures['ratio_to_storing_echo']} to the"
-        f" storing echo bot; presses with no such button: {figures['missed_presses']}"
+        f" storing echo bot (the framework's floor: {figures['floor_ratio']});"
+        f" presses with no such button: {figures['missed_presses']}"
     )
+    for row in figures["open_loop"]["rates"]:
+        print(
+            f"open loop {row['rate']}/s: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms,"
+            f" p999 {row['p999_ms']} ms"
+        )
+    highest = figures["open_loop"]["highest_rate_p99_under_50ms"]
+    print(f"highest rate with p99 under 50 ms: {highest}/s")
 
 
 if __name__ == "__main__":

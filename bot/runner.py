@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
+from collections.abc import Awaitable
 
 from starlette.routing import BaseRoute
 
@@ -29,6 +31,14 @@ def stop_event() -> asyncio.Event:
     return event
 
 
+async def settle_after(loading: Awaitable[object]) -> None:
+    """Once start-up has loaded everything, freeze it: full garbage collections then walk only
+    what turns create (walking the models and content stopped the loop for 80-180 ms)."""
+    await loading
+    gc.collect()
+    gc.freeze()
+
+
 async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     """Serve every configured channel until `stop` is set, then stop cleanly."""
     assistant, delivery = wire(engine, settings)
@@ -50,8 +60,9 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
         else None
     )
     serving = asyncio.create_task(server.serve()) if server else None
-    # Load the language and intent models now, so the first resident does not wait for them.
-    warming = asyncio.create_task(asyncio.to_thread(reader))
+    # Load the language and intent models now, so the first resident does not wait for them;
+    # then what start-up built is set outside the garbage collector's sight.
+    warming = asyncio.create_task(settle_after(asyncio.to_thread(reader)))
     try:
         # Half-sent messages of a killed run are taken back before anything new is claimed.
         await delivery.recover()

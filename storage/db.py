@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.group_commit import MAX_UNITS, Unit, run_batch
 from storage.migrations import migrate
 from storage.rows import fetch_all
 
@@ -55,6 +56,8 @@ class Database:
         self._connection = connection
         self._write_lock = asyncio.Lock()
         self.path = path
+        self._pending: list[tuple[Unit, asyncio.Future[Any]]] = []  # units for the next batch
+        self._flushing: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
@@ -76,7 +79,9 @@ class Database:
         try:
             # The busy timeout first: another process's lock is waited for, not failed on.
             for pragma in (f"PRAGMA busy_timeout={int(busy_timeout_ms)}", *PRAGMAS):
-                await connection.execute(pragma)
+                # Fetched to the end: a statement left open would block the savepoints of
+                # a group commit ("SQL statements in progress").
+                await connection.execute_fetchall(pragma)
             async with database.transaction() as conn:
                 await migrate(conn)
         except (sqlite3.Error, StorageError) as error:
@@ -88,7 +93,10 @@ class Database:
         return database
 
     async def close(self) -> None:
-        """Close the connection."""
+        """Close the connection, once the units queued are done."""
+        if self._flushing is not None:
+            with contextlib.suppress(Exception):
+                await self._flushing
         await self._connection.close()
 
     @asynccontextmanager
@@ -108,11 +116,56 @@ class Database:
                 await self._rollback()
                 raise _unavailable(self.path, error) from error
 
+    async def unit(self, work: Unit) -> Any:
+        """Run `work` in a group commit (see `storage.group_commit`): in the database's thread,
+        in one transaction with the units queued meanwhile, under its own savepoint; its result
+        comes back only once that transaction is committed. Its exception rolls back only its
+        own changes; a database that cannot take writes raises DatabaseUnavailableError, with
+        nothing of the batch kept."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((work, future))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        """Run the queued units, batch after batch, until none are left."""
+        while self._pending:
+            batch = self._pending[:MAX_UNITS]
+            del self._pending[:MAX_UNITS]
+            try:
+                async with self._write_lock:
+                    # aiosqlite runs the function in its own thread, with its connection (the
+                    # one hop of the whole batch).
+                    results = await self._connection._execute(  # type: ignore[no-untyped-call]
+                        run_batch, self._connection._conn, [work for work, _ in batch]
+                    )
+            except sqlite3.OperationalError as error:
+                failure: BaseException = _unavailable(self.path, error)
+                results = None
+            except Exception as error:
+                failure, results = error, None
+            for index, (_, future) in enumerate(batch):
+                if future.done():  # its turn was cancelled: the unit ran all the same
+                    continue
+                if results is None:
+                    future.set_exception(failure)
+                elif results[index].error is None:
+                    future.set_result(results[index].value)
+                else:
+                    future.set_exception(self._explained(results[index].error))
+
+    def _explained(self, error: BaseException) -> BaseException:
+        """A unit's sqlite3 error as the storage error the callers know."""
+        if isinstance(error, sqlite3.OperationalError):
+            return _unavailable(self.path, error)
+        return error
+
     async def checkpoint(self) -> None:
         """Copy the WAL into the database and truncate it, so that the old page images of
         erased values are gone from the -wal file too."""
         async with self._write_lock:
-            await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._connection.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read-only query outside any transaction."""

@@ -3,7 +3,7 @@ the same JSON object, so conversations saved before stay readable)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Self
 
 
@@ -18,8 +18,11 @@ class FlowState:
         return cls(**{key: value for key, value in data.items() if key in names})
 
     def write(self, data: dict[str, Any]) -> None:
-        """Put the fields back into the conversation's data."""
-        data.update(asdict(self))
+        """Put the fields back into the conversation's data (lists copied, so the data does
+        not change with the state; no deeper: fields are plain values and lists of them)."""
+        for item in fields(self):
+            value = getattr(self, item.name)
+            data[item.name] = list(value) if isinstance(value, list) else value
 
     def forget(self, data: dict[str, Any]) -> None:
         """Take the flow's fields out of the conversation's data (the flow is over)."""

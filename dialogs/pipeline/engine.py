@@ -22,6 +22,7 @@ from dialogs.pipeline.resident import ResidentDialogs
 from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.staff.desk import StaffDesk
 from dialogs.types import Choice, Incoming, Outcome, Receipt, Reply
+from dialogs.understanding.nlu import reader as nlu_reader
 from storage import conversations, inbox, outbox, phones, residents, service_overrides, turns
 from storage import privacy as privacy_store
 from storage.content import STATUSES, Content, LocalText, Period, Status
@@ -115,26 +116,34 @@ class Engine:
         return Reply(text, (Choice(t._("Main menu"), "menu"),))
 
     async def _turn(self, incoming: Incoming) -> Outcome:
-        now = self.clock.now()
-        async with self.database.transaction() as conn:
-            receipt = incoming.receipt
-            if receipt is not None and not await inbox.mark_handled(
-                conn, receipt.channel, receipt.key, now
-            ):
-                log.info("a %s update was handled before; not again", receipt.channel)
-                given = await outbox.answers_to(conn, incoming.channel, receipt.key)
-                return Outcome(tuple(Reply(m.text) for m in given))
-            outcome = None
-            if incoming.staff is not None:
-                outcome = await self.staff.act(conn, incoming, now)
-            if outcome is None:  # a resident (also one who typed a staff command)
-                incoming = replace(incoming, staff=None)
-                outcome = await self._resident_turn(conn, incoming)
-            await answers.write(conn, incoming, outcome, now)
-            failpoint("turn.before_commit")
+        await nlu_reader.ready_reader()  # built before: a turn never waits inside its unit
+
+        # One unit of a group commit: the whole turn in the database's thread, with the turns
+        # that came meanwhile, its answers released only after their COMMIT.
+        outcome: Outcome = await self.database.unit(lambda conn: self._turn_in(conn, incoming))
         failpoint("turn.after_commit")
         if outcome.erased:  # old page images of the erased values leave the -wal file too
             await self.database.checkpoint()
+        return outcome
+
+    async def _turn_in(self, conn: Conn, incoming: Incoming) -> Outcome:
+        """The turn's reads and writes, inside its transaction."""
+        now = self.clock.now()
+        receipt = incoming.receipt
+        if receipt is not None and not await inbox.mark_handled(
+            conn, receipt.channel, receipt.key, now
+        ):
+            log.info("a %s update was handled before; not again", receipt.channel)
+            given = await outbox.answers_to(conn, incoming.channel, receipt.key)
+            return Outcome(tuple(Reply(m.text) for m in given))
+        outcome = None
+        if incoming.staff is not None:
+            outcome = await self.staff.act(conn, incoming, now)
+        if outcome is None:  # a resident (also one who typed a staff command)
+            incoming = replace(incoming, staff=None)
+            outcome = await self._resident_turn(conn, incoming)
+        await answers.write(conn, incoming, outcome, now)
+        failpoint("turn.before_commit")
         return outcome
 
     async def _resident_turn(self, conn: Conn, incoming: Incoming) -> Outcome:
@@ -257,8 +266,8 @@ class Engine:
 
     async def record_updates(self, channel: str, items: list[tuple[str, str]]) -> None:
         """Journal incoming updates (key, body) before the channel confirms their arrival."""
-        async with self.database.transaction() as conn:
-            await inbox.record(conn, channel, items, self.clock.now())
+        now = self.clock.now()
+        await self.database.unit(lambda conn: inbox.record(conn, channel, items, now))
 
     async def pending_updates(self, channel: str) -> list[tuple[str, str]]:
         """Updates journaled but never handled: a crash came between."""
@@ -267,8 +276,10 @@ class Engine:
 
     async def mark_handled(self, receipt: Receipt) -> None:
         """Mark an update handled that was no turn (a group's chatter, an ignored kind)."""
-        async with self.database.transaction() as conn:
-            await inbox.mark_handled(conn, receipt.channel, receipt.key, self.clock.now())
+        now = self.clock.now()
+        await self.database.unit(
+            lambda conn: inbox.mark_handled(conn, receipt.channel, receipt.key, now)
+        )
 
 
 def _country_of(incoming: Incoming) -> str | None:

@@ -63,7 +63,7 @@ class Postman:
     async def _claim(
         self, channels: list[str], limit: int, answered: set[tuple[str, str]], now: datetime
     ) -> list[outbox.Message]:
-        async with self._database.transaction() as conn:
+        async def claiming(conn: Conn) -> list[outbox.Message]:
             for channel, reply_to in answered:
                 await outbox.mark_answered(conn, channel, reply_to, now)
             for channel, address in await outbox.backlogs(conn, MAX_BACKLOG):
@@ -80,7 +80,10 @@ class Postman:
                     await _offer_choices(
                         conn, message.channel, message.address, message.choices, now
                     )
-        return messages
+            return messages
+
+        claimed: list[outbox.Message] = await self._database.unit(claiming)  # one hop
+        return claimed
 
     async def show_choices(
         self, channel: str, address: str, choices: list[tuple[str, str]]
@@ -90,9 +93,10 @@ class Postman:
             await _offer_choices(conn, channel, address, choices, self._clock.now())
 
     async def sent(self, message: outbox.Message) -> None:
-        """Record a delivery."""
-        async with self._database.transaction() as conn:
-            await outbox.mark_sent(conn, message.id, self._clock.now())
+        """Record a delivery (a unit of a group commit: with the turns and other deliveries of
+        the moment, in one hop)."""
+        now = self._clock.now()
+        await self._database.unit(lambda conn: outbox.mark_sent(conn, message.id, now))
 
     async def release(self, message: outbox.Message) -> None:
         """Give a claimed message back unsent (not this process's to deliver)."""

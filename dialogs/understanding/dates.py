@@ -154,7 +154,14 @@ def _relative(word: str) -> int | None:
     return next((offset for stem, offset in RELATIVE_STEMS if word.startswith(stem)), None)
 
 
+# Every month word at once, so most words are turned away by one C-level check.
+_MONTH_WORDS = frozenset(stem for stems in MONTH_STEMS.values() for stem in stems)
+_MONTH_PREFIXES = tuple(stem for stem in _MONTH_WORDS if len(stem) > 3)
+
+
 def _month(word: str) -> int | None:
+    if word not in _MONTH_WORDS and not word.startswith(_MONTH_PREFIXES):
+        return None
     return next(
         (
             month

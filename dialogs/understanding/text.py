@@ -21,6 +21,7 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text).strip()
 
 
+@lru_cache(maxsize=16384)  # the same names, labels and keywords are folded for every message
 def fold(text: str) -> str:
     """Lowercase without diacritics or punctuation: "Pagalba į namus?" -> "pagalba i namus"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

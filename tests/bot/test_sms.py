@@ -200,18 +200,27 @@ async def test_typed_sentence_starts_a_booking_by_sms(
 
 
 async def test_each_sms_is_one_write_transaction(twilio: FakeTwilio, engine: Engine) -> None:
-    """STOP/START, flood accounting, MORE pages, the turn and its answers: one transaction per
-    inbound SMS (delivery's rounds, shared by all messages, are counted apart)."""
+    """STOP/START, flood accounting, MORE pages, the turn and its answers: one transaction (a
+    unit of a group commit) per inbound SMS (delivery's rounds, shared by all messages, are
+    counted apart)."""
     per_task: collections.Counter[str] = collections.Counter()
-    transaction = engine.database.transaction
+    transaction, unit = engine.database.transaction, engine.database.unit
 
-    def counted() -> Any:
+    def count() -> None:
         task = asyncio.current_task()
         name = task.get_coro().__qualname__ if task is not None else "?"  # type: ignore[union-attr]
         per_task["webhook" if name.startswith("RequestResponseCycle") else name] += 1
+
+    def counted() -> Any:
+        count()
         return transaction()
 
+    def counted_unit(work: Any) -> Any:  # a turn: one unit of a group commit
+        count()
+        return unit(work)
+
     engine.database.transaction = counted  # type: ignore[method-assign]
+    engine.database.unit = counted_unit  # type: ignore[method-assign]
     async with running_sms(twilio, engine, SMS_MAX_SEGMENTS="1") as base:
         phone = Phone(base, "+37060000310")
         conversation = ["labas", "1", "kontaktai", "daugiau", "STOP", "START", "3"]
