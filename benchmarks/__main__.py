@@ -27,12 +27,19 @@ def table(figures: dict[str, Any]) -> str:
     size, bare = figures["footprint"]["assistant"], figures["footprint"]["echo_bot"]
     sms, words = figures["sms_cost"]["all"], figures["nlu"]
     a, e, k = speed["assistant"], speed["echo_bot"], speed["storing_echo_bot"]
+    floor = speed["framework_floor"]
     rows = [
         (
             f"Updates per second, {speed['residents']} residents at once",
             f"{a['updates_per_second']}",
             f"{e['updates_per_second']} (echo), {k['updates_per_second']} (storing echo)",
             f"{speed['ratio']}, {speed['ratio_to_storing_echo']}",
+        ),
+        (
+            "The framework's floor: PTB with canned answers, no engine or database (updates/s)",
+            "",
+            f"{floor['updates_per_second']}",
+            f"{speed['floor_ratio']} of echo",
         ),
         (
             "Latency under that load, p50 / p99 (ms)",
@@ -83,6 +90,17 @@ def table(figures: dict[str, Any]) -> str:
             f"{words['ratio']}",
         ),
     ]
+    for row in speed["open_loop"]["rates"]:
+        rows.append(
+            (
+                f"Open loop at {row['rate']} updates/s: p50 / p99 / p99.9 (ms)",
+                f"{row['p50_ms']} / {row['p99_ms']} / {row['p999_ms']}",
+                "",
+                "",
+            )
+        )
+    highest = speed["open_loop"]["highest_rate_p99_under_50ms"]
+    rows.append(("Highest open-loop rate with p99 under 50 ms (updates/s)", f"{highest}", "", ""))
     lines = ["| Measure | Assistant | Baseline | Ratio |", "|---|---:|---:|---:|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return "\n".join(lines)

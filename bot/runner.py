@@ -7,11 +7,14 @@ import gc
 import logging
 import signal
 from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
 from bot.app import wire
-from bot.channels.sms.channel import SmsChannel
+
+if TYPE_CHECKING:
+    from bot.channels.sms.channel import SmsChannel
 from bot.channels.telegram.run import TelegramRuntime
 from bot.settings import Settings
 from bot.web import create_web_app, make_server
@@ -45,7 +48,9 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     telegram = (
         await TelegramRuntime.create(settings, assistant) if settings.telegram_token else None
     )
-    sms = SmsChannel(assistant, settings) if settings.sms_enabled else None
+    sms = None
+    if settings.sms_enabled:  # imported only then: Twilio's client brings aiohttp (0.2 s)
+        sms = SmsChannel(assistant, settings)
     routes: list[BaseRoute] = []
     if telegram is not None:
         engine.staff.bot_username = telegram.bot_username  # invites become t.me links

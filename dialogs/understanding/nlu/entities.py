@@ -8,6 +8,7 @@ from datetime import date
 from dialogs.understanding.dates import parse_day
 from dialogs.understanding.text import fold
 
+BOOKINGS = {"shower": "book_shower", "laundry": "book_laundry"}  # facility -> its intent
 # Folded word stems, in lt, lv and ru (Cyrillic stays Cyrillic when folded).
 FACILITY_STEMS: dict[str, tuple[str, ...]] = {
     "shower": (

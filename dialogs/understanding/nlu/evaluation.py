@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dialogs.understanding.latin_russian import in_latin_letters, to_cyrillic
-from dialogs.understanding.nlu.entities import extract
-from dialogs.understanding.nlu.intents import BOOKINGS, UNKNOWN, Example, IntentModel
+from dialogs.understanding.nlu.entities import BOOKINGS, extract
+from dialogs.understanding.nlu.intents import UNKNOWN, Example, IntentModel
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dialogs.core.actions import (
 from dialogs.core.i18n import N_
 from dialogs.core.turn import Turn
 from dialogs.types import Choice, Reply
-from dialogs.understanding.nlu.intents import BOOKINGS
+from dialogs.understanding.nlu.entities import BOOKINGS
 from dialogs.understanding.nlu.reader import Understood
 from dialogs.understanding.search import find, which_one
 
