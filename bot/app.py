@@ -30,7 +30,7 @@ async def open_engine(settings: Settings, content: Content | None = None) -> Asy
     """Load everything, open the database, and close it when done."""
     content = content or load_content(settings.content_dir)
     catalogs = Catalogs(settings.locales_dir)
-    database = await Database.open(settings.database_path)
+    database = await Database.open(settings.database_path, synchronous=settings.synchronous)
     try:
         yield Engine(
             database,

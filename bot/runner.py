@@ -7,14 +7,10 @@ import gc
 import logging
 import signal
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
 from bot.app import wire
-
-if TYPE_CHECKING:
-    from bot.channels.sms.channel import SmsChannel
 from bot.channels.telegram.run import TelegramRuntime
 from bot.settings import Settings
 from bot.web import create_web_app, make_server
@@ -50,7 +46,9 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     )
     sms = None
     if settings.sms_enabled:  # imported only then: Twilio's client brings aiohttp (0.2 s)
-        sms = SmsChannel(assistant, settings)
+        from bot.channels.sms import channel as sms_channel
+
+        sms = sms_channel.SmsChannel(assistant, settings)
     routes: list[BaseRoute] = []
     if telegram is not None:
         engine.staff.bot_username = telegram.bot_username  # invites become t.me links

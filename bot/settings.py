@@ -38,6 +38,7 @@ class Settings:
     reminder_hour: int = 18
     offer_minutes: int = 120
     outbox_interval: float = 5.0
+    synchronous: str = "FULL"  # SQLite's: FULL survives a power cut, NORMAL a process kill
     retention_days: int = 90
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
@@ -77,6 +78,7 @@ class Settings:
             reminder_hour=_hour(env),
             offer_minutes=_positive_int(env, "BOT_OFFER_MINUTES", 120),
             outbox_interval=_positive_float(env, "BOT_OUTBOX_INTERVAL", 5.0),
+            synchronous=_synchronous(env),
             retention_days=_positive_int(env, "BOT_RETENTION_DAYS", 90),
             twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip() or None,
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip() or None,
@@ -99,6 +101,9 @@ def _date(env: Mapping[str, str], name: str) -> date | None:
         raise SettingsError(f"{name}={value!r} is not a date like 2020-03-20") from None
 
 
+SYNCHRONOUS = ("FULL", "NORMAL")
+
+
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     value = env.get(name, "").strip()
     if not value:
@@ -106,6 +111,13 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name}={value!r} must be a whole number of at least 1")
     return int(value)
+
+
+def _synchronous(env: Mapping[str, str]) -> str:
+    value = env.get("BOT_SYNCHRONOUS", "").strip().upper() or "FULL"
+    if value not in SYNCHRONOUS:
+        raise SettingsError(f"BOT_SYNCHRONOUS={value!r} must be FULL or NORMAL")
+    return value
 
 
 def _log_level(env: Mapping[str, str]) -> str:

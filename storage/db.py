@@ -18,7 +18,6 @@ from storage.rows import fetch_all
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA secure_delete=ON",  # erased values are overwritten, not left in free pages
 )
@@ -60,8 +59,12 @@ class Database:
         self._flushing: asyncio.Task[None] | None = None
 
     @classmethod
-    async def open(cls, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
-        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+    async def open(
+        cls, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, synchronous: str = "FULL"
+    ) -> Database:
+        """Open (creating if needed) the database at `path` and bring its schema up to date;
+        `synchronous` FULL makes each COMMIT survive a power cut (one fsync a group commit),
+        NORMAL only a killed process."""
         location = str(path)
         if location != ":memory:":
             try:
@@ -78,7 +81,13 @@ class Database:
         database = cls(connection, location)
         try:
             # The busy timeout first: another process's lock is waited for, not failed on.
-            for pragma in (f"PRAGMA busy_timeout={int(busy_timeout_ms)}", *PRAGMAS):
+            if synchronous not in ("FULL", "NORMAL"):
+                raise StorageError(f"synchronous={synchronous!r} must be FULL or NORMAL")
+            first = (
+                f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
+                f"PRAGMA synchronous={synchronous}",
+            )
+            for pragma in (*first, *PRAGMAS):
                 # Fetched to the end: a statement left open would block the savepoints of
                 # a group commit ("SQL statements in progress").
                 await connection.execute_fetchall(pragma)

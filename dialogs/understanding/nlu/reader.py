@@ -34,13 +34,17 @@ _building = threading.Lock()
 
 def reader() -> ReadsMessages:
     """The process's reader, built once on first use (by whichever thread comes first; the
-    others wait): importing scikit-learn and lingua takes over a second, which commands that
-    never read free text (imports, rosters) should not pay."""
+    others wait): importing numpy and lingua and loading their models takes most of a second,
+    which commands that never read free text (imports, rosters) should not pay."""
     with _building:
         if not _built:
             from dialogs.understanding.nlu.models import Reader
 
-            _built.append(Reader())
+            built = Reader()
+            # lingua loads its language models on the first text it reads: here, not in the
+            # first resident's turn.
+            built.read("labas rytas, ar galiu užsirašyti į dušą", None, date.today())
+            _built.append(built)
         return _built[0]
 
 
