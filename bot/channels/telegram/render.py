@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from telegram import (
     Bot,
     BotCommand,
@@ -49,8 +51,16 @@ def markup(reply: Reply) -> ReplyMarkup | None:
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     if not reply.choices:
         return None
-    rows = [[InlineKeyboardButton(c.label, callback_data=c.action)] for c in reply.choices]
-    return InlineKeyboardMarkup(rows)
+    return _keyboard(tuple((c.label, c.action) for c in reply.choices))
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(choices: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
+    """One inline button a row; the same menus recur for every resident, and PTB's objects are
+    immutable, so each keyboard is built once."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=action)] for label, action in choices]
+    )
 
 
 async def register_commands(bot: Bot, assistant: Assistant) -> None:
