@@ -260,6 +260,9 @@ async def test_a_need_named_is_never_refused_for_low_confidence(engine: Engine) 
         ("мне не нужна прачечная, хочу в душ", "book_shower"),
         ("veļu vairs nevajag mazgāt, kaimiņš salaboja mašīnu", "cancel_booking"),
         ("стирка уже не нужна, зять машинку починил", "cancel_booking"),
+        ("ya zapisan na zavtra na stirku?", "my_bookings"),  # booked already: a question
+        ("AR AS UZREGISTRUOTAS RYTOJ I DUSA", "my_bookings"),
+        ("Užsirašyti į dušą rytoj", "book_shower"),  # the infinitive is a new booking
     ],
 )
 def test_corrections_and_cancellations_are_never_a_booking_of_what_is_negated(

@@ -95,6 +95,30 @@ LANGUAGE_STEMS = (
 )
 
 
+# Words for being booked already (participles and the past: "ar aš užsiregistravęs", "kurā
+# dienā pierakstījos", "я записана?"): a question about one's bookings, not a new booking.
+BOOKED_STEMS = (
+    "uzsiregistrav",  # "užsiregistravęs", never "užsiregistruoti"
+    "uzsirases",
+    "uzsirasiusi",
+    "uzregistruotas",
+    "uzregistruota",
+    "pierakstits",
+    "pierakstita",
+    "pierakstijos",
+    "pierakstijies",
+    "записан",
+    "записал",
+    "zapisan",
+    "zapisal",
+)
+
+
+def says_booked(text: str) -> bool:
+    """The message speaks of a booking already made."""
+    return any(word.startswith(BOOKED_STEMS) for word in fold(text).split())
+
+
 def names_a_language(text: str) -> bool:
     """The message names a language or says "language"."""
     return any(word.startswith(LANGUAGE_STEMS) for word in fold(text).split())

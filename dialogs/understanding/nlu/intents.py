@@ -17,6 +17,7 @@ from dialogs.understanding.nlu.entities import (
     facility_named,
     names_a_language,
     refused_facility,
+    says_booked,
 )
 from dialogs.understanding.nlu.scorer import NGRAMS, LinearScorer
 from dialogs.understanding.text import fold
@@ -156,6 +157,8 @@ class IntentModel:
             return Guess(UNKNOWN, best_p)
         if best == "language" and not names_a_language(text):
             return Guess(UNKNOWN, best_p)  # "Rungos 5" is an address, whatever its letters
+        if best in BOOKINGS.values() and says_booked(text):
+            return Guess("my_bookings", best_p, None)  # "ya zapisan na zavtra na stirku?"
         if best not in QUESTIONS and refused_facility(text) is not None:
             return Guess("cancel_booking", best_p, None)  # "nebereikia to skalbimo"
         facility = facility_named(text) if best in BOOKINGS.values() else None
