@@ -103,7 +103,7 @@ async def test_killed_under_load_keeps_every_confirmation_and_capacity(
     process = await _start(fake, path, **env)
     personas = ["lt_isolation", "lv_booking"] * 12
     residents_done = asyncio.gather(
-        *(_drive(fake, 3000 + n, persona, 20) for n, persona in enumerate(personas))
+        *(_drive(fake, 3000 + n, persona, 45) for n, persona in enumerate(personas))
     )
     await fake.wait_until(lambda: len(_shown(fake)) >= 100, within=60)
     process.kill()  # mid-load: updates in flight, outbox half-delivered, no clean-up at all
