@@ -102,6 +102,8 @@ async def test_killed_under_load_keeps_every_confirmation_and_capacity(
     env |= {"TELEGRAM_CHAT_RATE": "100", "TELEGRAM_OVERALL_RATE": "0"}
     process = await _start(fake, path, **env)
     personas = ["lt_isolation", "lv_booking"] * 12
+    # Each step waits up to 45 s for its answer: under CI's load a restart (start-up, then the
+    # journaled backlog) once kept a step past 20 s, and the resident went on without it.
     residents_done = asyncio.gather(
         *(_drive(fake, 3000 + n, persona, 45) for n, persona in enumerate(personas))
     )
