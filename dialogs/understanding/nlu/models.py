@@ -30,9 +30,10 @@ def fingerprint(examples: list[Example]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def intent_model(saved: Path = SAVED) -> IntentModel:
-    """The saved numbers if they match the bundled examples; else train and save them."""
-    examples = with_latin_russian(load_examples("train.tsv"))
+def intent_model(saved: Path = SAVED, lines: list[Example] | None = None) -> IntentModel:
+    """The saved numbers if they match the bundled examples (`lines`, if already read); else
+    train and save them."""
+    examples = with_latin_russian(lines if lines is not None else load_examples("train.tsv"))
     key = fingerprint(examples)
     scorer = LinearScorer.load(saved, key)
     if scorer is None:
@@ -50,7 +51,7 @@ class Reader:
     def __init__(self) -> None:
         examples = load_examples("train.tsv")
         self.languages = LanguageGuesser(vocabulary((e.lang, e.text) for e in examples))
-        self.intents = intent_model()
+        self.intents = intent_model(lines=examples)  # the training lines read once
 
     def read(self, text: str, fallback_lang: str | None, today: date) -> Understood:
         """Read one message; `fallback_lang` decides when the text is too short to tell."""
