@@ -72,6 +72,8 @@ class LocalBotApi(BaseRequest):
                 "text": params.get("text", ""),
             }
             markup = params.get("reply_markup")
+            if isinstance(markup, str):  # sent as the JSON the Bot API receives
+                markup = json.loads(markup)
             if isinstance(markup, dict) and "inline_keyboard" in markup:
                 message["reply_markup"] = markup
             self.newest[chat_id] = message

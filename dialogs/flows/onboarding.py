@@ -9,7 +9,8 @@ from dialogs.core.turn import Handler, Turn, Understander
 from dialogs.flows import first_words
 from dialogs.flows.menu import menu_reply
 from dialogs.types import Choice, Reply
-from dialogs.understanding.text import Candidate, best_matches, fold
+from dialogs.understanding.matching import Candidate, best_matches
+from dialogs.understanding.text import fold
 from storage.content import Municipality
 from storage.phones import country_language
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dialogs.core.actions import ContactsAction
 from dialogs.core.turn import Turn
 from dialogs.types import Choice, Reply
-from dialogs.understanding.text import Candidate, best_matches, fold
+from dialogs.understanding.matching import Candidate, best_matches
+from dialogs.understanding.text import fold
 from storage.content import Department, Municipality, Service
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dialogs.understanding.keywords import keyword_action
-from dialogs.understanding.text import Candidate, best_matches, clean, fold, match_label
+from dialogs.understanding.matching import Candidate, best_matches
+from dialogs.understanding.text import clean, fold, match_label
 
 
 @pytest.mark.parametrize(

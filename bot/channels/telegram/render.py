@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from telegram import (
@@ -17,8 +18,6 @@ from telegram.constants import MessageLimit
 from bot.channels.port import Assistant
 from dialogs.core.i18n import N_
 from dialogs.types import Reply
-
-ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
 COMMANDS = (
     ("start", N_("Start the assistant")),
@@ -44,23 +43,24 @@ def caption(reply: Reply) -> str | None:
     return text or None
 
 
-def markup(reply: Reply) -> ReplyMarkup | None:
-    """Choices as one inline button a row; a phone request as a one-time contact button."""
+def markup(reply: Reply) -> str | None:
+    """The `reply_markup` the Bot API receives, as JSON: choices as one inline button a row; a
+    phone request as a one-time contact button."""
     if reply.ask_phone:
         button = KeyboardButton(reply.ask_phone, request_contact=True)
-        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+        keys = ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+        return json.dumps(keys.to_dict())
     if not reply.choices:
         return None
     return _keyboard(tuple((c.label, c.action) for c in reply.choices))
 
 
 @lru_cache(maxsize=1024)
-def _keyboard(choices: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
-    """One inline button a row; the same menus recur for every resident, and PTB's objects are
-    immutable, so each keyboard is built once."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=action)] for label, action in choices]
-    )
+def _keyboard(choices: tuple[tuple[str, str], ...]) -> str:
+    """One inline button a row, as JSON; the same menus recur for every resident, so each is
+    built and serialized once (PTB would turn its objects into JSON again on every send)."""
+    keys = [[InlineKeyboardButton(label, callback_data=action)] for label, action in choices]
+    return json.dumps(InlineKeyboardMarkup(keys).to_dict())
 
 
 async def register_commands(bot: Bot, assistant: Assistant) -> None:
