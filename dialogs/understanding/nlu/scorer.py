@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,11 +46,8 @@ class LinearScorer:
 
     def probabilities(self, prepared: str) -> npt.NDArray[np.float64]:
         """The probability of each class for an already prepared (folded) text."""
-        counts: dict[int, int] = {}
-        for gram in char_wb_ngrams(prepared):
-            index = self.vocabulary.get(gram)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
+        counts = Counter(map(self.vocabulary.get, char_wb_ngrams(prepared)))  # counted in C
+        counts.pop(None, None)  # n-grams the model never saw
         decision = self.intercept.copy()
         if counts:
             indices = np.fromiter(counts, dtype=np.int64)
