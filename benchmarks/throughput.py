@@ -30,8 +30,9 @@ from bot.app import open_engine, wire
 from bot.channels.telegram.app import build_application
 from bot.runner import settle_after
 from bot.settings import Settings
+from dialogs.core.clock import local_today
+from dialogs.pipeline.warm import warm_up
 from dialogs.types import Channel
-from dialogs.understanding.nlu.reader import reader
 from storage.db import Database
 
 TOKEN = "123456:BENCHMARK"
@@ -114,9 +115,10 @@ async def assistant_feed(path: Path) -> AsyncIterator[tuple[Feed, LocalBotApi]]:
             "TELEGRAM_OVERALL_RATE": "0",
         }
     )
-    await settle_after(asyncio.to_thread(reader))  # as `python -m bot run` starts
     api = LocalBotApi()
     async with open_engine(settings) as engine:
+        today = local_today(engine.clock)  # warmed up as `python -m bot run` starts
+        await settle_after(asyncio.to_thread(warm_up, engine.content, engine.catalogs, today))
         assistant, delivery = wire(engine, settings)
         application, channel = build_application(settings, assistant, polling=False, request=api)
         delivery.senders.update({Channel.TELEGRAM: channel.send})

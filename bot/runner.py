@@ -14,9 +14,10 @@ from bot.app import wire
 from bot.channels.telegram.run import TelegramRuntime
 from bot.settings import Settings
 from bot.web import create_web_app, make_server
+from dialogs.core.clock import local_today
 from dialogs.pipeline.engine import Engine
+from dialogs.pipeline.warm import warm_up
 from dialogs.types import Channel
-from dialogs.understanding.nlu.reader import reader
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,13 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
         else None
     )
     serving = asyncio.create_task(server.serve()) if server else None
-    # Load the language and intent models now, so the first resident does not wait for them;
-    # then what start-up built is set outside the garbage collector's sight.
-    warming = asyncio.create_task(settle_after(asyncio.to_thread(reader)))
+    # Load the language and intent models (and what else turns load on first use) now, so the
+    # first residents do not wait for them; then what start-up built is set outside the
+    # garbage collector's sight.
+    today = local_today(engine.clock)
+    warming = asyncio.create_task(
+        settle_after(asyncio.to_thread(warm_up, engine.content, engine.catalogs, today))
+    )
     try:
         # Half-sent messages of a killed run are taken back before anything new is claimed.
         await delivery.recover()
