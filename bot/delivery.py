@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dialogs.core.failpoints import failpoint
 from dialogs.pipeline.answers import reply_of
 from dialogs.pipeline.engine import Engine
+from dialogs.pipeline.postman import HandOff
 from dialogs.types import Outgoing
 from storage.db import DatabaseUnavailableError
 from storage.outbox import Message
@@ -68,6 +69,8 @@ class Delivery:
         """Work until `stop` is set; a failing round is logged and the next one comes."""
         if recover:
             await self.recover()
+        # From now on a turn's answer can come straight here as its turn commits.
+        self.engine.hand_off = HandOff(frozenset(self.senders), self.take)
         ticked = float("-inf")
         while not stop.is_set():
             self._wake.clear()
@@ -87,6 +90,7 @@ class Delivery:
             )
             for waiter in pending:
                 waiter.cancel()
+        self.engine.hand_off = None  # a turn still running claims nothing more
         with contextlib.suppress(DatabaseUnavailableError):
             await self._claim_and_start()  # the answers of the last turns before the stop
         await self._finish()
@@ -111,11 +115,18 @@ class Delivery:
         if room <= 0:
             return []
         messages = await self.engine.postman.claim(list(self.senders), room)
-        tasks = [asyncio.create_task(self._send(message)) for message in messages]
-        for task in tasks:
-            self._sending.add(task)
-            task.add_done_callback(self._sent)
-        return tasks
+        return [self._start(message) for message in messages]
+
+    def take(self, message: Message) -> None:
+        """A turn's answer, claimed in its transaction: sent now, without a round (it was its
+        chat's next; the soft cap on messages in flight does not hold it back)."""
+        self._start(message)
+
+    def _start(self, message: Message) -> asyncio.Task[bool]:
+        task = asyncio.create_task(self._send(message))
+        self._sending.add(task)
+        task.add_done_callback(self._sent)
+        return task
 
     def _sent(self, task: asyncio.Task[bool]) -> None:
         self._sending.discard(task)

@@ -64,9 +64,10 @@ async def enqueue(
     kind: Kind = Kind.NOTICE,
     meta: dict[str, Any] | None = None,
     reply_to: str | None = None,
-) -> None:
-    """Add a message (inside the caller's transaction); a known `key` is not added twice."""
-    await conn.execute(
+) -> int | None:
+    """Add a message (inside the caller's transaction); a known `key` is not added twice.
+    The new row's id (None if the key was known)."""
+    cursor = await conn.execute(
         "INSERT INTO outbox (channel, address, text, choices, key, due_at, next_attempt_at,"
         " created_at, kind, meta, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (key) DO NOTHING",
@@ -84,6 +85,24 @@ async def enqueue(
             reply_to,
         ),
     )
+    return cursor.lastrowid if cursor.rowcount else None
+
+
+async def claim_next(conn: Conn, message_id: int) -> Message | None:
+    """Claim a new answer in the transaction that wrote it, if it is its destination's next
+    (no older answer waiting, nothing being sent): delivery can send it the moment that
+    transaction commits, without a round of its own."""
+    row = await fetch_one(
+        conn,
+        f"UPDATE outbox SET status = 'sending' WHERE id = :id AND id = (SELECT p.id FROM outbox p"
+        " JOIN outbox o ON o.id = :id WHERE p.channel = o.channel AND p.address = o.address"
+        " AND p.status = 'pending' AND p.kind = 'answer' ORDER BY p.id LIMIT 1)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox s JOIN outbox o ON o.id = :id"
+        " WHERE s.channel = o.channel AND s.address = o.address AND s.status = 'sending')"
+        f" RETURNING {COLUMNS}",
+        {"id": message_id},
+    )
+    return _message(row) if row is not None else None
 
 
 async def answers_to(conn: Conn, channel: str, reply_to: str) -> list[Message]:

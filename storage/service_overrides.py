@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from storage.content import STATUSES, LocalText, Period, Status
 from storage.rows import Conn
 from storage.times import stamp
 
@@ -56,3 +57,13 @@ def from_row(row: Sequence[Any]) -> Override:
         date.fromisoformat(end) if end else None,
         note,
     )
+
+
+def as_periods(overrides: Sequence[Override]) -> list[tuple[str, Period]]:
+    """Staff's statuses as periods to lay over the content's (service id, period)."""
+    periods = []
+    for item in overrides:
+        note = LocalText({"en": item.note}) if item.note else None
+        status: Status = next((s for s in STATUSES if s == item.status), "limited")
+        periods.append((item.service_id, Period(status, item.start, item.end, note)))
+    return periods

@@ -15,9 +15,10 @@ from storage.rows import Conn
 INLINE_GRACE = timedelta(seconds=60)
 
 
-async def write(conn: Conn, incoming: Incoming, outcome: Outcome, now: datetime) -> None:
+async def write(conn: Conn, incoming: Incoming, outcome: Outcome, now: datetime) -> int | None:
     """One outbox row per reply, to the chat the message came from, in order; after an
-    erasure the row forgets its address and text once sent."""
+    erasure the row forgets its address and text once sent. The first row's id."""
+    first = None
     due = now + INLINE_GRACE if incoming.inline else now
     reply_to = incoming.receipt.key if incoming.receipt is not None else None
     for index, reply in enumerate(outcome.replies):
@@ -28,7 +29,7 @@ async def write(conn: Conn, incoming: Incoming, outcome: Outcome, now: datetime)
             meta["ask_phone"] = reply.ask_phone
         elif index == 0 and incoming.edit is not None:
             meta["edit"] = incoming.edit
-        await outbox.enqueue(
+        added = await outbox.enqueue(
             conn,
             incoming.channel,
             incoming.address,
@@ -40,6 +41,8 @@ async def write(conn: Conn, incoming: Incoming, outcome: Outcome, now: datetime)
             meta=meta,
             reply_to=reply_to,
         )
+        first = added if first is None else first
+    return first
 
 
 def reply_of(message: outbox.Message) -> Reply:

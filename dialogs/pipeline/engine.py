@@ -15,17 +15,16 @@ from dialogs.core.failpoints import failpoint
 from dialogs.core.i18n import LANGUAGES, Catalogs
 from dialogs.core.steps import Dialog
 from dialogs.core.turn import BookingPolicy, Turn
-from dialogs.flows.booking import offers
 from dialogs.pipeline import answers, sms_policy
-from dialogs.pipeline.postman import Postman
+from dialogs.pipeline.postman import HandOff, Postman
 from dialogs.pipeline.resident import ResidentDialogs
 from dialogs.pipeline.sms_policy import SmsPolicy
+from dialogs.pipeline.time_rules import TimeRules
 from dialogs.staff.desk import StaffDesk
 from dialogs.types import Choice, Incoming, Outcome, Receipt, Reply
 from dialogs.understanding.nlu import reader as nlu_reader
 from storage import conversations, inbox, outbox, phones, residents, service_overrides, turns
-from storage import privacy as privacy_store
-from storage.content import STATUSES, Content, LocalText, Period, Status
+from storage.content import Content
 from storage.db import Database, DatabaseLockedError, DatabaseUnavailableError, StorageError
 from storage.rows import Conn
 
@@ -35,8 +34,6 @@ DEFAULT_IDLE_TIMEOUT = timedelta(minutes=30)
 # A turn meeting another process's write lock (each try waits the busy timeout, 5 s) is tried
 # this many times: an SMS must be answered within Twilio's 15 s.
 LOCK_ATTEMPTS = 2
-# Updates as received, and messages once sent, hold what residents wrote: kept a day.
-DELIVERED_RETENTION = timedelta(days=1)
 
 
 class Engine:
@@ -59,11 +56,13 @@ class Engine:
         self.clock = clock
         self._idle_timeout = idle_timeout
         self._policy = policy or BookingPolicy()
-        self._retention = retention
         self.sms_rules = sms or SmsPolicy()
         self._dialogs = ResidentDialogs()
         self.staff = StaffDesk(content, catalogs)
         self.postman = Postman(database, content, catalogs, clock, self.staff)
+        offer_minutes = self._policy.offer_minutes
+        self._time_rules = TimeRules(content, catalogs, self.staff, offer_minutes, retention)
+        self.hand_off: HandOff | None = None  # delivery's, while it runs
         self.configure_sms(self.sms_rules)
 
     def use_dialogs(self, dialogs: ResidentDialogs) -> None:
@@ -117,17 +116,25 @@ class Engine:
 
     async def _turn(self, incoming: Incoming) -> Outcome:
         await nlu_reader.ready_reader()  # built before: a turn never waits inside its unit
-
         # One unit of a group commit: the whole turn in the database's thread, with the turns
         # that came meanwhile, its answers released only after their COMMIT.
-        outcome: Outcome = await self.database.unit(lambda conn: self._turn_in(conn, incoming))
+        hand_off = self.hand_off
+        done: tuple[Outcome, outbox.Message | None] = await self.database.unit(
+            lambda conn: self._turn_in(conn, incoming, hand_off)
+        )
+        outcome, handed = done
         failpoint("turn.after_commit")
+        if handed is not None and hand_off is not None:
+            hand_off.take(handed)
         if outcome.erased:  # old page images of the erased values leave the -wal file too
             await self.database.checkpoint()
         return outcome
 
-    async def _turn_in(self, conn: Conn, incoming: Incoming) -> Outcome:
-        """The turn's reads and writes, inside its transaction."""
+    async def _turn_in(
+        self, conn: Conn, incoming: Incoming, hand_off: HandOff | None
+    ) -> tuple[Outcome, outbox.Message | None]:
+        """The turn's reads and writes, inside its transaction; its first answer, claimed for
+        delivery when it is its chat's next (sent at COMMIT, without a round of its own)."""
         now = self.clock.now()
         receipt = incoming.receipt
         if receipt is not None and not await inbox.mark_handled(
@@ -135,16 +142,19 @@ class Engine:
         ):
             log.info("a %s update was handled before; not again", receipt.channel)
             given = await outbox.answers_to(conn, incoming.channel, receipt.key)
-            return Outcome(tuple(Reply(m.text) for m in given))
+            return Outcome(tuple(Reply(m.text) for m in given)), None
         outcome = None
         if incoming.staff is not None:
             outcome = await self.staff.act(conn, incoming, now)
         if outcome is None:  # a resident (also one who typed a staff command)
             incoming = replace(incoming, staff=None)
             outcome = await self._resident_turn(conn, incoming)
-        await answers.write(conn, incoming, outcome, now)
+        first = await answers.write(conn, incoming, outcome, now)
+        handed = None
+        if first is not None and hand_off is not None and hand_off.serves(incoming):
+            handed = await outbox.claim_next(conn, first)
         failpoint("turn.before_commit")
-        return outcome
+        return outcome, handed
 
     async def _resident_turn(self, conn: Conn, incoming: Incoming) -> Outcome:
         now = self.clock.now()
@@ -172,7 +182,7 @@ class Engine:
             can_share_phone=incoming.can_share_phone,
             now=now,
             policy=self._policy,
-            overrides=_periods(resident.municipality_id, start.overrides),
+            overrides=(resident.municipality_id, service_overrides.as_periods(start.overrides)),
         )
         screening = sms_policy.Screening(text=incoming.text)
         if incoming.sms:
@@ -209,13 +219,11 @@ class Engine:
         log.debug("answered %s in %s/%s", incoming.channel, conversation.dialog, conversation.step)
         return Outcome(tuple(replies))
 
-    def _shaped(
-        self, incoming: Incoming, replies: list[Reply], language: str | None
-    ) -> list[Reply]:
+    def _shaped(self, incoming: Incoming, replies: list[Reply], lang: str | None) -> list[Reply]:
         """Replies as the channel shows them: SMS pages for an SMS, else as they are."""
         if not incoming.sms:
             return replies
-        t = self.catalogs.get(language)
+        t = self.catalogs.get(lang)
         pages = sms_policy.pages(replies, t, None, self.sms_rules.max_segments)
         return [Reply(page) for page in pages[:1]]
 
@@ -252,17 +260,9 @@ class Engine:
         return turns.Profile(rows[0][0], rows[0][1]) if rows else turns.Profile()
 
     async def tick(self) -> None:
-        """Time-driven rules: expired offers pass on; requests nobody took are raised again;
-        personal data past its time is erased."""
+        """Apply the rules time drives (see `time_rules`)."""
         now = self.clock.now()
-        async with self.database.transaction() as conn:
-            await offers.expire_offers(
-                conn, self.content, self.catalogs, now, self._policy.offer_minutes
-            )
-            await privacy_store.purge_closed_requests(conn, now - self._retention)
-            await inbox.purge(conn, now - DELIVERED_RETENTION)
-            await privacy_store.purge_sent_texts(conn, now - DELIVERED_RETENTION)
-            await self.staff.escalate(conn, now)
+        await self.database.unit(lambda conn: self._time_rules.apply(conn, now))
 
     async def record_updates(self, channel: str, items: list[tuple[str, str]]) -> None:
         """Journal incoming updates (key, body) before the channel confirms their arrival."""
@@ -285,15 +285,3 @@ class Engine:
 def _country_of(incoming: Incoming) -> str | None:
     """An SMS sender's language, guessed from the number's country."""
     return phones.country_language(incoming.verified_phone) if incoming.verified_phone else None
-
-
-def _periods(
-    municipality_id: str | None, overrides: list[service_overrides.Override]
-) -> tuple[str | None, list[tuple[str, Period]]]:
-    """Staff's statuses for the municipality, as periods laid over the content's."""
-    periods = []
-    for item in overrides:
-        note = LocalText({"en": item.note}) if item.note else None
-        status: Status = next((s for s in STATUSES if s == item.status), "limited")
-        periods.append((item.service_id, Period(status, item.start, item.end, note)))
-    return (municipality_id, periods)

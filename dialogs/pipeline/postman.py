@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from dialogs.core.clock import Clock
@@ -9,7 +11,7 @@ from dialogs.core.i18n import Catalogs
 from dialogs.pipeline import sms_policy
 from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.staff.desk import StaffDesk
-from dialogs.types import Reply
+from dialogs.types import Incoming, Reply
 from storage import conversations, outbox, residents, sms, turns
 from storage.content import Content
 from storage.db import Database
@@ -18,6 +20,19 @@ from storage.rows import Conn
 # More answers than this waiting for one chat is a flood: all but the newest are dropped,
 # with one notice, so a flood is never replayed as a long backlog (after a restart neither).
 MAX_BACKLOG = 5
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """Delivery's way to take a turn's answer as its turn commits: for the channels it sends
+    through and answers sent by the outbox (not in the channel's own response)."""
+
+    channels: frozenset[str]
+    take: Callable[[outbox.Message], None]
+
+    def serves(self, incoming: Incoming) -> bool:
+        """Whether this turn's answer can be handed over."""
+        return incoming.channel in self.channels and not incoming.inline
 
 
 class Postman:

@@ -3,13 +3,14 @@ failures are retried, then given up; a flood is coalesced."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery import Delivery, PermanentDeliveryError
 from dialogs.pipeline.engine import Engine
-from dialogs.types import Outgoing
+from dialogs.types import Incoming, Outgoing
 from storage import outbox, residents
 from storage.db import Database
 from tests.conftest import FixedClock
@@ -175,3 +176,63 @@ async def test_a_destinations_answers_go_before_its_notices(
     recorder = Recorder()
     assert await Delivery(engine, {"sms": recorder}).run_once() == 2
     assert [text for _, text in recorder.sent] == ["menu", "offer"]
+
+
+async def test_a_new_answer_is_claimed_in_its_transaction_only_when_it_is_next(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    async def answer(address: str, text: str) -> int | None:
+        async with database.transaction() as conn:
+            added = await outbox.enqueue(
+                conn, "telegram", address, text, NOW, NOW, kind=outbox.Kind.ANSWER
+            )
+            assert added is not None
+            claimed = await outbox.claim_next(conn, added)
+            return claimed.id if claimed is not None else None
+
+    await _answers(database, "1", 1)  # an older answer waits for chat 1
+    assert await answer("1", "behind it") is None
+    first = await answer("2", "alone")
+    assert first is not None  # chat 2 had nothing waiting
+    assert await answer("2", "while the first is being sent") is None
+    async with database.transaction() as conn:
+        assert [m.text for m in await outbox.heads(conn, NOW, ["telegram"])] == ["1:0"]
+        await outbox.mark_sent(conn, first, NOW)
+        heads = await outbox.heads(conn, NOW, ["telegram"])
+    assert [m.text for m in heads] == ["1:0", "while the first is being sent"]
+
+
+async def test_a_turns_answer_goes_out_as_it_commits_without_a_round(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    """While delivery runs, a turn's answer is handed to it at COMMIT: it reaches the chat even
+    with no delivery round ever claiming it."""
+    clock.current = NOW
+    received: asyncio.Queue[str] = asyncio.Queue()
+
+    async def send(outgoing: Outgoing) -> bool:
+        received.put_nowait(outgoing.reply.text)
+        return True
+
+    delivery = Delivery(engine, {"telegram": send}, interval=3600)
+    rounds = 0
+    claim = engine.postman.claim
+
+    async def counted(channels: list[str], limit: int = 100) -> list[outbox.Message]:
+        nonlocal rounds
+        rounds += 1
+        return await claim(channels, limit)
+
+    engine.postman.claim = counted  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    running = asyncio.create_task(delivery.run(stop))
+    while rounds == 0:  # recovery done, the first round claimed nothing
+        await asyncio.sleep(0)
+    assert engine.hand_off is not None
+    (reply,) = await engine.handle(Incoming("telegram", "42", text="/start", start=True))
+    assert await asyncio.wait_for(received.get(), timeout=10) == reply.text
+    assert rounds == 1  # no round was woken or needed
+    stop.set()
+    await running
+    assert engine.hand_off is None
+    assert await _status(database) == ["sent"]
