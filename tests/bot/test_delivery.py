@@ -216,18 +216,20 @@ async def test_a_turns_answer_goes_out_as_it_commits_without_a_round(
 
     delivery = Delivery(engine, {"telegram": send}, interval=3600)
     rounds = 0
+    first_round = asyncio.Event()
     claim = engine.postman.claim
 
     async def counted(channels: list[str], limit: int = 100) -> list[outbox.Message]:
         nonlocal rounds
         rounds += 1
-        return await claim(channels, limit)
+        claimed = await claim(channels, limit)
+        first_round.set()
+        return claimed
 
     engine.postman.claim = counted  # type: ignore[method-assign]
     stop = asyncio.Event()
     running = asyncio.create_task(delivery.run(stop))
-    while rounds == 0:  # recovery done, the first round claimed nothing
-        await asyncio.sleep(0)
+    await first_round.wait()  # recovery done, the first round claimed nothing
     assert engine.hand_off is not None
     (reply,) = await engine.handle(Incoming("telegram", "42", text="/start", start=True))
     assert await asyncio.wait_for(received.get(), timeout=10) == reply.text
