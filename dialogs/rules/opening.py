@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from dialogs.core.i18n import N_
 from storage.content import Facility
 
 
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int, lang: str) -> dict[date, str]:
+    # Imported here, in start-up's warm-up thread (`dialogs.pipeline.warm`): the package and
+    # its country modules take 0.3 s, which the first reply should not wait for.
+    import holidays
+
     calendar = holidays.country_holidays(country, years=[year], language=lang)
     return dict(calendar.items())
 
@@ -48,6 +50,8 @@ def holiday_name(country: str, day: date, lang: str) -> str | None:
 
 @lru_cache(maxsize=8)
 def _languages(country: str) -> tuple[str, ...]:
+    import holidays  # see _holidays
+
     return tuple(holidays.country_holidays(country).supported_languages)
 
 

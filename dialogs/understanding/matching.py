@@ -64,7 +64,7 @@ class _Layout:
 
 @lru_cache(maxsize=256)  # one a municipality and search kind; the content is fixed at start
 def _layout(candidates: tuple[Candidate, ...]) -> _Layout:
-    import numpy as np
+    import numpy as np  # here: numpy loads with the intent model, not at start
 
     phrases = [_phrase_tokens(p) for c in candidates for p in c.phrases]
     named = [c for c in candidates if c.phrases]
