@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 -include .env
 export
 
-.PHONY: run chat test test-fast lint messages check-content eval bench clean
+.PHONY: run chat test test-fast lint browser messages check-content eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# The staff desk's tests drive Debian's chromium through Playwright (its own browser download
+# does not work offline): installed from the distribution's packages when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 # The inner loop: lint, then the tests not marked slow (no processes started, about a minute).

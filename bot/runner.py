@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 
 from bot.app import wire
 from bot.channels.telegram.run import TelegramRuntime
+from bot.desk.app import Desk
 from bot.settings import Settings
 from bot.web import create_web_app, make_server
 from dialogs.core.clock import local_today
@@ -50,7 +51,11 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
         from bot.channels.sms import channel as sms_channel
 
         sms = sms_channel.SmsChannel(assistant, settings)
-    routes: list[BaseRoute] = []
+    # The staff desk is always served (with its sign-in links pointing at it).
+    engine.staff.desk_url = settings.desk_base_url
+    desk = Desk(engine, delivery.wake)
+    https = settings.desk_base_url.startswith("https://")
+    routes: list[BaseRoute] = [desk.app(settings.desk_cookie_key, https)]
     if telegram is not None:
         engine.staff.bot_username = telegram.bot_username  # invites become t.me links
         routes += telegram.routes

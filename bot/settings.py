@@ -48,6 +48,12 @@ class Settings:
     sms_path: str = "/sms"
     sms_max_segments: int = 2
     sms_flood_limit: int = 10
+    desk_cookie_key: str | None = None  # signs the staff desk's sessions; random if unset
+
+    @property
+    def desk_base_url(self) -> str:
+        """Where staff open the desk: the public URL if set, else this machine's server."""
+        return self.public_base_url or f"http://{self.http_host}:{self.http_port}"
 
     @property
     def sms_enabled(self) -> bool:
@@ -88,6 +94,7 @@ class Settings:
             sms_path="/" + (env.get("SMS_WEBHOOK_PATH", "").strip().strip("/") or "sms"),
             sms_max_segments=_positive_int(env, "SMS_MAX_SEGMENTS", 2),
             sms_flood_limit=_positive_int(env, "SMS_FLOOD_LIMIT", 10),
+            desk_cookie_key=env.get("DESK_COOKIE_KEY", "").strip() or None,
         )
 
 

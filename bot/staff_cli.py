@@ -1,4 +1,4 @@
-"""`python -m bot staff invite|list|remove`: who may take residents' requests."""
+"""`python -m bot staff invite|list|remove|desk-link`: who may take residents' requests."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from bot.settings import Settings, SettingsError
 from dialogs.core.clock import SystemClock
-from storage import staff
+from storage import desk, staff
 from storage.content import load_content
 from storage.db import Database
 
@@ -28,12 +28,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     remove = actions.add_parser("remove", help="remove a staff member")
     remove.add_argument("user_id")
     remove.add_argument("--municipality", required=True)
+    link = actions.add_parser("desk-link", help="print a one-time sign-in link to the web desk")
+    link.add_argument("user_id")
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     """Carry out one staff action."""
     content = load_content(settings.content_dir)
-    if args.municipality and content.municipality(args.municipality) is None:
+    municipality_id = getattr(args, "municipality", None)
+    if municipality_id and content.municipality(municipality_id) is None:
         known = ", ".join(sorted(content.municipalities))
         raise SettingsError(f"unknown municipality {args.municipality!r}; choose one of: {known}")
     if args.action == "invite" and args.queue is not None:
@@ -55,6 +58,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                         f"Send this link to the new staff member: https://t.me/{username}?start={code}"
                     )
                 print(f"Or they send this to the bot in a private chat: /start {code}")
+                return 0
+            if args.action == "desk-link":
+                if not await staff.memberships(conn, args.user_id):
+                    print(f"{args.user_id} is no staff member", file=sys.stderr)
+                    return 1
+                token = await desk.create_link(conn, args.user_id, SystemClock().now())
+                print(f"{settings.desk_base_url}/desk/login/{token}")
+                print("valid for 10 minutes, once", file=sys.stderr)
                 return 0
             if args.action == "remove":
                 if not await staff.remove(conn, args.user_id, args.municipality):

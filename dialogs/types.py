@@ -51,6 +51,7 @@ class StaffCommand(StrEnum):
     SERVICE = "service"  # set a service's status
     INVITE = "invite"  # a supervisor's one-time invite for a colleague
     HELP = "help"  # the commands this member may use (others get the residents' help)
+    DESK = "desk"  # a one-time sign-in link to the web desk, in the member's private chat
     CARD = "card"  # a button on a request card
 
 

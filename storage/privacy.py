@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from storage import desk
 from storage.rows import Conn, fetch_all
 from storage.times import stamp
 
@@ -52,6 +53,7 @@ async def forget(conn: Conn, resident_id: int, now: datetime) -> None:
         " OR outbox.key LIKE 'voice:' || r.id || ':%'))",
         (resident_id,),
     )
+    await desk.erase_texts(conn, resident_id)  # replies and notes on the desk
     # Cancelling and withdrawing are the dialogs' (places pass on, staff are told); what is
     # left here is erasing what identifies the resident.
     await conn.execute(
@@ -78,6 +80,11 @@ async def purge_closed_requests(conn: Conn, older_than: datetime) -> int:
         " WHERE status IN ('done', 'unreachable', 'withdrawn') AND updated_at < ?"
         " AND (details IS NOT NULL OR home_address IS NOT NULL OR phone IS NOT NULL"
         " OR address IS NOT NULL OR voice IS NOT NULL OR latitude IS NOT NULL)",
+        (stamp(older_than),),
+    )
+    await conn.execute(  # the desk's replies and notes on them
+        "UPDATE request_events SET text = '' WHERE text != '' AND request_id IN (SELECT id"
+        " FROM requests WHERE status IN ('done', 'unreachable', 'withdrawn') AND updated_at < ?)",
         (stamp(older_than),),
     )
     return cursor.rowcount

@@ -14,7 +14,7 @@ from dialogs.staff.cards import card_choices, card_text, notify_groups
 from dialogs.types import Choice, Incoming, Outcome, Reply, StaffCall, StaffCommand
 from dialogs.understanding.dates import parse_day
 from dialogs.understanding.text import parse_id
-from storage import outbox, requests, staff
+from storage import desk, outbox, requests, staff
 from storage.content import Content
 from storage.requests import Request
 from storage.rows import Conn
@@ -32,6 +32,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
         N_("Staff could not reach you about request No. %(number)d. Please call: %(phone)s."),
     ),
     "back": (("taken",), "open", None),
+    "reopen": (("done", "unreachable"), "open", None),  # the desk's: a request closed too soon
 }
 
 
@@ -42,6 +43,7 @@ class StaffDesk:
         self._content = content
         self._catalogs = catalogs
         self.bot_username: str | None = None  # from Telegram's getMe, for invite links
+        self.desk_url: str | None = None  # where the web desk is served, for sign-in links
 
     def _t(self, municipality_id: str | None) -> Translator:
         """The municipality's language: cards and notices in its staff groups."""
@@ -84,6 +86,8 @@ class StaffDesk:
             return await self._press(conn, incoming, call, here, now)
         if call.command == StaffCommand.INVITE:
             return await self._invite(conn, t, incoming, call, memberships, now)
+        if call.command == StaffCommand.DESK:
+            return await self._desk_link(conn, t, incoming, call, now)
         if call.command == StaffCommand.HELP:
             lines = [t._("What you can write to me:"), *joining.commands_help(t, memberships[0])]
             return Outcome((Reply("\n".join(lines)),))
@@ -133,6 +137,21 @@ class StaffDesk:
             return Outcome((Reply(t._("Write /invite to me privately: an invite is a key.")),))
         text = await joining.invite(
             conn, t, self._content, supervisors, call.args, self.bot_username, now
+        )
+        return Outcome((Reply(text),))
+
+    async def _desk_link(
+        self, conn: Conn, t: Translator, incoming: Incoming, call: StaffCall, now: datetime
+    ) -> Outcome:
+        """A one-time sign-in link, in the member's private chat only: the link is a key."""
+        if not access.private_with(incoming, call.user_id) or self.desk_url is None:
+            await staff.audit(conn, call.user_id, "desk link", None, "refused", now)
+            return Outcome((Reply(t._("Write /desk to me privately: the link is a key.")),))
+        token = await desk.create_link(conn, call.user_id, now)
+        await staff.audit(conn, call.user_id, "desk link", None, "ok", now)
+        text = t.fill(
+            "Your sign-in link to the staff desk (valid for 10 minutes, once):\n%(url)s",
+            url=f"{self.desk_url}/desk/login/{token}",
         )
         return Outcome((Reply(text),))
 
@@ -193,21 +212,32 @@ class StaffDesk:
             if municipality_id is None and here:
                 municipality_id = here[0].municipality_id
             return _refused(self._staff_t(incoming, municipality_id))
-        start, status, message = TRANSITIONS[action]
-        holder = call.user_id if status == "taken" else None
-        t = self._t(request.municipality_id)
         own = self._staff_t(incoming, request.municipality_id)
-        if not await requests.set_status(conn, request.id, status, holder, now, start):
-            await staff.audit(conn, call.user_id, f"card {action}", request.id, "stale", now)
+        updated = await self.move(conn, call.user_id, request, action, f"card {action}", now)
+        if updated is None:
             return Outcome(notice=own._("This request has changed meanwhile."), alert=True)
-        await staff.audit(conn, call.user_id, f"card {action}", request.id, "ok", now)
+        t = self._t(request.municipality_id)
+        choices = tuple(Choice(label, act) for label, act in card_choices(t, updated))
+        card = Reply(card_text(t, updated, call.name, now), choices)
+        return Outcome((card,), notice=own._("Saved."))
+
+    async def move(
+        self, conn: Conn, user_id: str, request: Request, action: str, how: str, now: datetime
+    ) -> Request | None:
+        """Move an authorized member's request on (`action` of TRANSITIONS), audited as `how`,
+        the resident told; None if it had changed meanwhile."""
+        start, status, message = TRANSITIONS[action]
+        holder = user_id if status == "taken" else None
+        if not await requests.set_status(conn, request.id, status, holder, now, start):
+            await staff.audit(conn, user_id, how, request.id, "stale", now)
+            return None
+        await staff.audit(conn, user_id, how, request.id, "ok", now)
+        await desk.add_event(conn, request.id, desk.EventKind.STATUS, user_id, status, now)
         updated = await requests.get(conn, request.id)
         assert updated is not None
         if message:
             await self._tell_resident(conn, updated, message, now)
-        choices = tuple(Choice(label, act) for label, act in card_choices(t, updated))
-        card = Reply(card_text(t, updated, call.name, now), choices)
-        return Outcome((card,), notice=own._("Saved."))
+        return updated
 
     async def _tell_resident(
         self, conn: Conn, request: Request, message: str, now: datetime

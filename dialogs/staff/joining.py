@@ -46,6 +46,7 @@ def welcome(t: Translator, content: Content, member: Member) -> str:
 def commands_help(t: Translator, member: Member) -> list[str]:
     """The staff commands this member may use, one a line."""
     lines = [t._("/queue: open requests, oldest first"), t._("/my: the requests you hold")]
+    lines.append(t._("/desk: a sign-in link to the web desk (valid for 10 minutes, once)"))
     if member.queue is None:  # bookings belong to no queue
         lines.append(t._("/today: today's bookings (/today DATE for another day)"))
     if member.role == Role.SUPERVISOR:

@@ -60,7 +60,8 @@ STAFF_COMMANDS = {
     "service": StaffCommand.SERVICE,
     "bind": StaffCommand.BIND,
     "invite": StaffCommand.INVITE,
-    "help": StaffCommand.HELP,  # a member's commands; anyone else gets the residents' help
+    "help": StaffCommand.HELP,
+    "desk": StaffCommand.DESK,  # a member's commands; anyone else gets the residents' help
 }
 
 

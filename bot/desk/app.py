@@ -1,0 +1,292 @@
+"""The desk's pages: server-rendered (Jinja2, escaped everywhere), plain forms that work with
+the keyboard and on a tablet, each action one unit of the group commit, like a turn."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+
+from bot.desk import session
+from dialogs.core.i18n import LANGUAGES, N_, Translator
+from dialogs.pipeline.engine import Engine
+from dialogs.staff.cards import (
+    CHANNEL_LABELS,
+    NEED_LABELS,
+    STAFF_STATUS,
+    URGENCY_LABELS,
+    card_text,
+)
+from dialogs.staff.web_desk import Page, View, WebDesk
+from dialogs.understanding.text import parse_id
+from storage import desk as desk_store
+from storage.staff import Member
+
+VIEW_LABELS = {View.UNASSIGNED: N_("Unassigned"), View.MINE: N_("Mine"), View.ALL: N_("All open")}
+ACTION_LABELS = {
+    "take": N_("Take"),
+    "done": N_("Done"),
+    "unreach": N_("Could not reach"),
+    "back": N_("Back to queue"),
+    "reopen": N_("Reopen"),
+}
+EVENT_LABELS = {"reply": N_("reply to the resident"), "note": N_("internal note")}
+FLASHES = {
+    "signed-in": N_("You are signed in."),
+    "saved": N_("Saved."),
+    "sent": N_("Sent to the resident through the assistant."),
+    "noted": N_("Note added."),
+    "refused": N_("Not done: the request changed meanwhile, or you may not do this."),
+}
+
+
+class Desk:
+    """The desk's routes over the engine; `wake` tells delivery that messages wait."""
+
+    def __init__(self, engine: Engine, wake: Callable[[], None]) -> None:
+        self.engine = engine
+        self.wake = wake
+        self.actions = WebDesk(engine.content, engine.catalogs, engine.staff)
+        self.templates = Environment(
+            loader=PackageLoader("bot.desk", "templates"), autoescape=select_autoescape()
+        )
+
+    def app(self, secret_key: str | None, https_only: bool) -> Mount:
+        """The desk mounted at /desk (a random key if none is set: sessions end at restart)."""
+        routes = [
+            Route("/", self.queue, methods=["GET"]),
+            Route("/login/{token}", self.login, methods=["GET"]),
+            Route("/logout", self.logout, methods=["POST"]),
+            Route("/requests", self.find, methods=["GET"]),
+            Route("/requests/{number}", self.request_page, methods=["GET"]),
+            Route("/requests/{number}/{what}", self.post, methods=["POST"]),
+        ]
+        key = secret_key or secrets.token_urlsafe(32)
+        inner = Starlette(routes=routes, middleware=[session.middleware(key, https_only)])
+        return Mount("/desk", app=inner)
+
+    def _t(self, request: Request, members: list[Member]) -> Translator:
+        lang = request.query_params.get("lang") or request.session.get("lang")
+        if lang in LANGUAGES:
+            request.session["lang"] = lang
+        else:
+            municipality = self.engine.content.municipality(
+                members[0].municipality_id if members else None
+            )
+            lang = municipality.default_language if municipality else "en"
+        return self.engine.catalogs.get(str(lang))
+
+    def _render(
+        self, request: Request, name: str, t: Translator, status: int = 200, **values: Any
+    ) -> HTMLResponse:
+        def translate(message: str, **fill: object) -> str:
+            return t._(message) % fill if fill else t._(message)
+
+        flash = FLASHES.get(request.query_params.get("done", ""))
+        context = {
+            "_": translate,
+            "lang": t.lang,
+            "languages": [(c, self.engine.catalogs.get(c).language_name()) for c in LANGUAGES],
+            "user": session.user_of(request),
+            "csrf": session.csrf_token(request),
+            "flash": t._(flash) if flash else None,
+            "flash_error": request.query_params.get("done") == "refused",
+            **values,
+        }
+        html = self.templates.get_template(name).render(context)
+        return HTMLResponse(html, status_code=status)
+
+    def _message(
+        self, request: Request, t: Translator, status: int, heading: str, text: str
+    ) -> Response:
+        return self._render(
+            request, "message.html", t, status, heading=t._(heading), text=t._(text)
+        )
+
+    async def _members(self, request: Request) -> list[Member]:
+        user = session.user_of(request)
+        if user is None:
+            return []
+        members: list[Member] = await self.engine.database.unit(
+            lambda conn: self.actions.members(conn, user)
+        )
+        if not members:
+            request.session.clear()  # removed from the staff: signed out at once
+        return members
+
+    def _signed_out(self, request: Request) -> Response:
+        t = self._t(request, [])
+        return self._message(
+            request,
+            t,
+            401,
+            N_("Sign in"),
+            N_("Write /desk to the assistant in your private Telegram chat to get a sign-in link."),
+        )
+
+    async def login(self, request: Request) -> Response:
+        """A one-time link from the bot: a session, or a refusal if used or expired."""
+        token = request.path_params["token"]
+        now = self.engine.clock.now()
+        user = await self.engine.database.unit(
+            lambda conn: desk_store.redeem_link(conn, token, now)
+        )
+        if user is None:
+            t = self._t(request, [])
+            return self._message(
+                request,
+                t,
+                403,
+                N_("This link cannot be used"),
+                N_("It was used or has expired. Write /desk to the assistant for a new one."),
+            )
+        session.sign_in(request, user)
+        return RedirectResponse("/desk/?done=signed-in", status_code=303)
+
+    async def logout(self, request: Request) -> Response:
+        """End the session (a form with the CSRF token)."""
+        form = await request.form()
+        if session.csrf_ok(request, form.get("csrf")):
+            request.session.clear()
+        return RedirectResponse("/desk/", status_code=303)
+
+    async def queue(self, request: Request) -> Response:
+        """Open requests: unassigned, mine or all, oldest first, overdue marked."""
+        members = await self._members(request)
+        if not members:
+            return self._signed_out(request)
+        t = self._t(request, members)
+        view = View(request.query_params.get("view", View.UNASSIGNED))
+        now = self.engine.clock.now()
+        rows = await self.engine.database.unit(
+            lambda conn: self.actions.queue(conn, members, view, now)
+        )
+        shown = [
+            {
+                "request": row.request,
+                "overdue": row.overdue,
+                "needs": ", ".join(t._(NEED_LABELS.get(n, n)) for n in row.request.needs),
+                "urgency": t._(URGENCY_LABELS.get(row.request.urgency, row.request.urgency)),
+                "status": _status(t, row.request.status),
+                "received": t.moment(_when(row.request.created_at)),
+            }
+            for row in rows
+        ]
+        views = [(v.value, t._(label)) for v, label in VIEW_LABELS.items()]
+        return self._render(request, "queue.html", t, rows=shown, view=view.value, views=views)
+
+    async def find(self, request: Request) -> Response:
+        """Search by request number."""
+        number = parse_id(request.query_params.get("number", "").strip().lstrip("#"))
+        target = f"/desk/requests/{number}" if number is not None else "/desk/"
+        return RedirectResponse(target, status_code=303)
+
+    async def request_page(self, request: Request) -> Response:
+        """A request's card, timeline and actions; 404 for one the member may not see."""
+        members = await self._members(request)
+        if not members:
+            return self._signed_out(request)
+        t = self._t(request, members)
+        number = parse_id(request.path_params["number"])
+        now = self.engine.clock.now()
+        page: Page | None = None
+        if number is not None:
+            page = await self.engine.database.unit(
+                lambda conn: self.actions.page(conn, members, number, now)
+            )
+        if page is None:
+            return self._message(
+                request, t, 404, N_("Not found"), N_("There is no such request here.")
+            )
+        names = await self.engine.database.unit(
+            lambda conn: self.actions.names(conn, page.request.municipality_id)
+        )
+        return self._render(request, "request.html", t, **_page_values(t, page, names, now))
+
+    async def post(self, request: Request) -> Response:
+        """Take / done / ..., a reply to the resident, a note: CSRF checked, then one unit."""
+        members = await self._members(request)
+        if not members:
+            return self._signed_out(request)
+        form = await request.form()
+        number = parse_id(request.path_params["number"])
+        what = request.path_params["what"]
+        if not session.csrf_ok(request, form.get("csrf")) or number is None:
+            t = self._t(request, members)
+            return self._message(
+                request,
+                t,
+                403,
+                N_("Refused"),
+                N_("This form has expired. Open the page and try again."),
+            )
+        text = str(form.get("text") or "")
+        action = str(form.get("action") or "")
+        now = self.engine.clock.now()
+        desk = self.actions
+        if what == "act":
+            done = await self.engine.database.unit(
+                lambda conn: desk.act(conn, members, number, action, now)
+            )
+            outcome = "saved"
+        elif what == "reply":
+            done = await self.engine.database.unit(
+                lambda conn: desk.reply(conn, members, number, text, now)
+            )
+            outcome = "sent"
+        elif what == "note":
+            done = await self.engine.database.unit(
+                lambda conn: desk.note(conn, members, number, text, now)
+            )
+            outcome = "noted"
+        else:
+            return Response(status_code=404)
+        if done:
+            self.wake()
+        return RedirectResponse(
+            f"/desk/requests/{number}?done={outcome if done else 'refused'}", status_code=303
+        )
+
+
+def _status(t: Translator, status: str) -> str:
+    label = STAFF_STATUS.get(status, status)
+    return t._("taken") if status == "taken" else t._(label)
+
+
+def _when(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
+def _page_values(t: Translator, page: Page, names: dict[str, str], now: datetime) -> dict[str, Any]:
+    request = page.request
+    holder = names.get(request.taken_by or "")
+    events = [
+        {
+            "at": t.moment(_when(event.at)),
+            "who": names.get(event.actor or "", event.actor or "-"),
+            "kind": event.kind.value,
+            "label": _status(t, event.text)
+            if event.kind == desk_store.EventKind.STATUS
+            else t._(EVENT_LABELS[event.kind.value]),
+            "text": "" if event.kind == desk_store.EventKind.STATUS else event.text,
+        }
+        for event in page.events
+    ]
+    return {
+        "item": request,
+        "card": card_text(t, request, holder, now),
+        "channel": t._(CHANNEL_LABELS.get(request.channel or "", request.channel or "-")),
+        "state": _status(t, request.status),
+        "actions": [(a, t._(ACTION_LABELS[a])) for a in page.actions],
+        "may_reply": page.may_reply and request.address is not None,
+        "sms": request.channel == "sms",
+        "received": t.moment(_when(request.created_at)),
+        "events": events,
+    }

@@ -1,0 +1,187 @@
+"""What staff do on the web desk, without the web: the same authorization as their Telegram
+commands and cards, checked on every action against the member's current memberships (a
+removed member can do nothing, whatever their browser holds), every refusal audited, every
+message to a resident sent through the outbox in the action's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from dialogs.core.i18n import Catalogs
+from dialogs.staff import access
+from dialogs.staff.cards import card_choices, card_text, notify_groups
+from dialogs.staff.desk import TRANSITIONS, StaffDesk
+from storage import desk, outbox, requests, staff
+from storage.content import Content
+from storage.requests import Request
+from storage.rows import Conn, fetch_all
+from storage.staff import Member
+
+MAX_REPLY = 1000  # characters of a reply to a resident (a few SMS pages at most)
+
+
+class View(StrEnum):
+    """Which requests a queue page lists."""
+
+    UNASSIGNED = "unassigned"
+    MINE = "mine"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A request as the queue page lists it."""
+
+    request: Request
+    overdue: bool  # nobody took it within the municipality's time
+
+
+@dataclass(frozen=True)
+class Page:
+    """A request with its timeline, for a member allowed to see it."""
+
+    request: Request
+    events: list[desk.Event]
+    actions: list[str]  # of TRANSITIONS, those this member may do now
+    may_reply: bool
+
+
+def _sees(member: Member, request: Request) -> bool:
+    return member.municipality_id == request.municipality_id and member.queue in (
+        None,
+        request.queue,
+    )
+
+
+class WebDesk:
+    """The desk's actions for a signed-in staff member (their Telegram user id)."""
+
+    def __init__(self, content: Content, catalogs: Catalogs, staff_desk: StaffDesk) -> None:
+        self._content = content
+        self._catalogs = catalogs
+        self._staff = staff_desk
+
+    async def members(self, conn: Conn, user_id: str) -> list[Member]:
+        """The member's memberships now (none: signed out at once)."""
+        return await staff.memberships(conn, user_id)
+
+    async def queue(
+        self, conn: Conn, members: list[Member], view: View, now: datetime
+    ) -> list[Row]:
+        """Open requests of the member's municipalities and queues, oldest first."""
+        found: dict[int, Request] = {}
+        for member in members:
+            for request in await requests.queue(conn, member.municipality_id, queue=member.queue):
+                found[request.id] = request
+        user_id = members[0].user_id if members else ""
+        rows = []
+        for request in sorted(found.values(), key=lambda r: r.id):
+            if view == View.UNASSIGNED and request.status != "open":
+                continue
+            if view == View.MINE and request.taken_by != user_id:
+                continue
+            rows.append(Row(request, self._overdue(request, now)))
+        return rows
+
+    def _overdue(self, request: Request, now: datetime) -> bool:
+        municipality = self._content.municipality(request.municipality_id)
+        if request.status != "open" or municipality is None or municipality.requests is None:
+            return False
+        waited = now - datetime.fromisoformat(request.created_at)
+        return waited > timedelta(minutes=municipality.requests.escalate_after_minutes)
+
+    async def page(
+        self, conn: Conn, members: list[Member], request_id: int, now: datetime
+    ) -> Page | None:
+        """A request the member may see, or None (another municipality's or queue's: audited)."""
+        request = await requests.get(conn, request_id)
+        if request is None or not any(_sees(m, request) for m in members):
+            actor = members[0].user_id if members else "?"
+            await staff.audit(conn, actor, "desk view", request_id, "refused", now)
+            return None
+        allowed = [
+            action
+            for action, (start, _, _) in TRANSITIONS.items()
+            if request.status in start and any(access.may_act(m, request, action) for m in members)
+        ]
+        may_reply = any(access.may_act(m, request, "reply") for m in members)
+        return Page(request, await desk.events(conn, request.id), allowed, may_reply)
+
+    async def act(
+        self, conn: Conn, members: list[Member], request_id: int, action: str, now: datetime
+    ) -> bool:
+        """Take, finish, report not reached, hand back or reopen; the staff group's card
+        follows. False if refused or the request had changed meanwhile."""
+        request = await requests.get(conn, request_id)
+        member = next(
+            (
+                m
+                for m in members
+                if request is not None and _sees(m, request) and access.may_act(m, request, action)
+            ),
+            None,
+        )
+        if request is None or member is None or action not in TRANSITIONS:
+            actor = members[0].user_id if members else "?"
+            await staff.audit(conn, actor, f"desk {action}", request_id, "refused", now)
+            return False
+        updated = await self._staff.move(
+            conn, member.user_id, request, action, f"desk {action}", now
+        )
+        if updated is None:
+            return False
+        municipality = self._content.municipality(updated.municipality_id)
+        t = self._catalogs.get(municipality.default_language if municipality else None)
+        card = card_text(t, updated, member.name, now)
+        kind = f"desk-{updated.status}-{int(now.timestamp())}"
+        await notify_groups(conn, updated, card, kind, now, card_choices(t, updated))
+        return True
+
+    async def reply(
+        self, conn: Conn, members: list[Member], request_id: int, text: str, now: datetime
+    ) -> bool:
+        """A message to the resident through the assistant (their Telegram chat or SMS),
+        kept in the timeline. False if refused, empty or the resident cannot be reached."""
+        text = text.strip()[:MAX_REPLY]
+        request = await requests.get(conn, request_id)
+        member = next(
+            (
+                m
+                for m in members
+                if request is not None and _sees(m, request) and access.may_act(m, request, "reply")
+            ),
+            None,
+        )
+        if request is None or member is None or not text or request.address is None:
+            actor = members[0].user_id if members else "?"
+            await staff.audit(conn, actor, "desk reply", request_id, "refused", now)
+            return False
+        assert request.channel is not None
+        key = f"reply:{request.id}:{now.timestamp()}"
+        await outbox.enqueue(conn, request.channel, request.address, text, now, now, key=key)
+        await desk.add_event(conn, request.id, desk.EventKind.REPLY, member.user_id, text, now)
+        await staff.audit(conn, member.user_id, "desk reply", request.id, "ok", now)
+        return True
+
+    async def note(
+        self, conn: Conn, members: list[Member], request_id: int, text: str, now: datetime
+    ) -> bool:
+        """An internal note on the request's timeline (never sent)."""
+        text = text.strip()[:MAX_REPLY]
+        request = await requests.get(conn, request_id)
+        member = next((m for m in members if request is not None and _sees(m, request)), None)
+        if request is None or member is None or not text:
+            actor = members[0].user_id if members else "?"
+            await staff.audit(conn, actor, "desk note", request_id, "refused", now)
+            return False
+        await desk.add_event(conn, request.id, desk.EventKind.NOTE, member.user_id, text, now)
+        return True
+
+    async def names(self, conn: Conn, municipality_id: str) -> dict[str, str]:
+        """Staff names by user id, for the timeline."""
+        rows = await fetch_all(
+            conn, "SELECT user_id, name FROM staff WHERE municipality_id = ?", (municipality_id,)
+        )
+        return {str(r[0]): str(r[1] or r[0]) for r in rows}

@@ -1,0 +1,40 @@
+"""A real headless browser for the desk's tests: Playwright from PyPI driving Debian's
+chromium (FIELD-NOTES: its own browser download does not work here)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def browser() -> AsyncIterator[Browser]:
+    """Headless chromium; the test is skipped with a reason where it is not installed."""
+    if shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is not installed (make test installs it)")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()

@@ -1,0 +1,190 @@
+"""The staff web desk in a real browser: a supervisor and a staff member of Elektrėnai, a
+resident's food request filed on Telegram; sign-in by a one-time link from the bot; take,
+reply (the resident gets it in Telegram), an internal note, done; and the attacks: a used
+link, a forged form, another municipality's request, HTML in a note."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dialogs.pipeline.engine import Engine
+from storage import requests, staff
+from storage.db import Database
+from tests.bot.desk_browser import browser, free_port
+from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.telegram_harness import TelegramUser, running_bot
+from tests.bot.test_cli import run_bot
+from tests.conftest import PROJECT, FixedClock
+
+SCREENSHOTS = PROJECT / "docs" / "desk"
+
+
+async def _invite(database: Database, municipality: str, role: str) -> str:
+    async with database.transaction() as conn:
+        return await staff.create_invite(conn, municipality, role, None, datetime.now(UTC))
+
+
+async def _file_food_request(ona: TelegramUser) -> None:
+    await ona.say("/start elektrenai_lt")
+    await ona.press("Pagalba į namus")
+    await ona.press("Maistas")
+    await ona.press("Toliau")
+    await ona.say("Duona ir pienas")
+    await ona.say("Rungos g. 5-12, Elektrėnai")
+    await ona.press("Ne")
+    await ona.share_own_contact("37060000801")
+    await ona.press("Šiandien")
+    message = await ona.press("Siųsti")
+    assert message["text"].startswith("Jūsų prašymas Nr. 1 išsiųstas.")
+
+
+def _shot(tmp: Path, name: str) -> Path:
+    """Where a screenshot goes: the test's folder, or docs/desk with UPDATE_SCREENSHOTS=1."""
+    return (SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp) / f"{name}.png"
+
+
+@pytest.mark.slow
+async def test_a_staff_member_works_a_request_at_the_desk(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
+    staff_code = await _invite(database, "elektrenai", "staff")
+    other_code = await _invite(database, "koknese", "staff")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05", HTTP_PORT=str(port)):
+        tomas = TelegramUser(fake, 702, "lt")
+        await tomas.say(f"/start {staff_code}")
+        ona = TelegramUser(fake, 801, "lt")
+        await _file_food_request(ona)
+        # Tomas asks the bot for a sign-in link in his private chat.
+        message = await tomas.say("/desk")
+        link = re.search(r"http://\S+", message["text"])
+        assert link is not None, message["text"]
+        async with browser() as chromium:
+            page = await chromium.new_page(viewport={"width": 1024, "height": 768})
+            await page.goto(link.group(0))
+            assert "Jūs prisijungėte." in await page.inner_text("main")
+            assert "Duona" not in await page.inner_text("main")  # the queue shows no details
+            await page.screenshot(path=_shot(tmp_path, "queue"))
+            await page.click("text=1")
+            assert "Prašymas Nr. 1" in await page.inner_text("h1")
+            assert "Adresas: Rungos g. 5-12, Elektrėnai" in await page.inner_text("main")
+            # Take: the resident is told in Telegram, as with the group's button.
+            await page.click("button:has-text('Priimti')")
+            await fake.wait_until(
+                lambda: fake.last_message(801)["text"].startswith("Darbuotojas priėmė")
+            )
+            # A reply reaches the resident's Telegram chat through the assistant.
+            await page.fill("#reply", "Atvešime šiandien iki 17 val.")
+            await page.click("button:has-text('Siųsti gyventojui')")
+            await fake.wait_until(
+                lambda: fake.last_message(801)["text"] == "Atvešime šiandien iki 17 val."
+            )
+            # An internal note with markup: shown as text, never sent.
+            await page.fill("#note", "<script>alert(1)</script> raktas po kilimėliu")
+            await page.click("button:has-text('Pridėti pastabą')")
+            timeline = await page.inner_text(".timeline")
+            assert "<script>alert(1)</script> raktas po kilimėliu" in timeline
+            assert "<script>alert" not in await page.content()  # escaped in the HTML
+            await page.screenshot(path=_shot(tmp_path, "request"), full_page=True)
+            await page.click("button:has-text('Įvykdyta')")
+            await fake.wait_until(
+                lambda: fake.last_message(801)["text"] == "Jūsų prašymas Nr. 1 įvykdytas."
+            )
+            assert not any("kilimėliu" in str(m.get("text")) for m in fake.chat_messages(801))
+            cookies = await page.context.cookies()
+            desk_cookie = next(c for c in cookies if c["name"] == "desk")
+            assert desk_cookie["httpOnly"]
+            assert desk_cookie["sameSite"] == "Strict"
+            # The used link signs nobody in again.
+            second = await chromium.new_page()
+            response = await second.goto(link.group(0))
+            assert response is not None
+            assert response.status == 403
+        # A forged form (no CSRF token) changes nothing, even with Tomas's cookie.
+        cookie = {"desk": desk_cookie["value"]}
+        async with httpx.AsyncClient(base_url=base, cookies=cookie) as client:
+            forged = await client.post("/desk/requests/1/act", data={"action": "reopen"})
+            assert forged.status_code == 403
+        # Another municipality's member sees no Elektrėnai request: 404, audited.
+        jonas = TelegramUser(fake, 703, "lv")
+        await jonas.say(f"/start {other_code}")
+        message = await jonas.say("/desk")
+        other_link = re.search(r"http://\S+", message["text"])
+        assert other_link is not None
+        async with httpx.AsyncClient(base_url=base) as client:
+            signed = await client.get(other_link.group(0).replace(base, ""))
+            assert signed.status_code == 303
+            assert (await client.get("/desk/requests/1")).status_code == 404
+            queue = await client.get("/desk/?view=all")
+            assert "Rungos" not in queue.text
+            assert "/desk/requests/1" not in queue.text
+    async with database.transaction() as conn:
+        request = await requests.get(conn, 1)
+    assert request is not None
+    assert request.status == "done"
+    rows = [
+        tuple(r) for r in await database.fetchall("SELECT actor, action, outcome FROM audit_log")
+    ]
+    assert ("702", "desk take", "ok") in rows
+    assert ("703", "desk view", "refused") in rows
+    assert ("702", "desk reopen", "ok") not in rows
+
+
+@pytest.mark.slow
+async def test_expired_links_and_removed_members_get_nothing(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
+    code = await _invite(database, "elektrenai", "staff")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with running_bot(fake, engine, HTTP_PORT=str(port)):
+        tomas = TelegramUser(fake, 702, "lt")
+        await tomas.say(f"/start {code}")
+        late = re.search(r"http://\S+", (await tomas.say("/desk"))["text"])
+        fresh = re.search(r"http://\S+", (await tomas.say("/desk"))["text"])
+        assert late is not None
+        assert fresh is not None
+        # In a group, /desk gives no link: the link is a key.
+        count = len(fake.sent())
+        await fake.group_message(-100300, 702, "/desk")
+        await fake.wait_for("sendMessage", count + 1)
+        assert "desk/login" not in str(fake.last_message(-100300).get("text"))
+        async with httpx.AsyncClient(base_url=base) as client:
+            clock.advance(timedelta(minutes=11))  # the first link is past its ten minutes
+            assert (await client.get(late.group(0).replace(base, ""))).status_code == 403
+            clock.current = datetime(2020, 3, 20, 9, 5, tzinfo=UTC)
+            assert (await client.get(fresh.group(0).replace(base, ""))).status_code == 303
+            assert (await client.get("/desk/")).status_code == 200
+            async with database.transaction() as conn:  # a supervisor removes Tomas
+                assert await staff.remove(conn, "702", "elektrenai")
+            assert (await client.get("/desk/")).status_code == 401  # at once, same cookie
+
+
+def test_an_operator_prints_a_sign_in_link(tmp_path: Path) -> None:
+    env = {"BOT_DATABASE": f"{tmp_path}/desk.sqlite3", "HTTP_PORT": "8099"}
+    refused = run_bot("staff", "desk-link", "702", env=env)
+    assert refused.returncode == 1
+    assert "no staff member" in refused.stderr
+    invite = run_bot("staff", "invite", "--municipality", "elektrenai", env=env)
+    code = invite.stdout.split("/start ")[-1].strip()
+    asyncio.run(_join(tmp_path / "desk.sqlite3", code))
+    printed = run_bot("staff", "desk-link", "702", env=env)
+    assert printed.returncode == 0
+    assert printed.stdout.startswith("http://127.0.0.1:8099/desk/login/")
+
+
+async def _join(path: Path, code: str) -> None:
+    database = await Database.open(path)
+    async with database.transaction() as conn:
+        assert await staff.redeem(conn, code, "702", "Tomas", datetime.now(UTC))
+    await database.close()
