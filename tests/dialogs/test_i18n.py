@@ -35,10 +35,15 @@ def _texts(value: object) -> tuple[str, ...]:
     return (str(value or ""),)
 
 
+# As pyproject.toml's [tool.babel.mappings]: the code, and the desk's Jinja2 templates.
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+
+
 def _ids_in_code() -> set[str]:
     ids: set[str] = set()
     for package in ("bot", "dialogs", "storage"):
-        for _, _, message, _, _ in extract_from_dir(PROJECT / package, keywords=KEYWORDS):
+        found = extract_from_dir(PROJECT / package, METHODS, keywords=KEYWORDS)
+        for _, _, message, _, _ in found:
             ids.add(message[0] if isinstance(message, tuple) else message)
     return ids
 
