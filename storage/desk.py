@@ -20,6 +20,7 @@ class EventKind(StrEnum):
     STATUS = "status"  # taken, done, could not reach, back to queue, reopened
     REPLY = "reply"  # a staff member's message to the resident (sent through the outbox)
     NOTE = "note"  # an internal note, never sent
+    RESIDENT = "resident"  # the resident's answer to a staff member's message
 
 
 @dataclass(frozen=True)

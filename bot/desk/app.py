@@ -37,7 +37,11 @@ ACTION_LABELS = {
     "back": N_("Back to queue"),
     "reopen": N_("Reopen"),
 }
-EVENT_LABELS = {"reply": N_("reply to the resident"), "note": N_("internal note")}
+EVENT_LABELS = {
+    "reply": N_("reply to the resident"),
+    "note": N_("internal note"),
+    "resident": N_("the resident wrote"),
+}
 FLASHES = {
     "signed-in": N_("You are signed in."),
     "saved": N_("Saved."),

@@ -23,9 +23,9 @@ from dialogs.flows import (
 )
 from dialogs.flows.booking import choose as booking
 from dialogs.flows.booking import mine as mybookings
+from dialogs.flows.requests import conversation, progress
 from dialogs.flows.requests import dialog as requests
 from dialogs.flows.requests import mine as my_requests
-from dialogs.flows.requests import progress
 from dialogs.pipeline.registry import SETUP_ACTIONS, Registry
 from dialogs.types import Choice, Incoming, Reply
 from dialogs.understanding import search
@@ -148,7 +148,9 @@ class ResidentDialogs:
             turn.drop(RequestDraft)  # said no to sending it: not kept as a request left unsent
             turn.go(Dialog.MENU)
             return menu.menu_reply(turn, turn.t._("All right: nothing was sent or changed."))
-        return await self._understand(turn, text, reading)
+        at_a_step = turn.conversation.step in FREE_TEXT_STEPS
+        passed = await conversation.pass_on(turn, text, at_a_step)  # a staff member may wait
+        return passed or await self._understand(turn, text, reading)
 
     async def run(self, turn: Turn, action: str) -> Reply:
         """Run an action ("name:argument"); before setup, only setup's own actions run."""

@@ -88,6 +88,14 @@ async def test_a_staff_member_works_a_request_at_the_desk(
             await fake.wait_until(
                 lambda: fake.last_message(801)["text"] == "Atvešime šiandien iki 17 val."
             )
+            # Ona answers in her own words: to the timeline and to Tomas's private chat.
+            answer = await ona.say("Būsiu namie po 15 val.")
+            assert answer["text"].startswith("Jūsų žinutė perduota darbuotojui")
+            await fake.wait_until(
+                lambda: "Būsiu namie po 15 val." in str(fake.last_message(702).get("text"))
+            )
+            await page.reload()
+            assert "Būsiu namie po 15 val." in await page.inner_text(".timeline")
             # An internal note with markup: shown as text, never sent.
             await page.fill("#note", "<script>alert(1)</script> raktas po kilimėliu")
             await page.click("button:has-text('Pridėti pastabą')")
