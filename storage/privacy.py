@@ -42,14 +42,15 @@ async def forget(conn: Conn, resident_id: int, now: datetime) -> None:
             (channel, address),
         )
         await conn.execute("DELETE FROM sms_numbers WHERE address = ?", (address,))
-    # The staff cards (and escalations) of the resident's requests hold details, address, phone;
-    # a voice note passed on holds the resident's voice.
+    # The staff cards (escalations, the desk's new cards, the resident's answers passed on) of
+    # the resident's requests hold details, address, phone; a voice note holds their voice.
     await conn.execute(
         "UPDATE outbox SET text = '', choices = '[]', meta = json_remove(meta, '$.voice'),"
         " status = CASE WHEN status = 'pending'"
         " THEN 'cancelled' ELSE status END WHERE status != 'sending' AND EXISTS (SELECT 1"
         " FROM requests r WHERE r.resident_id = ? AND (outbox.key LIKE 'card:' || r.id || ':%'"
         " OR outbox.key LIKE 'escalation:' || r.id || ':%'"
+        " OR outbox.key LIKE 'desk-%:' || r.id || ':%'"
         " OR outbox.key LIKE 'voice:' || r.id || ':%'))",
         (resident_id,),
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.delivery import Delivery
 from dialogs.pipeline.engine import Engine
+from dialogs.staff.web_desk import WebDesk
 from dialogs.types import Incoming, Outgoing, Receipt, Reply
 from storage import inbox, outbox, staff
 from storage.db import Database
@@ -157,6 +158,19 @@ async def test_forget_leaves_no_value_anywhere_not_even_in_the_wal(
     delivery = Delivery(engine, {"telegram": deliver, "tgroup": deliver})
     await delivery.drain()  # the answers, and the card in the staff group
     assert any(home in text for text in sent)
+    # At the desk a staff member takes it, writes to the resident and notes the address; the
+    # resident answers: the timeline holds all three.
+    async with database.transaction() as conn:
+        code = await staff.create_invite(conn, "elektrenai", "staff", None, NOW)
+        member = await staff.redeem(conn, code, "702", "Tomas", NOW)
+        assert member is not None
+        desk = WebDesk(engine.content, engine.catalogs, engine.staff)
+        assert await desk.act(conn, [member], 1, "take", NOW)
+        assert await desk.reply(conn, [member], 1, f"Atvešime į {home} iki 17 val.", NOW)
+        assert await desk.note(conn, [member], 1, f"{home}: skambinti {phone}", NOW)
+    reply = await say(text=f"Laukiu. {words} dar reikia")
+    assert reply.text.startswith("Jūsų žinutė perduota darbuotojui")
+    assert len(await database.fetchall("SELECT * FROM request_events")) == 4
     await say(action="forget")
     assert (await say(action="forget!")).text.startswith("Jūsų asmens duomenys ištrinti.")
     await delivery.drain()  # the goodbye is delivered, then forgets its address and text
