@@ -21,6 +21,7 @@ class EventKind(StrEnum):
     REPLY = "reply"  # a staff member's message to the resident (sent through the outbox)
     NOTE = "note"  # an internal note, never sent
     RESIDENT = "resident"  # the resident's answer to a staff member's message
+    ASSIGNED = "assigned"  # a supervisor gave the request to a colleague (the text: their id)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -15,14 +14,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from bot.desk import session
+from bot.desk.views import page_values, status_label, when
 from dialogs.core.i18n import LANGUAGES, N_, Translator
 from dialogs.pipeline.engine import Engine
 from dialogs.staff.cards import (
-    CHANNEL_LABELS,
     NEED_LABELS,
-    STAFF_STATUS,
     URGENCY_LABELS,
-    card_text,
 )
 from dialogs.staff.web_desk import Page, View, WebDesk
 from dialogs.understanding.text import parse_id
@@ -30,18 +27,6 @@ from storage import desk as desk_store
 from storage.staff import Member
 
 VIEW_LABELS = {View.UNASSIGNED: N_("Unassigned"), View.MINE: N_("Mine"), View.ALL: N_("All open")}
-ACTION_LABELS = {
-    "take": N_("Take"),
-    "done": N_("Done"),
-    "unreach": N_("Could not reach"),
-    "back": N_("Back to queue"),
-    "reopen": N_("Reopen"),
-}
-EVENT_LABELS = {
-    "reply": N_("reply to the resident"),
-    "note": N_("internal note"),
-    "resident": N_("the resident wrote"),
-}
 FLASHES = {
     "signed-in": N_("You are signed in."),
     "saved": N_("Saved."),
@@ -167,10 +152,12 @@ class Desk:
         if not members:
             return self._signed_out(request)
         t = self._t(request, members)
-        view = View(request.query_params.get("view", View.UNASSIGNED))
+        view = _choice(View, request.query_params.get("view"), View.UNASSIGNED)
+        urgency = request.query_params.get("urgency")
+        urgency = urgency if urgency in URGENCY_LABELS else None
         now = self.engine.clock.now()
         rows = await self.engine.database.unit(
-            lambda conn: self.actions.queue(conn, members, view, now)
+            lambda conn: self.actions.queue(conn, members, view, now, urgency)
         )
         shown = [
             {
@@ -178,13 +165,24 @@ class Desk:
                 "overdue": row.overdue,
                 "needs": ", ".join(t._(NEED_LABELS.get(n, n)) for n in row.request.needs),
                 "urgency": t._(URGENCY_LABELS.get(row.request.urgency, row.request.urgency)),
-                "status": _status(t, row.request.status),
-                "received": t.moment(_when(row.request.created_at)),
+                "status": status_label(t, row.request.status),
+                "received": t.moment(when(row.request.created_at)),
             }
             for row in rows
         ]
         views = [(v.value, t._(label)) for v, label in VIEW_LABELS.items()]
-        return self._render(request, "queue.html", t, rows=shown, view=view.value, views=views)
+        urgencies = [("", t._("Any urgency"))]
+        urgencies += [(code, t._(label)) for code, label in URGENCY_LABELS.items()]
+        return self._render(
+            request,
+            "queue.html",
+            t,
+            rows=shown,
+            view=view.value,
+            views=views,
+            urgency=urgency or "",
+            urgencies=urgencies,
+        )
 
     async def find(self, request: Request) -> Response:
         """Search by request number."""
@@ -212,7 +210,7 @@ class Desk:
         names = await self.engine.database.unit(
             lambda conn: self.actions.names(conn, page.request.municipality_id)
         )
-        return self._render(request, "request.html", t, **_page_values(t, page, names, now))
+        return self._render(request, "request.html", t, **page_values(t, page, names, now))
 
     async def post(self, request: Request) -> Response:
         """Take / done / ..., a reply to the resident, a note: CSRF checked, then one unit."""
@@ -245,6 +243,12 @@ class Desk:
                 lambda conn: desk.reply(conn, members, number, text, now)
             )
             outcome = "sent"
+        elif what == "assign":
+            assignee = str(form.get("assignee") or "")
+            done = await self.engine.database.unit(
+                lambda conn: desk.assign(conn, members, number, assignee, now)
+            )
+            outcome = "saved"
         elif what == "note":
             done = await self.engine.database.unit(
                 lambda conn: desk.note(conn, members, number, text, now)
@@ -259,38 +263,6 @@ class Desk:
         )
 
 
-def _status(t: Translator, status: str) -> str:
-    label = STAFF_STATUS.get(status, status)
-    return t._("taken") if status == "taken" else t._(label)
-
-
-def _when(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp)
-
-
-def _page_values(t: Translator, page: Page, names: dict[str, str], now: datetime) -> dict[str, Any]:
-    request = page.request
-    holder = names.get(request.taken_by or "")
-    events = [
-        {
-            "at": t.moment(_when(event.at)),
-            "who": names.get(event.actor or "", event.actor or "-"),
-            "kind": event.kind.value,
-            "label": _status(t, event.text)
-            if event.kind == desk_store.EventKind.STATUS
-            else t._(EVENT_LABELS[event.kind.value]),
-            "text": "" if event.kind == desk_store.EventKind.STATUS else event.text,
-        }
-        for event in page.events
-    ]
-    return {
-        "item": request,
-        "card": card_text(t, request, holder, now),
-        "channel": t._(CHANNEL_LABELS.get(request.channel or "", request.channel or "-")),
-        "state": _status(t, request.status),
-        "actions": [(a, t._(ACTION_LABELS[a])) for a in page.actions],
-        "may_reply": page.may_reply and request.address is not None,
-        "sms": request.channel == "sms",
-        "received": t.moment(_when(request.created_at)),
-        "events": events,
-    }
+def _choice(kind: type[View], value: str | None, default: View) -> View:
+    """A view named in the URL, or the default for anything else."""
+    return kind(value) if value in {v.value for v in kind} else default

@@ -236,12 +236,13 @@ class StaffDesk:
         updated = await requests.get(conn, request.id)
         assert updated is not None
         if message:
-            await self._tell_resident(conn, updated, message, now)
+            await self.tell_resident(conn, updated, message, now)
         return updated
 
-    async def _tell_resident(
+    async def tell_resident(
         self, conn: Conn, request: Request, message: str, now: datetime
     ) -> None:
+        """A status message to the request's resident, in their language (if still known)."""
         if request.channel is None or request.address is None:
             return
         t = self._catalogs.get(request.language)

@@ -15,9 +15,9 @@ from dialogs.staff.cards import card_choices, card_text, notify_groups
 from dialogs.staff.desk import TRANSITIONS, StaffDesk
 from storage import desk, outbox, requests, staff
 from storage.content import Content
-from storage.requests import Request
+from storage.requests import OPEN_STATUSES, Request
 from storage.rows import Conn, fetch_all
-from storage.staff import Member
+from storage.staff import Member, Role
 
 MAX_REPLY = 1000  # characters of a reply to a resident (a few SMS pages at most)
 
@@ -46,6 +46,7 @@ class Page:
     events: list[desk.Event]
     actions: list[str]  # of TRANSITIONS, those this member may do now
     may_reply: bool
+    colleagues: list[Member]  # whom this member (a supervisor) may assign it to
 
 
 def _sees(member: Member, request: Request) -> bool:
@@ -68,9 +69,15 @@ class WebDesk:
         return await staff.memberships(conn, user_id)
 
     async def queue(
-        self, conn: Conn, members: list[Member], view: View, now: datetime
+        self,
+        conn: Conn,
+        members: list[Member],
+        view: View,
+        now: datetime,
+        urgency: str | None = None,
     ) -> list[Row]:
-        """Open requests of the member's municipalities and queues, oldest first."""
+        """Open requests of the member's municipalities and queues, oldest first (of one
+        urgency, if given)."""
         found: dict[int, Request] = {}
         for member in members:
             for request in await requests.queue(conn, member.municipality_id, queue=member.queue):
@@ -81,6 +88,8 @@ class WebDesk:
             if view == View.UNASSIGNED and request.status != "open":
                 continue
             if view == View.MINE and request.taken_by != user_id:
+                continue
+            if urgency and request.urgency != urgency:
                 continue
             rows.append(Row(request, self._overdue(request, now)))
         return rows
@@ -107,7 +116,53 @@ class WebDesk:
             if request.status in start and any(access.may_act(m, request, action) for m in members)
         ]
         may_reply = any(access.may_act(m, request, "reply") for m in members)
-        return Page(request, await desk.events(conn, request.id), allowed, may_reply)
+        colleagues = await self._colleagues(conn, members, request)
+        events = await desk.events(conn, request.id)
+        return Page(request, events, allowed, may_reply, colleagues)
+
+    async def _colleagues(
+        self, conn: Conn, members: list[Member], request: Request
+    ) -> list[Member]:
+        """Whom a supervisor of the request's municipality may give an open request to."""
+        chief = any(m.role == Role.SUPERVISOR and _sees(m, request) for m in members)
+        if not chief or request.status not in OPEN_STATUSES:
+            return []
+        everyone = await staff.members(conn, request.municipality_id)
+        return [m for m in everyone if m.queue in (None, request.queue)]
+
+    async def assign(
+        self, conn: Conn, members: list[Member], request_id: int, assignee: str, now: datetime
+    ) -> bool:
+        """A supervisor gives an open or taken request to a named colleague (who then holds
+        it); the resident is told if nobody had taken it yet; the group's card follows."""
+        request = await requests.get(conn, request_id)
+        colleagues = await self._colleagues(conn, members, request) if request else []
+        target = next((m for m in colleagues if m.user_id == assignee), None)
+        actor = members[0].user_id if members else "?"
+        if request is None or target is None:
+            await staff.audit(conn, actor, "desk assign", request_id, "refused", now)
+            return False
+        if not await requests.set_status(conn, request.id, "taken", assignee, now):
+            await staff.audit(conn, actor, "desk assign", request.id, "stale", now)
+            return False
+        await staff.audit(conn, actor, "desk assign", request.id, "ok", now)
+        await desk.add_event(conn, request.id, desk.EventKind.ASSIGNED, actor, assignee, now)
+        updated = await requests.get(conn, request.id)
+        assert updated is not None
+        if request.status == "open":
+            await self._staff.tell_resident(conn, updated, TRANSITIONS["take"][2] or "", now)
+        await self._new_card(conn, updated, target.name, now)
+        return True
+
+    async def _new_card(
+        self, conn: Conn, request: Request, holder: str | None, now: datetime
+    ) -> None:
+        """The request's card as it is now, in its staff groups."""
+        municipality = self._content.municipality(request.municipality_id)
+        t = self._catalogs.get(municipality.default_language if municipality else None)
+        card = card_text(t, request, holder, now)
+        kind = f"desk-{request.status}-{int(now.timestamp())}"
+        await notify_groups(conn, request, card, kind, now, card_choices(t, request))
 
     async def act(
         self, conn: Conn, members: list[Member], request_id: int, action: str, now: datetime
@@ -132,11 +187,7 @@ class WebDesk:
         )
         if updated is None:
             return False
-        municipality = self._content.municipality(updated.municipality_id)
-        t = self._catalogs.get(municipality.default_language if municipality else None)
-        card = card_text(t, updated, member.name, now)
-        kind = f"desk-{updated.status}-{int(now.timestamp())}"
-        await notify_groups(conn, updated, card, kind, now, card_choices(t, updated))
+        await self._new_card(conn, updated, member.name, now)
         return True
 
     async def reply(

@@ -17,6 +17,15 @@ from tests.bot.sms_harness import Phone, running_sms
 from tests.bot.test_sms_journeys import answer, number_of
 
 
+async def _sign_in(client: httpx.AsyncClient, token: str) -> None:
+    signed = await client.get(f"/desk/login/{token}")
+    assert signed.status_code == 303
+    # Behind PUBLIC_BASE_URL's https the cookie is Secure; here the test speaks plain http to
+    # the app itself, as the TLS proxy would, so it hands the cookie on.
+    assert "secure" in signed.headers["set-cookie"].lower()
+    client.cookies.set("desk", signed.cookies["desk"], path="/desk")
+
+
 async def _csrf(client: httpx.AsyncClient, path: str) -> str:
     page = await client.get(path)
     found = re.search(r'name="csrf" value="([^"]+)"', page.text)
@@ -43,17 +52,25 @@ async def test_a_desk_reply_reaches_an_sms_resident_and_their_answer_comes_back(
         async with engine.database.transaction() as conn:
             code = await staff.create_invite(conn, "elektrenai", "staff", None, now)
             assert await staff.redeem(conn, code, "702", "Tomas", now)
+            code = await staff.create_invite(conn, "elektrenai", "supervisor", None, now)
+            assert await staff.redeem(conn, code, "701", "Rasa", now)
+            chief_token = await desk.create_link(conn, "701", now)
             token = await desk.create_link(conn, "702", now)
+        # The supervisor gives the request to Tomas; the resident is told it is taken.
+        async with httpx.AsyncClient(base_url=base) as chief:
+            await _sign_in(chief, chief_token)
+            csrf = await _csrf(chief, "/desk/requests/1")
+            form = {"assignee": "702", "csrf": csrf}
+            assigned = await chief.post("/desk/requests/1/assign", data=form)
+            assert assigned.headers["location"].endswith("done=saved")
+            await _wait(lambda: any("prieme" in m for m in twilio.to(phone.number)))
+            page = await chief.get("/desk/requests/1")
+            assert "Tomas" in page.text
         async with httpx.AsyncClient(base_url=base) as client:
-            signed = await client.get(f"/desk/login/{token}")
-            assert signed.status_code == 303
-            # Behind PUBLIC_BASE_URL's https the cookie is Secure; here the test speaks plain
-            # http to the app itself, as the TLS proxy would, so it hands the cookie on.
-            assert "secure" in signed.headers["set-cookie"].lower()
-            client.cookies.set("desk", signed.cookies["desk"], path="/desk")
+            await _sign_in(client, token)
+            mine = await client.get("/desk/?view=mine")
+            assert 'href="/desk/requests/1"' in mine.text
             csrf = await _csrf(client, "/desk/requests/1")
-            taken = await client.post("/desk/requests/1/act", data={"action": "take", "csrf": csrf})
-            assert taken.status_code == 303
             reply = "Atvešime šiandien iki 17 val."
             sent = await client.post("/desk/requests/1/reply", data={"text": reply, "csrf": csrf})
             assert sent.headers["location"].endswith("done=sent")
