@@ -229,33 +229,19 @@ class Desk:
                 N_("Refused"),
                 N_("This form has expired. Open the page and try again."),
             )
-        text = str(form.get("text") or "")
-        action = str(form.get("action") or "")
-        now = self.engine.clock.now()
-        desk = self.actions
-        if what == "act":
-            done = await self.engine.database.unit(
-                lambda conn: desk.act(conn, members, number, action, now)
-            )
-            outcome = "saved"
-        elif what == "reply":
-            done = await self.engine.database.unit(
-                lambda conn: desk.reply(conn, members, number, text, now)
-            )
-            outcome = "sent"
-        elif what == "assign":
-            assignee = str(form.get("assignee") or "")
-            done = await self.engine.database.unit(
-                lambda conn: desk.assign(conn, members, number, assignee, now)
-            )
-            outcome = "saved"
-        elif what == "note":
-            done = await self.engine.database.unit(
-                lambda conn: desk.note(conn, members, number, text, now)
-            )
-            outcome = "noted"
-        else:
+        desk, now = self.actions, self.engine.clock.now()
+        # Each form: what it does with its one field (one unit), and what the page then says.
+        forms = {
+            "act": (desk.act, "action", "saved"),
+            "assign": (desk.assign, "assignee", "saved"),
+            "reply": (desk.reply, "text", "sent"),
+            "note": (desk.note, "text", "noted"),
+        }
+        if what not in forms:
             return Response(status_code=404)
+        work, field, outcome = forms[what]
+        value = str(form.get(field) or "")
+        done = await self.engine.database.unit(lambda conn: work(conn, members, number, value, now))
         if done:
             self.wake()
         return RedirectResponse(
