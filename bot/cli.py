@@ -11,7 +11,11 @@ from pathlib import Path
 from bot import certificates_cli, nlu_cli, roster_cli, staff_cli
 from bot.app import open_engine, wire
 from bot.channels import console
+from bot.delivery import Delivery
+from bot.runner import desk_route
 from bot.settings import Settings, SettingsError
+from bot.web import Server, create_web_app, make_server
+from dialogs.pipeline.engine import Engine
 from storage.content import Content, ContentError, load_content
 from storage.db import StorageError
 from storage.phones import e164
@@ -127,6 +131,7 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
     payload = "_".join(part for part in (args.municipality, args.lang) if part)
     async with open_engine(settings, content) as engine:
         assistant, delivery = wire(engine, settings)
+        desk = _serve_desk(engine, delivery, settings) if sys.stdin.isatty() else None
         await console.chat(
             assistant,
             delivery,
@@ -137,7 +142,40 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
             sms=args.sms,
             phone=phone,
         )
+        if desk is not None:
+            await desk.stop()
     return 0
+
+
+class _DeskServer:
+    """The staff desk beside an interactive terminal chat, so a municipality can try both on
+    one machine; a taken port is said and the chat goes on without it."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.serving = asyncio.create_task(self._serve())
+
+    async def _serve(self) -> None:
+        try:
+            await self.server.serve()
+        except (OSError, SystemExit) as error:  # uvicorn exits when the port is taken
+            print(f"the staff desk could not start: {error}", file=sys.stderr)
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        self.server.should_exit = True
+        await self.serving
+
+
+def _serve_desk(engine: Engine, delivery: Delivery, settings: Settings) -> _DeskServer:
+    app = create_web_app([desk_route(engine, delivery, settings)])
+    server = make_server(app, settings.http_host, settings.http_port)
+    print(
+        f"Staff desk: {settings.desk_base_url}/desk/ (sign in with the link of"
+        " `python -m bot staff desk-link USER_ID`)",
+        file=sys.stderr,
+    )
+    return _DeskServer(server)
 
 
 def _verified_phone(content: Content, municipality_id: str | None, text: str | None) -> str | None:

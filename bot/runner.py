@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 
 from bot.app import wire
 from bot.channels.telegram.run import TelegramRuntime
+from bot.delivery import Delivery
 from bot.desk.app import Desk
 from bot.settings import Settings
 from bot.web import create_web_app, make_server
@@ -40,6 +41,13 @@ async def settle_after(loading: Awaitable[object]) -> None:
     gc.freeze()
 
 
+def desk_route(engine: Engine, delivery: Delivery, settings: Settings) -> BaseRoute:
+    """The staff desk at /desk, its sign-in links pointing at it."""
+    engine.staff.desk_url = settings.desk_base_url
+    https = settings.desk_base_url.startswith("https://")
+    return Desk(engine, delivery.wake).app(settings.desk_cookie_key, https)
+
+
 async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     """Serve every configured channel until `stop` is set, then stop cleanly."""
     assistant, delivery = wire(engine, settings)
@@ -51,11 +59,7 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
         from bot.channels.sms import channel as sms_channel
 
         sms = sms_channel.SmsChannel(assistant, settings)
-    # The staff desk is always served (with its sign-in links pointing at it).
-    engine.staff.desk_url = settings.desk_base_url
-    desk = Desk(engine, delivery.wake)
-    https = settings.desk_base_url.startswith("https://")
-    routes: list[BaseRoute] = [desk.app(settings.desk_cookie_key, https)]
+    routes: list[BaseRoute] = [desk_route(engine, delivery, settings)]  # always served
     if telegram is not None:
         engine.staff.bot_username = telegram.bot_username  # invites become t.me links
         routes += telegram.routes
@@ -63,12 +67,8 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     if sms is not None:
         routes += sms.routes()
         delivery.senders[Channel.SMS] = sms.send
-    server = (
-        make_server(create_web_app(routes), settings.http_host, settings.http_port)
-        if routes
-        else None
-    )
-    serving = asyncio.create_task(server.serve()) if server else None
+    server = make_server(create_web_app(routes), settings.http_host, settings.http_port)
+    serving = asyncio.create_task(server.serve())
     # Load the language and intent models (and what else turns load on first use) now, so the
     # first residents do not wait for them; then what start-up built is set outside the
     # garbage collector's sight.
@@ -83,25 +83,21 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
         delivering = asyncio.create_task(delivery.run(delivered, recover=False))
         if telegram is not None:
             await telegram.start()
-        if server is not None:
-            log.warning(
-                "web app on %s:%d (%d routes)", settings.http_host, settings.http_port, len(routes)
-            )
-        waiting = asyncio.create_task(stop.wait())
-        await asyncio.wait(
-            {waiting, *([serving] if serving else [])}, return_when=asyncio.FIRST_COMPLETED
+        log.warning(
+            "web app on %s:%d (%d routes)", settings.http_host, settings.http_port, len(routes)
         )
+        waiting = asyncio.create_task(stop.wait())
+        await asyncio.wait({waiting, serving}, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
-        if server is not None and serving is not None:
-            server.should_exit = True
-            await serving
+        server.should_exit = True
+        await serving
         if telegram is not None:
             await telegram.stop()  # answers to updates already received reach the outbox
         delivered.set()
         await delivering  # a last round, then sends under way finish
         await warming
     finally:
-        if server is not None and serving is not None and not serving.done():
+        if not serving.done():
             server.should_exit = True
             await serving
         if telegram is not None:

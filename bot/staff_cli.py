@@ -1,4 +1,4 @@
-"""`python -m bot staff invite|list|remove|desk-link`: who may take residents' requests."""
+"""`python -m bot staff invite|add|list|remove|desk-link`: who may take residents' requests."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     remove = actions.add_parser("remove", help="remove a staff member")
     remove.add_argument("user_id")
     remove.add_argument("--municipality", required=True)
+    add = actions.add_parser("add", help="make a Telegram user staff (no invite needed)")
+    add.add_argument("user_id", help="their Telegram user id")
+    add.add_argument("--municipality", required=True)
+    add.add_argument("--role", choices=staff.ROLES, default="staff")
+    add.add_argument("--queue", help="limit to one queue (default: all)")
+    add.add_argument("--name", help="how colleagues see them")
     link = actions.add_parser("desk-link", help="print a one-time sign-in link to the web desk")
     link.add_argument("user_id")
 
@@ -39,7 +45,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if municipality_id and content.municipality(municipality_id) is None:
         known = ", ".join(sorted(content.municipalities))
         raise SettingsError(f"unknown municipality {args.municipality!r}; choose one of: {known}")
-    if args.action == "invite" and args.queue is not None:
+    if args.action in ("invite", "add") and args.queue is not None:
         municipality = content.municipality(args.municipality)
         queue = municipality.requests.queue if municipality and municipality.requests else None
         if args.queue != queue:
@@ -58,6 +64,13 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                         f"Send this link to the new staff member: https://t.me/{username}?start={code}"
                     )
                 print(f"Or they send this to the bot in a private chat: /start {code}")
+                return 0
+            if args.action == "add":
+                member = staff.Member(
+                    args.user_id, args.municipality, args.role, args.queue, args.name
+                )
+                await staff.add(conn, member, SystemClock().now())
+                print(f"{args.user_id} is {args.role} of {args.municipality}")
                 return 0
             if args.action == "desk-link":
                 if not await staff.memberships(conn, args.user_id):

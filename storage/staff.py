@@ -62,13 +62,26 @@ async def redeem(
         )
         or ()
     )
+    member = Member(user_id, municipality_id, role, queue, name)
+    await add(conn, member, now)
+    return member
+
+
+async def add(conn: Conn, member: Member, now: datetime) -> None:
+    """Make a user staff of a municipality (or change their role, queue and name)."""
     await conn.execute(
         "INSERT INTO staff (user_id, municipality_id, role, queue, name, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, municipality_id) DO UPDATE SET"
         " role = excluded.role, queue = excluded.queue, name = excluded.name",
-        (user_id, municipality_id, role, queue, name, stamp(now)),
+        (
+            member.user_id,
+            member.municipality_id,
+            member.role,
+            member.queue,
+            member.name,
+            stamp(now),
+        ),
     )
-    return Member(user_id, municipality_id, role, queue, name)
 
 
 async def member(conn: Conn, user_id: str, municipality_id: str) -> Member | None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -196,3 +199,41 @@ async def _join(path: Path, code: str) -> None:
     async with database.transaction() as conn:
         assert await staff.redeem(conn, code, "702", "Tomas", datetime.now(UTC))
     await database.close()
+
+
+@pytest.mark.slow
+def test_the_terminal_chat_serves_the_desk_to_try_it_locally(tmp_path: Path) -> None:
+    """`make run` without a Telegram token, in a terminal (a pty, as `script` gives): the desk
+    is served beside the chat; an operator's staff member signs in with the CLI's link."""
+    port = free_port()
+    env = {"BOT_DATABASE": f"{tmp_path}/local.sqlite3", "HTTP_PORT": str(port)}
+    added = run_bot(
+        "staff", "add", "1", "--municipality", "elektrenai", "--role", "supervisor", env=env
+    )
+    assert added.returncode == 0
+    link = run_bot("staff", "desk-link", "1", env=env).stdout.strip()
+    chat = subprocess.Popen(
+        ["script", "-qec", f"{sys.executable} -m bot chat", "/dev/null"],
+        cwd=PROJECT,
+        env={**os.environ, **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert chat.stdout is not None
+        for line in iter(chat.stdout.readline, b""):  # the chat has started, the desk too
+            if b"Staff desk:" in line:
+                break
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(100):
+                try:
+                    signed = client.get(link.replace(f"http://127.0.0.1:{port}", ""))
+                    break
+                except httpx.ConnectError:
+                    time.sleep(0.1)  # the server is still binding its port
+            assert signed.status_code == 303
+            assert "<h1>Prašymai</h1>" in client.get("/desk/").text
+    finally:
+        chat.terminate()
+        chat.wait(timeout=30)
