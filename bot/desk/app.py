@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -14,7 +15,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from bot.desk import session
-from bot.desk.views import page_values, status_label, when
+from bot.desk.views import page_values, roster_values, status_label, when
+from dialogs.core.clock import local_today
 from dialogs.core.i18n import LANGUAGES, N_, Translator
 from dialogs.pipeline.engine import Engine
 from dialogs.staff.cards import (
@@ -54,6 +56,7 @@ class Desk:
             Route("/login/{token}", self.login, methods=["GET"]),
             Route("/logout", self.logout, methods=["POST"]),
             Route("/requests", self.find, methods=["GET"]),
+            Route("/roster", self.roster, methods=["GET"]),
             Route("/requests/{number}", self.request_page, methods=["GET"]),
             Route("/requests/{number}/{what}", self.post, methods=["POST"]),
         ]
@@ -184,6 +187,18 @@ class Desk:
             urgencies=urgencies,
         )
 
+    async def roster(self, request: Request) -> Response:
+        """A day's bookings, facility by facility, printable (?day=YYYY-MM-DD; today)."""
+        members = await self._members(request)
+        if not members:
+            return self._signed_out(request)
+        t = self._t(request, members)
+        day = parse_day(request.query_params.get("day", ""), local_today(self.engine.clock))
+        found = await self.engine.database.unit(
+            lambda conn: self.actions.roster(conn, members, day)
+        )
+        return self._render(request, "roster.html", t, **roster_values(t, found, day))
+
     async def find(self, request: Request) -> Response:
         """Search by request number."""
         number = parse_id(request.query_params.get("number", "").strip().lstrip("#"))
@@ -252,3 +267,11 @@ class Desk:
 def _choice(kind: type[View], value: str | None, default: View) -> View:
     """A view named in the URL, or the default for anything else."""
     return kind(value) if value in {v.value for v in kind} else default
+
+
+def parse_day(text: str, today: date) -> date:
+    """A day from the URL (YYYY-MM-DD), today for anything else."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return today

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dialogs.core.i18n import N_, Translator
+from dialogs.flows.booking.offers import facility_name
 from dialogs.staff.cards import CHANNEL_LABELS, STAFF_STATUS, card_text
-from dialogs.staff.web_desk import Page
+from dialogs.staff.roster import closed_label, how, who
+from dialogs.staff.web_desk import Page, Roster
 from storage import desk as desk_store
 
 ACTION_LABELS = {
@@ -70,3 +72,34 @@ def _event_label(t: Translator, event: desk_store.Event, names: dict[str, str]) 
     if event.kind == desk_store.EventKind.ASSIGNED:
         return t.fill("assigned to %(name)s", name=names.get(event.text, event.text))
     return t._(EVENT_LABELS[event.kind.value])
+
+
+def roster_values(t: Translator, found: list[Roster], day: date) -> dict[str, Any]:
+    """What the roster page shows: each facility's places (or that it is closed) and, for each
+    booking, who comes and with what certificate (the texts of /today)."""
+    blocks = []
+    for roster in found:
+        municipality = roster.municipality
+        facilities = []
+        for facility in municipality.facilities:
+            booked = [(b, phone) for b, phone in roster.rows if b.facility_id == facility.id]
+            closed = closed_label(t, facility, municipality.country, day)
+            places = t.n_(
+                "%(booked)d of %(places)d place booked",
+                "%(booked)d of %(places)d places booked",
+                facility.places_per_day,
+            ) % {"booked": len(booked), "places": facility.places_per_day}
+            facilities.append(
+                {
+                    "name": facility_name(t, municipality, facility.id),
+                    "state": closed or places,
+                    "rows": [(who(t, b, phone), how(t, b)) for b, phone in booked],
+                }
+            )
+        blocks.append({"name": municipality.name.get(t.lang), "facilities": facilities})
+    return {
+        "blocks": blocks,
+        "day": t.date(day),
+        "previous": (day - timedelta(days=1)).isoformat(),
+        "next": (day + timedelta(days=1)).isoformat(),
+    }

@@ -25,7 +25,7 @@ def roster_text(
     for facility in municipality.facilities:
         booked = [(booking, phone) for booking, phone in rows if booking.facility_id == facility.id]
         name = facility_name(t, municipality, facility.id)
-        closed = _closed(t, facility, municipality.country, day)
+        closed = closed_label(t, facility, municipality.country, day)
         if closed:
             lines.append(f"{name}: {closed}")
         else:
@@ -36,11 +36,11 @@ def roster_text(
             ) % {"booked": len(booked), "places": facility.places_per_day}
             lines.append(f"{name}: {places}")
         for number, (booking, phone) in enumerate(booked, start=1):
-            lines.append(f"  {number}. {_who(t, booking, phone)}, {_how(t, booking)}")
+            lines.append(f"  {number}. {who(t, booking, phone)}, {how(t, booking)}")
     return "\n".join(lines)
 
 
-def _closed(t: Translator, facility: Facility, country: str, day: date) -> str | None:
+def closed_label(t: Translator, facility: Facility, country: str, day: date) -> str | None:
     """ "closed" (with the holiday's name) on a day the facility does not open, else None."""
     reason = closed_reason(facility, country, day, day)
     if reason == "holiday":
@@ -48,7 +48,7 @@ def _closed(t: Translator, facility: Facility, country: str, day: date) -> str |
     return t._("closed") if reason else None
 
 
-def _who(t: Translator, booking: Booking, phone: str | None) -> str:
+def who(t: Translator, booking: Booking, phone: str | None) -> str:
     """The resident's phone where one is known (an SMS client's number is one), else how they
     wrote."""
     if phone or booking.channel == Channel.SMS:
@@ -57,7 +57,7 @@ def _who(t: Translator, booking: Booking, phone: str | None) -> str:
     return t.fill("no phone known (booked by %(channel)s)", channel=channel)
 
 
-def _how(t: Translator, booking: Booking) -> str:
+def how(t: Translator, booking: Booking) -> str:
     """Contactless hand-over, the certificate shown, or none needed."""
     if booking.contactless:
         return t._("contactless hand-over")

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from dialogs.pipeline.engine import Engine
-from storage import requests, staff
+from storage import desk, requests, staff
 from storage.db import Database
 from tests.bot.desk_browser import browser, free_port
 from tests.bot.fake_telegram import FakeTelegram
@@ -237,3 +237,37 @@ def test_the_terminal_chat_serves_the_desk_to_try_it_locally(tmp_path: Path) -> 
     finally:
         chat.terminate()
         chat.wait(timeout=30)
+
+
+@pytest.mark.slow
+async def test_the_roster_shows_the_days_bookings_to_staff_of_no_queue_only(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    """A resident books laundry on Telegram; Koknese's staff see it on the desk's roster of
+    that day (by phone where known, with the hand-over); a member limited to a queue does not."""
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    now = datetime.now(UTC)
+    async with database.transaction() as conn:
+        await staff.add(conn, staff.Member("704", "koknese", "staff", None, "Ilze"), now)
+        await staff.add(conn, staff.Member("705", "koknese", "staff", "isolation", "Juris"), now)
+        links = [await desk.create_link(conn, user, clock.now()) for user in ("704", "705")]
+    async with running_bot(fake, engine, BOT_OUTBOX_INTERVAL="0.05", HTTP_PORT=str(port)):
+        anna = TelegramUser(fake, 515, "lv")
+        await anna.say("/start koknese_lv")
+        await anna.press("Pieraksts")
+        await anna.press("Veļas mazgāšanas pakalpojums")
+        await anna.press("otrdiena, 2. novembris")
+        await anna.press("Man tāda nav")
+        async with httpx.AsyncClient(base_url=base) as ilze:
+            await ilze.get(f"/desk/login/{links[0]}")
+            roster = (await ilze.get("/desk/roster?day=2021-11-02")).text
+            assert re.search(r"Veļas mazgāšanas pakalpojums: aizņemtas 1 no \d+ viet", roster)
+            assert "bezkontakta" in roster  # the hand-over the door needs to know
+            other = (await ilze.get("/desk/roster?day=2021-11-03")).text
+            assert "bezkontakta" not in other
+        async with httpx.AsyncClient(base_url=base) as juris:
+            await juris.get(f"/desk/login/{links[1]}")
+            limited = (await juris.get("/desk/roster?day=2021-11-02")).text
+            assert "bezkontakta" not in limited
