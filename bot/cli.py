@@ -158,8 +158,13 @@ class _DeskServer:
     async def _serve(self) -> None:
         try:
             await self.server.serve()
-        except (OSError, SystemExit) as error:  # uvicorn exits when the port is taken
-            print(f"the staff desk could not start: {error}", file=sys.stderr)
+        except (OSError, SystemExit):  # uvicorn exits when the port is taken
+            config = self.server.config
+            print(
+                f"The staff desk is not served by this chat: port {config.port} is in use"
+                " (another chat or the bot serves it there; HTTP_PORT chooses another).",
+                file=sys.stderr,
+            )
 
     async def stop(self) -> None:
         """Stop serving."""

@@ -3,11 +3,13 @@ the keyboard and on a tablet, each action one unit of the group commit, like a t
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from babel import negotiate_locale
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -23,7 +25,7 @@ from dialogs.staff.cards import (
     NEED_LABELS,
     URGENCY_LABELS,
 )
-from dialogs.staff.web_desk import Page, View, WebDesk
+from dialogs.staff.web_desk import Page, Result, View, WebDesk
 from dialogs.understanding.text import parse_id
 from storage import desk as desk_store
 from storage.staff import Member
@@ -34,8 +36,16 @@ FLASHES = {
     "saved": N_("Saved."),
     "sent": N_("Sent to the resident through the assistant."),
     "noted": N_("Note added."),
-    "refused": N_("Not done: the request changed meanwhile, or you may not do this."),
+    "signed-out": N_("You are signed out."),
+    "refused": N_("Not done: you may not do this."),
+    "stale": N_("Not done: the request changed meanwhile. Here it is as it is now."),
+    "empty": N_("Nothing was saved or sent: write the text first."),
+    "too-long": N_("Nothing was saved or sent: the text is longer than 1,000 characters."),
+    "not-found": N_("Write a request number, e.g. 12."),
 }
+
+
+ERRORS = {"refused", "stale", "empty", "too-long", "not-found"}
 
 
 class Desk:
@@ -68,11 +78,13 @@ class Desk:
         lang = request.query_params.get("lang") or request.session.get("lang")
         if lang in LANGUAGES:
             request.session["lang"] = lang
-        else:
-            municipality = self.engine.content.municipality(
-                members[0].municipality_id if members else None
-            )
+        elif members:
+            municipality = self.engine.content.municipality(members[0].municipality_id)
             lang = municipality.default_language if municipality else "en"
+        else:  # not signed in: the browser's language, if the desk speaks it
+            accepted = request.headers.get("accept-language", "").replace("-", "_")
+            offers = [part.split(";")[0].strip() for part in accepted.split(",")]
+            lang = negotiate_locale(offers, list(LANGUAGES)) or "en"
         return self.engine.catalogs.get(str(lang))
 
     def _render(
@@ -86,10 +98,10 @@ class Desk:
             "_": translate,
             "lang": t.lang,
             "languages": [(c, self.engine.catalogs.get(c).language_name()) for c in LANGUAGES],
-            "user": session.user_of(request),
+            "user": session.session_id(request) is not None,
             "csrf": session.csrf_token(request),
             "flash": t._(flash) if flash else None,
-            "flash_error": request.query_params.get("done") == "refused",
+            "flash_error": request.query_params.get("done") in ERRORS,
             **values,
         }
         html = self.templates.get_template(name).render(context)
@@ -103,14 +115,15 @@ class Desk:
         )
 
     async def _members(self, request: Request) -> list[Member]:
-        user = session.user_of(request)
-        if user is None:
+        sid = session.session_id(request)
+        if sid is None:
             return []
+        now = self.engine.clock.now()
         members: list[Member] = await self.engine.database.unit(
-            lambda conn: self.actions.members(conn, user)
+            lambda conn: self.actions.signed_in(conn, sid, now)
         )
         if not members:
-            request.session.clear()  # removed from the staff: signed out at once
+            session.sign_out(request)  # signed out, expired, or removed from the staff
         return members
 
     def _signed_out(self, request: Request) -> Response:
@@ -120,17 +133,18 @@ class Desk:
             t,
             401,
             N_("Sign in"),
-            N_("Write /desk to the assistant in your private Telegram chat to get a sign-in link."),
+            N_(
+                "Write /desk to the assistant in your private Telegram chat to get a sign-in"
+                " link, or ask the operator for one (python -m bot staff desk-link)."
+            ),
         )
 
     async def login(self, request: Request) -> Response:
         """A one-time link from the bot: a session, or a refusal if used or expired."""
         token = request.path_params["token"]
         now = self.engine.clock.now()
-        user = await self.engine.database.unit(
-            lambda conn: desk_store.redeem_link(conn, token, now)
-        )
-        if user is None:
+        sid = await self.engine.database.unit(lambda conn: desk_store.redeem_link(conn, token, now))
+        if sid is None:
             t = self._t(request, [])
             return self._message(
                 request,
@@ -139,15 +153,19 @@ class Desk:
                 N_("This link cannot be used"),
                 N_("It was used or has expired. Write /desk to the assistant for a new one."),
             )
-        session.sign_in(request, user)
+        session.sign_in(request, sid)
         return RedirectResponse("/desk/?done=signed-in", status_code=303)
 
     async def logout(self, request: Request) -> Response:
         """End the session (a form with the CSRF token)."""
         form = await request.form()
-        if session.csrf_ok(request, form.get("csrf")):
-            request.session.clear()
-        return RedirectResponse("/desk/", status_code=303)
+        sid = session.session_id(request)
+        if sid is None or not session.csrf_ok(request, form.get("csrf")):
+            return RedirectResponse("/desk/", status_code=303)
+        now = self.engine.clock.now()
+        await self.engine.database.unit(lambda conn: desk_store.end_session(conn, sid, now))
+        session.sign_out(request)
+        return RedirectResponse("/desk/?done=signed-out", status_code=303)
 
     async def queue(self, request: Request) -> Response:
         """Open requests: unassigned, mine or all, oldest first, overdue marked."""
@@ -201,8 +219,9 @@ class Desk:
 
     async def find(self, request: Request) -> Response:
         """Search by request number."""
-        number = parse_id(request.query_params.get("number", "").strip().lstrip("#"))
-        target = f"/desk/requests/{number}" if number is not None else "/desk/"
+        digits = re.search(r"\d+", request.query_params.get("number", ""))  # "Nr. 3", "#3"
+        number = parse_id(digits.group(0)) if digits else None
+        target = f"/desk/requests/{number}" if number is not None else "/desk/?done=not-found"
         return RedirectResponse(target, status_code=303)
 
     async def request_page(self, request: Request) -> Response:
@@ -256,11 +275,14 @@ class Desk:
             return Response(status_code=404)
         work, field, outcome = forms[what]
         value = str(form.get(field) or "")
-        done = await self.engine.database.unit(lambda conn: work(conn, members, number, value, now))
+        result = await self.engine.database.unit(
+            lambda conn: work(conn, members, number, value, now)
+        )
+        done = result == Result.OK
         if done:
             self.wake()
         return RedirectResponse(
-            f"/desk/requests/{number}?done={outcome if done else 'refused'}", status_code=303
+            f"/desk/requests/{number}?done={outcome if done else result.value}", status_code=303
         )
 
 

@@ -1,6 +1,7 @@
 """The desk's session: a signed, HttpOnly, SameSite=Strict cookie (Starlette's, signed with
-itsdangerous) that holds only the staff member's id, a CSRF token and the chosen language; who
-they are allowed to be is read from the database on every request."""
+itsdangerous) that holds only a random session id (its record is in the database, where
+signing out ends it), a CSRF token and the chosen language; who the member is allowed to be is
+read from the database on every request."""
 
 from __future__ import annotations
 
@@ -28,19 +29,24 @@ def middleware(secret_key: str, https_only: bool) -> Middleware:
     )
 
 
-def sign_in(request: Request, user_id: str) -> None:
-    """A fresh session for the member (a new CSRF token; nothing kept from before)."""
+def sign_in(request: Request, session_id: str) -> None:
+    """A fresh session (a new CSRF token; only the chosen language kept from before)."""
+    sign_out(request)
+    request.session.update({"sid": session_id, "csrf": secrets.token_urlsafe(24)})
+
+
+def sign_out(request: Request) -> None:
+    """Forget the session in the cookie (the language chosen stays)."""
     lang = request.session.get("lang")
     request.session.clear()
-    request.session.update({"user": user_id, "csrf": secrets.token_urlsafe(24)})
     if lang:
         request.session["lang"] = lang
 
 
-def user_of(request: Request) -> str | None:
-    """The signed-in member's id, if any."""
-    user = request.session.get("user")
-    return str(user) if user else None
+def session_id(request: Request) -> str | None:
+    """The cookie's session id, if any (whether it is still live is the database's say)."""
+    found = request.session.get("sid")
+    return str(found) if found else None
 
 
 def csrf_token(request: Request) -> str:

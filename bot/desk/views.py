@@ -7,7 +7,7 @@ from typing import Any
 
 from dialogs.core.i18n import N_, Translator
 from dialogs.flows.booking.offers import facility_name
-from dialogs.staff.cards import CHANNEL_LABELS, STAFF_STATUS, card_text
+from dialogs.staff.cards import STAFF_STATUS, card_text
 from dialogs.staff.roster import closed_label, how, who
 from dialogs.staff.web_desk import Page, Roster
 from storage import desk as desk_store
@@ -18,6 +18,13 @@ ACTION_LABELS = {
     "unreach": N_("Could not reach"),
     "back": N_("Back to queue"),
     "reopen": N_("Reopen"),
+}
+MOVE_LABELS = {  # a status change on the timeline, by the action that made it
+    "take": N_("taken"),
+    "done": N_("done"),
+    "unreach": N_("resident not reached"),
+    "back": N_("back to the queue"),
+    "reopen": N_("opened again"),
 }
 SHORT_EVENTS = (desk_store.EventKind.STATUS, desk_store.EventKind.ASSIGNED)
 EVENT_LABELS = {
@@ -45,17 +52,17 @@ def page_values(t: Translator, page: Page, names: dict[str, str], now: datetime)
     events = [
         {
             "at": t.moment(when(event.at)),
-            "who": names.get(event.actor or "", event.actor or "-"),
+            "who": _who(t, event, names),
             "kind": event.kind.value,
-            "label": _event_label(t, event, names),
+            "label": _event_label(t, event),
             "text": "" if event.kind in SHORT_EVENTS else event.text,
         }
         for event in page.events
     ]
     return {
         "item": request,
-        "card": card_text(t, request, holder, now),
-        "channel": t._(CHANNEL_LABELS.get(request.channel or "", request.channel or "-")),
+        # How long it has waited only while nobody holds it.
+        "card": card_text(t, request, holder, now if request.status == "open" else None),
         "state": status_label(t, request.status),
         "actions": [(a, t._(ACTION_LABELS[a])) for a in page.actions],
         "may_reply": page.may_reply and request.address is not None,
@@ -66,11 +73,19 @@ def page_values(t: Translator, page: Page, names: dict[str, str], now: datetime)
     }
 
 
-def _event_label(t: Translator, event: desk_store.Event, names: dict[str, str]) -> str:
+def _who(t: Translator, event: desk_store.Event, names: dict[str, str]) -> str:
+    """The staff member as named now, else as named when they acted; the resident."""
+    if event.kind == desk_store.EventKind.RESIDENT:
+        return t._("the resident")
+    actor = event.actor or ""
+    return names.get(actor) or event.actor_name or t._("a former staff member")
+
+
+def _event_label(t: Translator, event: desk_store.Event) -> str:
     if event.kind == desk_store.EventKind.STATUS:
-        return status_label(t, event.text)
+        return t._(MOVE_LABELS.get(event.text, event.text))
     if event.kind == desk_store.EventKind.ASSIGNED:
-        return t.fill("assigned to %(name)s", name=names.get(event.text, event.text))
+        return t.fill("assigned to %(name)s", name=event.text)
     return t._(EVENT_LABELS[event.kind.value])
 
 

@@ -31,8 +31,16 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
         "unreachable",
         N_("Staff could not reach you about request No. %(number)d. Please call: %(phone)s."),
     ),
-    "back": (("taken",), "open", None),
-    "reopen": (("done", "unreachable"), "open", None),  # the desk's: a request closed too soon
+    "back": (
+        ("taken",),
+        "open",
+        N_("Your request No. %(number)d is back in the queue: another staff member will take it."),
+    ),
+    "reopen": (  # the desk's: a request closed too soon
+        ("done", "unreachable"),
+        "open",
+        N_("Your request No. %(number)d has been opened again: staff will get back to you."),
+    ),
 }
 
 
@@ -232,7 +240,7 @@ class StaffDesk:
             await staff.audit(conn, user_id, how, request.id, "stale", now)
             return None
         await staff.audit(conn, user_id, how, request.id, "ok", now)
-        await desk.add_event(conn, request.id, desk.EventKind.STATUS, user_id, status, now)
+        await desk.add_event(conn, request.id, desk.EventKind.STATUS, user_id, action, now)
         updated = await requests.get(conn, request.id)
         assert updated is not None
         if message:

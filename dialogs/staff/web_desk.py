@@ -5,6 +5,7 @@ message to a resident sent through the outbox in the action's transaction."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -20,7 +21,17 @@ from storage.requests import OPEN_STATUSES, Request
 from storage.rows import Conn, fetch_all
 from storage.staff import Member, Role
 
-MAX_REPLY = 1000  # characters of a reply to a resident (a few SMS pages at most)
+MAX_REPLY = 1000  # characters of a reply or note (a reply: a few SMS pages at most)
+
+
+class Result(StrEnum):
+    """How a desk action ended (the page says which)."""
+
+    OK = "ok"
+    EMPTY = "empty"  # nothing was written
+    TOO_LONG = "too-long"  # over MAX_REPLY characters: nothing sent or kept
+    STALE = "stale"  # the request changed meanwhile
+    REFUSED = "refused"  # not this member's to do (audited)
 
 
 class View(StrEnum):
@@ -50,6 +61,24 @@ class Page:
     colleagues: list[Member]  # whom this member (a supervisor) may assign it to
 
 
+def _actor(members: list[Member]) -> str:
+    return members[0].user_id if members else "?"
+
+
+def _allowed(members: list[Member], request: Request | None, action: str) -> Member | None:
+    """The membership that allows `action` on the request, if any."""
+    if request is None:
+        return None
+    return next(
+        (m for m in members if _sees(m, request) and access.may_act(m, request, action)), None
+    )
+
+
+async def _refused(conn: Conn, actor: str, action: str, request_id: int, now: datetime) -> Result:
+    await staff.audit(conn, actor, action, request_id, "refused", now)
+    return Result.REFUSED
+
+
 def _sees(member: Member, request: Request) -> bool:
     return member.municipality_id == request.municipality_id and member.queue in (
         None,
@@ -73,9 +102,11 @@ class WebDesk:
         self._catalogs = catalogs
         self._staff = staff_desk
 
-    async def members(self, conn: Conn, user_id: str) -> list[Member]:
-        """The member's memberships now (none: signed out at once)."""
-        return await staff.memberships(conn, user_id)
+    async def signed_in(self, conn: Conn, session: str, now: datetime) -> list[Member]:
+        """The memberships, now, of a live session's member (none: signed out, expired, or no
+        longer staff)."""
+        user = await desk.session_user(conn, session, now)
+        return await staff.memberships(conn, user) if user else []
 
     async def queue(
         self,
@@ -141,7 +172,7 @@ class WebDesk:
 
     async def assign(
         self, conn: Conn, members: list[Member], request_id: int, assignee: str, now: datetime
-    ) -> bool:
+    ) -> Result:
         """A supervisor gives an open or taken request to a named colleague (who then holds
         it); the resident is told if nobody had taken it yet; the group's card follows."""
         request = await requests.get(conn, request_id)
@@ -149,19 +180,19 @@ class WebDesk:
         target = next((m for m in colleagues if m.user_id == assignee), None)
         actor = members[0].user_id if members else "?"
         if request is None or target is None:
-            await staff.audit(conn, actor, "desk assign", request_id, "refused", now)
-            return False
+            return await _refused(conn, actor, "desk assign", request_id, now)
         if not await requests.set_status(conn, request.id, "taken", assignee, now):
             await staff.audit(conn, actor, "desk assign", request.id, "stale", now)
-            return False
+            return Result.STALE
         await staff.audit(conn, actor, "desk assign", request.id, "ok", now)
-        await desk.add_event(conn, request.id, desk.EventKind.ASSIGNED, actor, assignee, now)
+        name = target.name or target.user_id  # as named now: they may leave the staff later
+        await desk.add_event(conn, request.id, desk.EventKind.ASSIGNED, actor, name, now)
         updated = await requests.get(conn, request.id)
         assert updated is not None
         if request.status == "open":
             await self._staff.tell_resident(conn, updated, TRANSITIONS["take"][2] or "", now)
         await self._new_card(conn, updated, target.name, now)
-        return True
+        return Result.OK
 
     async def _new_card(
         self, conn: Conn, request: Request, holder: str | None, now: datetime
@@ -170,74 +201,65 @@ class WebDesk:
         municipality = self._content.municipality(request.municipality_id)
         t = self._catalogs.get(municipality.default_language if municipality else None)
         card = card_text(t, request, holder, now)
-        kind = f"desk-{request.status}-{int(now.timestamp())}"
+        kind = f"desk-{request.status}-{secrets.token_hex(4)}"  # each change its own card
         await notify_groups(conn, request, card, kind, now, card_choices(t, request))
 
     async def act(
         self, conn: Conn, members: list[Member], request_id: int, action: str, now: datetime
-    ) -> bool:
+    ) -> Result:
         """Take, finish, report not reached, hand back or reopen; the staff group's card
-        follows. False if refused or the request had changed meanwhile."""
+        follows."""
         request = await requests.get(conn, request_id)
-        member = next(
-            (
-                m
-                for m in members
-                if request is not None and _sees(m, request) and access.may_act(m, request, action)
-            ),
-            None,
-        )
+        member = _allowed(members, request, action)
         if request is None or member is None or action not in TRANSITIONS:
-            actor = members[0].user_id if members else "?"
-            await staff.audit(conn, actor, f"desk {action}", request_id, "refused", now)
-            return False
-        updated = await self._staff.move(
-            conn, member.user_id, request, action, f"desk {action}", now
-        )
+            return await _refused(conn, _actor(members), f"desk {action}", request_id, now)
+        how = f"desk {action}"
+        updated = await self._staff.move(conn, member.user_id, request, action, how, now)
         if updated is None:
-            return False
+            return Result.STALE
         await self._new_card(conn, updated, member.name, now)
-        return True
+        return Result.OK
 
     async def reply(
         self, conn: Conn, members: list[Member], request_id: int, text: str, now: datetime
-    ) -> bool:
-        """A message to the resident through the assistant (their Telegram chat or SMS),
-        kept in the timeline. False if refused, empty or the resident cannot be reached."""
-        text = text.strip()[:MAX_REPLY]
+    ) -> Result:
+        """A message to the resident through the assistant (their Telegram chat or SMS), in
+        their language under the request's number, kept in the timeline as written."""
+        text = text.strip()
+        if not text or len(text) > MAX_REPLY:
+            return Result.EMPTY if not text else Result.TOO_LONG
         request = await requests.get(conn, request_id)
-        member = next(
-            (
-                m
-                for m in members
-                if request is not None and _sees(m, request) and access.may_act(m, request, "reply")
-            ),
-            None,
-        )
-        if request is None or member is None or not text or request.address is None:
-            actor = members[0].user_id if members else "?"
-            await staff.audit(conn, actor, "desk reply", request_id, "refused", now)
-            return False
+        member = _allowed(members, request, "reply")
+        if request is None or member is None or request.address is None:
+            return await _refused(conn, _actor(members), "desk reply", request_id, now)
         assert request.channel is not None
-        key = f"reply:{request.id}:{now.timestamp()}"
-        await outbox.enqueue(conn, request.channel, request.address, text, now, now, key=key)
-        await desk.add_event(conn, request.id, desk.EventKind.REPLY, member.user_id, text, now)
+        t = self._catalogs.get(request.language)
+        message = t.fill(
+            "About your request No. %(number)d, from the social service:\n%(text)s",
+            number=request.id,
+            text=text,
+        )
+        event = await desk.add_event(
+            conn, request.id, desk.EventKind.REPLY, member.user_id, text, now
+        )
+        key = f"reply:{request.id}:{event}"
+        await outbox.enqueue(conn, request.channel, request.address, message, now, now, key=key)
         await staff.audit(conn, member.user_id, "desk reply", request.id, "ok", now)
-        return True
+        return Result.OK
 
     async def note(
         self, conn: Conn, members: list[Member], request_id: int, text: str, now: datetime
-    ) -> bool:
+    ) -> Result:
         """An internal note on the request's timeline (never sent)."""
-        text = text.strip()[:MAX_REPLY]
+        text = text.strip()
+        if not text or len(text) > MAX_REPLY:
+            return Result.EMPTY if not text else Result.TOO_LONG
         request = await requests.get(conn, request_id)
         member = next((m for m in members if request is not None and _sees(m, request)), None)
-        if request is None or member is None or not text:
-            actor = members[0].user_id if members else "?"
-            await staff.audit(conn, actor, "desk note", request_id, "refused", now)
-            return False
+        if request is None or member is None:
+            return await _refused(conn, _actor(members), "desk note", request_id, now)
         await desk.add_event(conn, request.id, desk.EventKind.NOTE, member.user_id, text, now)
-        return True
+        return Result.OK
 
     async def roster(self, conn: Conn, members: list[Member], day: date) -> list[Roster]:
         """The day's bookings of the member's municipalities that have facilities; bookings

@@ -89,7 +89,11 @@ async def test_a_staff_member_works_a_request_at_the_desk(
             await page.fill("#reply", "Atvešime šiandien iki 17 val.")
             await page.click("button:has-text('Siųsti gyventojui')")
             await fake.wait_until(
-                lambda: fake.last_message(801)["text"] == "Atvešime šiandien iki 17 val."
+                lambda: (
+                    fake.last_message(801)["text"]
+                    == "Dėl jūsų prašymo Nr. 1, rašo socialinė tarnyba:\n"
+                    "Atvešime šiandien iki 17 val."
+                )
             )
             # Ona answers in her own words: to the timeline and to Tomas's private chat.
             answer = await ona.say("Būsiu namie po 15 val.")
@@ -111,6 +115,12 @@ async def test_a_staff_member_works_a_request_at_the_desk(
                 lambda: fake.last_message(801)["text"] == "Jūsų prašymas Nr. 1 įvykdytas."
             )
             assert not any("kilimėliu" in str(m.get("text")) for m in fake.chat_messages(801))
+            # Once it is done Ona may still answer the staff's message: it is not lost.
+            answer = await ona.say("Dar reikėtų ir druskos")
+            assert answer["text"].startswith("Jūsų žinutė perduota darbuotojui")
+            await fake.wait_until(
+                lambda: "Dar reikėtų ir druskos" in str(fake.last_message(702).get("text"))
+            )
             cookies = await page.context.cookies()
             desk_cookie = next(c for c in cookies if c["name"] == "desk")
             assert desk_cookie["httpOnly"]
@@ -176,6 +186,21 @@ async def test_expired_links_and_removed_members_get_nothing(
             clock.current = datetime(2020, 3, 20, 9, 5, tzinfo=UTC)
             assert (await client.get(fresh.group(0).replace(base, ""))).status_code == 303
             assert (await client.get("/desk/")).status_code == 200
+            # A search that names no number says so.
+            found = await client.get("/desk/requests?number=abc")
+            assert found.headers["location"] == "/desk/?done=not-found"
+            # Signing out ends the session itself: a copy of the cookie is worth nothing.
+            copied = dict(client.cookies)
+            page = (await client.get("/desk/")).text
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+            assert csrf is not None
+            out = await client.post("/desk/logout", data={"csrf": csrf.group(1)})
+            assert out.headers["location"] == "/desk/?done=signed-out"
+            async with httpx.AsyncClient(base_url=base, cookies=copied) as thief:
+                assert (await thief.get("/desk/")).status_code == 401
+            again = re.search(r"http://\S+", (await tomas.say("/desk"))["text"])
+            assert again is not None
+            assert (await client.get(again.group(0).replace(base, ""))).status_code == 303
             async with database.transaction() as conn:  # a supervisor removes Tomas
                 assert await staff.remove(conn, "702", "elektrenai")
             assert (await client.get("/desk/")).status_code == 401  # at once, same cookie

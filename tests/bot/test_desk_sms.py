@@ -74,7 +74,18 @@ async def test_a_desk_reply_reaches_an_sms_resident_and_their_answer_comes_back(
             reply = "Atvešime šiandien iki 17 val."
             sent = await client.post("/desk/requests/1/reply", data={"text": reply, "csrf": csrf})
             assert sent.headers["location"].endswith("done=sent")
-            await _wait(lambda: "Atvesime siandien iki 17 val." in twilio.to(phone.number))
+            await _wait(
+                lambda: any(
+                    m.startswith("Del jusu prasymo Nr. 1") and "Atvesime siandien iki 17" in m
+                    for m in twilio.to(phone.number)
+                )
+            )
+            # Too long: refused with the reason, nothing sent.
+            sent_before = len(twilio.to(phone.number))
+            form = {"text": "x" * 1001, "csrf": csrf}
+            too_long = await client.post("/desk/requests/1/reply", data=form)
+            assert too_long.headers["location"].endswith("done=too-long")
+            assert len(twilio.to(phone.number)) == sent_before
             # The resident answers by SMS: it is on the request's page.
             ack = await answer(phone, "Busiu namie")
             assert ack.startswith("Jusu zinute perduota darbuotojui")

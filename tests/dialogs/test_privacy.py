@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.delivery import Delivery
 from dialogs.pipeline.engine import Engine
-from dialogs.staff.web_desk import WebDesk
+from dialogs.staff.web_desk import Result, WebDesk
 from dialogs.types import Incoming, Outgoing, Receipt, Reply
 from storage import inbox, outbox, staff
 from storage.db import Database
@@ -165,9 +165,10 @@ async def test_forget_leaves_no_value_anywhere_not_even_in_the_wal(
         member = await staff.redeem(conn, code, "702", "Tomas", NOW)
         assert member is not None
         desk = WebDesk(engine.content, engine.catalogs, engine.staff)
-        assert await desk.act(conn, [member], 1, "take", NOW)
-        assert await desk.reply(conn, [member], 1, f"Atvešime į {home} iki 17 val.", NOW)
-        assert await desk.note(conn, [member], 1, f"{home}: skambinti {phone}", NOW)
+        assert await desk.act(conn, [member], 1, "take", NOW) == Result.OK
+        staff_says = f"Atvešime į {home} iki 17 val."
+        assert await desk.reply(conn, [member], 1, staff_says, NOW) == Result.OK
+        assert await desk.note(conn, [member], 1, f"{home}: skambinti {phone}", NOW) == Result.OK
     reply = await say(text=f"Laukiu. {words} dar reikia")
     assert reply.text.startswith("Jūsų žinutė perduota darbuotojui")
     assert len(await database.fetchall("SELECT * FROM request_events")) == 4

@@ -1,7 +1,8 @@
-"""A resident answering staff: after a staff member wrote to them from the desk about a request
-they hold, what the resident types (not a button, a number or a command) goes to that
-request's timeline and to the holder's private chat, for a day after the staff's last
-message, instead of being read as a new question."""
+"""A resident answering staff: after a staff member wrote to them from the desk, what the
+resident types (not a button, a number or a command) goes to that request's timeline and to
+the private chats of the staff member who wrote and of the request's holder, for a day after
+the staff's last message (whatever the request's status meanwhile), instead of being read as a
+new question."""
 
 from __future__ import annotations
 
@@ -23,23 +24,27 @@ async def pass_on(turn: Turn, text: str, at_a_step: bool) -> Reply | None:
         return None
     row = await fetch_one(
         turn.connection,
-        "SELECT r.id, r.taken_by FROM requests r JOIN request_events e ON e.request_id = r.id"
-        " WHERE r.resident_id = ? AND r.status = 'taken' AND r.taken_by IS NOT NULL"
-        " AND e.kind = 'reply' AND e.at > ? ORDER BY e.id DESC LIMIT 1",
+        "SELECT r.id, e.actor, r.taken_by FROM requests r JOIN request_events e"
+        " ON e.request_id = r.id WHERE r.resident_id = ? AND e.kind = 'reply'"
+        " AND e.actor IS NOT NULL AND e.at > ? ORDER BY e.id DESC LIMIT 1",
         (turn.resident_id, stamp(turn.now - OPEN_FOR)),
     )
     if row is None:
         return None
-    request_id, holder = int(row[0]), str(row[1])
+    request_id = int(row[0])
+    staff_members = {str(row[1]), *([str(row[2])] if row[2] else [])}
     conn = turn.connection
-    await desk.add_event(conn, request_id, desk.EventKind.RESIDENT, None, text, turn.now)
+    event = await desk.add_event(conn, request_id, desk.EventKind.RESIDENT, None, text, turn.now)
     municipality = turn.require_municipality()
     staff_t = turn.catalogs.get(municipality.default_language)  # the staff's language
     staff_text = staff_t.fill(
         "Request No. %(number)d: the resident answers:\n%(text)s", number=request_id, text=text
     )
-    key = f"card:{request_id}:resident:{turn.now.timestamp()}"  # erased with the resident's data
-    await outbox.enqueue(conn, Channel.TELEGRAM, holder, staff_text, turn.now, turn.now, key=key)
+    for member in sorted(staff_members):
+        key = f"card:{request_id}:resident:{event}:{member}"  # erased with the resident's data
+        await outbox.enqueue(
+            conn, Channel.TELEGRAM, member, staff_text, turn.now, turn.now, key=key
+        )
     ack = turn.t.fill(
         "Your message was passed on to the staff member handling request No. %(number)d.",
         number=request_id,
