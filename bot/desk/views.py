@@ -30,7 +30,7 @@ SHORT_EVENTS = (desk_store.EventKind.STATUS, desk_store.EventKind.ASSIGNED)
 EVENT_LABELS = {
     "reply": N_("reply to the resident"),
     "note": N_("internal note"),
-    "resident": N_("the resident wrote"),
+    "resident": N_("wrote"),
 }
 
 
