@@ -22,25 +22,19 @@ from storage.staff import Member, Role
 
 log = logging.getLogger(__name__)
 
-# action -> (statuses it may start from, status it leads to, message to the resident)
+# action -> (statuses it may start from, status it leads to, message to the resident); "reopen"
+# is the desk's (a request closed too soon).
+TAKEN = N_("A staff member has taken your request No. %(number)d.")
+DONE = N_("Your request No. %(number)d is done.")
+UNREACHED = N_("Staff could not reach you about request No. %(number)d. Please call: %(phone)s.")
+BACK = N_("Your request No. %(number)d is back in the queue: another staff member will take it.")
+REOPENED = N_("Your request No. %(number)d has been opened again: staff will get back to you.")
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
-    "take": (("open",), "taken", N_("A staff member has taken your request No. %(number)d.")),
-    "done": (("taken",), "done", N_("Your request No. %(number)d is done.")),
-    "unreach": (
-        ("taken",),
-        "unreachable",
-        N_("Staff could not reach you about request No. %(number)d. Please call: %(phone)s."),
-    ),
-    "back": (
-        ("taken",),
-        "open",
-        N_("Your request No. %(number)d is back in the queue: another staff member will take it."),
-    ),
-    "reopen": (  # the desk's: a request closed too soon
-        ("done", "unreachable"),
-        "open",
-        N_("Your request No. %(number)d has been opened again: staff will get back to you."),
-    ),
+    "take": (("open",), "taken", TAKEN),
+    "done": (("taken",), "done", DONE),
+    "unreach": (("taken",), "unreachable", UNREACHED),
+    "back": (("taken",), "open", BACK),
+    "reopen": (("done", "unreachable"), "open", REOPENED),
 }
 
 
@@ -95,7 +89,8 @@ class StaffDesk:
         if call.command == StaffCommand.INVITE:
             return await self._invite(conn, t, incoming, call, memberships, now)
         if call.command == StaffCommand.DESK:
-            return await self._desk_link(conn, t, incoming, call, now)
+            text = await joining.desk_link(conn, t, incoming, call.user_id, self.desk_url, now)
+            return Outcome((Reply(text),))
         if call.command == StaffCommand.HELP:
             lines = [t._("What you can write to me:"), *joining.commands_help(t, memberships[0])]
             return Outcome((Reply("\n".join(lines)),))
@@ -145,21 +140,6 @@ class StaffDesk:
             return Outcome((Reply(t._("Write /invite to me privately: an invite is a key.")),))
         text = await joining.invite(
             conn, t, self._content, supervisors, call.args, self.bot_username, now
-        )
-        return Outcome((Reply(text),))
-
-    async def _desk_link(
-        self, conn: Conn, t: Translator, incoming: Incoming, call: StaffCall, now: datetime
-    ) -> Outcome:
-        """A one-time sign-in link, in the member's private chat only: the link is a key."""
-        if not access.private_with(incoming, call.user_id) or self.desk_url is None:
-            await staff.audit(conn, call.user_id, "desk link", None, "refused", now)
-            return Outcome((Reply(t._("Write /desk to me privately: the link is a key.")),))
-        token = await desk.create_link(conn, call.user_id, now)
-        await staff.audit(conn, call.user_id, "desk link", None, "ok", now)
-        text = t.fill(
-            "Your sign-in link to the staff desk (valid for 10 minutes, once):\n%(url)s",
-            url=f"{self.desk_url}/desk/login/{token}",
         )
         return Outcome((Reply(text),))
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from dialogs.core.i18n import N_, Translator
+from dialogs.staff import access
 from dialogs.staff.binding import queue_of
 from dialogs.staff.words import phrase_at
-from storage import staff
+from dialogs.types import Incoming
+from storage import desk, staff
 from storage.content import Content
 from storage.rows import Conn
 from storage.staff import Member, Role
@@ -123,3 +125,19 @@ def _invite_usage(t: Translator, content: Content, supervisors: list[Member], pr
         municipalities=municipalities,
     )
     return f"{problem}\n{usage}"
+
+
+async def desk_link(
+    conn: Conn, t: Translator, incoming: Incoming, user_id: str, url: str | None, now: datetime
+) -> str:
+    """`/desk`: a one-time sign-in link to the web desk, in the member's private chat only
+    (the link is a key)."""
+    if not access.private_with(incoming, user_id) or url is None:
+        await staff.audit(conn, user_id, "desk link", None, "refused", now)
+        return t._("Write /desk to me privately: the link is a key.")
+    token = await desk.create_link(conn, user_id, now)
+    await staff.audit(conn, user_id, "desk link", None, "ok", now)
+    return t.fill(
+        "Your sign-in link to the staff desk (valid for 10 minutes, once):\n%(url)s",
+        url=f"{url}/desk/login/{token}",
+    )

@@ -13,7 +13,7 @@ from enum import StrEnum
 from dialogs.core.i18n import Catalogs
 from dialogs.staff import access
 from dialogs.staff.cards import card_choices, card_text, notify_groups
-from dialogs.staff.desk import TRANSITIONS, StaffDesk
+from dialogs.staff.desk import TAKEN, TRANSITIONS, StaffDesk
 from storage import bookings, desk, outbox, requests, staff
 from storage.bookings import Booking
 from storage.content import Content, Municipality
@@ -190,7 +190,7 @@ class WebDesk:
         updated = await requests.get(conn, request.id)
         assert updated is not None
         if request.status == "open":
-            await self._staff.tell_resident(conn, updated, TRANSITIONS["take"][2] or "", now)
+            await self._staff.tell_resident(conn, updated, TAKEN, now)
         await self._new_card(conn, updated, target.name, now)
         return Result.OK
 
