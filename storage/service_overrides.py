@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.content import STATUSES, LocalText, Period, Status
-from storage.rows import Conn
+from storage.rows import Conn, fetch_all
 from storage.times import stamp
 
 
@@ -67,3 +67,49 @@ def as_periods(overrides: Sequence[Override]) -> list[tuple[str, Period]]:
         status: Status = next((s for s in STATUSES if s == item.status), "limited")
         periods.append((item.service_id, Period(status, item.start, item.end, note)))
     return periods
+
+
+@dataclass(frozen=True)
+class Change:
+    """A status as staff set it, with who, when, and whether it was undone."""
+
+    id: int
+    override: Override
+    set_by: str
+    set_at: str
+    undone_at: str | None
+
+
+async def history(conn: Conn, municipality_id: str, service_id: str) -> list[Change]:
+    """Every status staff set for a service, newest first."""
+    rows = await fetch_all(
+        conn,
+        "SELECT id, service_id, status, start_day, end_day, note, set_by, set_at, undone_at"
+        " FROM service_overrides WHERE municipality_id = ? AND service_id = ? ORDER BY id DESC",
+        (municipality_id, service_id),
+    )
+    return [Change(r[0], from_row(tuple(r)[1:6]), r[6], r[7], r[8]) for r in rows]
+
+
+async def active(conn: Conn, municipality_id: str) -> list[Override]:
+    """The statuses in force for a municipality (not undone), oldest first."""
+    rows = await fetch_all(
+        conn,
+        "SELECT service_id, status, start_day, end_day, note FROM service_overrides"
+        " WHERE municipality_id = ? AND undone_at IS NULL ORDER BY id",
+        (municipality_id,),
+    )
+    return [from_row(tuple(row)) for row in rows]
+
+
+async def undo(
+    conn: Conn, municipality_id: str, change_id: int, undone_by: str, now: datetime
+) -> bool:
+    """Withdraw a status staff set (residents see what was there before); False if unknown
+    or already undone."""
+    cursor = await conn.execute(
+        "UPDATE service_overrides SET undone_at = ?, undone_by = ? WHERE id = ?"
+        " AND municipality_id = ? AND undone_at IS NULL",
+        (stamp(now), undone_by, change_id, municipality_id),
+    )
+    return cursor.rowcount == 1

@@ -18,7 +18,7 @@ QUERY = (
     " c.dialog, c.step, c.data, c.choices, c.updated_at, c.pages,"
     " (SELECT json_group_array(json_array(service_id, status, start_day, end_day, note))"
     "  FROM (SELECT * FROM service_overrides o WHERE o.municipality_id = r.municipality_id"
-    "  ORDER BY o.id))"
+    "  AND o.undone_at IS NULL ORDER BY o.id))"
     " FROM identities i JOIN residents r ON r.id = i.resident_id"
     " LEFT JOIN conversations c ON c.channel = i.channel AND c.address = i.address"
     " WHERE i.channel = ? AND i.address = ?"

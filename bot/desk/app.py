@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from bot.desk import session
+from bot.desk.services import ServicePages
 from bot.desk.views import page_values, roster_values, status_label, when
 from dialogs.core.clock import local_today
 from dialogs.core.i18n import LANGUAGES, N_, Translator
@@ -69,12 +70,13 @@ class Desk:
             Route("/roster", self.roster, methods=["GET"]),
             Route("/requests/{number}", self.request_page, methods=["GET"]),
             Route("/requests/{number}/{what}", self.post, methods=["POST"]),
+            *ServicePages(self).routes(),
         ]
         key = secret_key or secrets.token_urlsafe(32)
         inner = Starlette(routes=routes, middleware=[session.middleware(key, https_only)])
         return Mount("/desk", app=inner)
 
-    def _t(self, request: Request, members: list[Member]) -> Translator:
+    def translator(self, request: Request, members: list[Member]) -> Translator:
         lang = request.query_params.get("lang") or request.session.get("lang")
         if lang in LANGUAGES:
             request.session["lang"] = lang
@@ -87,7 +89,7 @@ class Desk:
             lang = negotiate_locale(offers, list(LANGUAGES)) or "en"
         return self.engine.catalogs.get(str(lang))
 
-    def _render(
+    def render(
         self, request: Request, name: str, t: Translator, status: int = 200, **values: Any
     ) -> HTMLResponse:
         def translate(message: str, **fill: object) -> str:
@@ -107,14 +109,12 @@ class Desk:
         html = self.templates.get_template(name).render(context)
         return HTMLResponse(html, status_code=status)
 
-    def _message(
+    def message(
         self, request: Request, t: Translator, status: int, heading: str, text: str
     ) -> Response:
-        return self._render(
-            request, "message.html", t, status, heading=t._(heading), text=t._(text)
-        )
+        return self.render(request, "message.html", t, status, heading=t._(heading), text=t._(text))
 
-    async def _members(self, request: Request) -> list[Member]:
+    async def members_of(self, request: Request) -> list[Member]:
         sid = session.session_id(request)
         if sid is None:
             return []
@@ -126,9 +126,9 @@ class Desk:
             session.sign_out(request)  # signed out, expired, or removed from the staff
         return members
 
-    def _signed_out(self, request: Request) -> Response:
-        t = self._t(request, [])
-        return self._message(
+    def signed_out(self, request: Request) -> Response:
+        t = self.translator(request, [])
+        return self.message(
             request,
             t,
             401,
@@ -145,8 +145,8 @@ class Desk:
         now = self.engine.clock.now()
         sid = await self.engine.database.unit(lambda conn: desk_store.redeem_link(conn, token, now))
         if sid is None:
-            t = self._t(request, [])
-            return self._message(
+            t = self.translator(request, [])
+            return self.message(
                 request,
                 t,
                 403,
@@ -169,10 +169,10 @@ class Desk:
 
     async def queue(self, request: Request) -> Response:
         """Open requests: unassigned, mine or all, oldest first, overdue marked."""
-        members = await self._members(request)
+        members = await self.members_of(request)
         if not members:
-            return self._signed_out(request)
-        t = self._t(request, members)
+            return self.signed_out(request)
+        t = self.translator(request, members)
         view = _choice(View, request.query_params.get("view"), View.UNASSIGNED)
         urgency = request.query_params.get("urgency")
         urgency = urgency if urgency in URGENCY_LABELS else None
@@ -194,7 +194,7 @@ class Desk:
         views = [(v.value, t._(label)) for v, label in VIEW_LABELS.items()]
         urgencies = [("", t._("Any urgency"))]
         urgencies += [(code, t._(label)) for code, label in URGENCY_LABELS.items()]
-        return self._render(
+        return self.render(
             request,
             "queue.html",
             t,
@@ -207,15 +207,15 @@ class Desk:
 
     async def roster(self, request: Request) -> Response:
         """A day's bookings, facility by facility, printable (?day=YYYY-MM-DD; today)."""
-        members = await self._members(request)
+        members = await self.members_of(request)
         if not members:
-            return self._signed_out(request)
-        t = self._t(request, members)
+            return self.signed_out(request)
+        t = self.translator(request, members)
         day = parse_day(request.query_params.get("day", ""), local_today(self.engine.clock))
         found = await self.engine.database.unit(
             lambda conn: self.actions.roster(conn, members, day)
         )
-        return self._render(request, "roster.html", t, **roster_values(t, found, day))
+        return self.render(request, "roster.html", t, **roster_values(t, found, day))
 
     async def find(self, request: Request) -> Response:
         """Search by request number."""
@@ -226,10 +226,10 @@ class Desk:
 
     async def request_page(self, request: Request) -> Response:
         """A request's card, timeline and actions; 404 for one the member may not see."""
-        members = await self._members(request)
+        members = await self.members_of(request)
         if not members:
-            return self._signed_out(request)
-        t = self._t(request, members)
+            return self.signed_out(request)
+        t = self.translator(request, members)
         number = parse_id(request.path_params["number"])
         now = self.engine.clock.now()
         page: Page | None = None
@@ -238,25 +238,25 @@ class Desk:
                 lambda conn: self.actions.page(conn, members, number, now)
             )
         if page is None:
-            return self._message(
+            return self.message(
                 request, t, 404, N_("Not found"), N_("There is no such request here.")
             )
         names = await self.engine.database.unit(
             lambda conn: self.actions.names(conn, page.request.municipality_id)
         )
-        return self._render(request, "request.html", t, **page_values(t, page, names, now))
+        return self.render(request, "request.html", t, **page_values(t, page, names, now))
 
     async def post(self, request: Request) -> Response:
         """Take / done / ..., a reply to the resident, a note: CSRF checked, then one unit."""
-        members = await self._members(request)
+        members = await self.members_of(request)
         if not members:
-            return self._signed_out(request)
+            return self.signed_out(request)
         form = await request.form()
         number = parse_id(request.path_params["number"])
         what = request.path_params["what"]
         if not session.csrf_ok(request, form.get("csrf")) or number is None:
-            t = self._t(request, members)
-            return self._message(
+            t = self.translator(request, members)
+            return self.message(
                 request,
                 t,
                 403,

@@ -31,6 +31,7 @@ class Result(StrEnum):
     EMPTY = "empty"  # nothing was written
     TOO_LONG = "too-long"  # over MAX_REPLY characters: nothing sent or kept
     STALE = "stale"  # the request changed meanwhile
+    INVALID = "invalid"  # a form's values do not fit (a status, dates)
     REFUSED = "refused"  # not this member's to do (audited)
 
 

@@ -27,6 +27,7 @@ from tests.bot.test_cli import run_bot
 from tests.conftest import PROJECT, FixedClock
 
 SCREENSHOTS = PROJECT / "docs" / "desk"
+NOW = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
 
 
 async def _invite(database: Database, municipality: str, role: str) -> str:
@@ -296,3 +297,66 @@ async def test_the_roster_shows_the_days_bookings_to_staff_of_no_queue_only(
             await juris.get(f"/desk/login/{links[1]}")
             limited = (await juris.get("/desk/roster?day=2021-11-02")).text
             assert "bezkontakta" not in limited
+
+
+@pytest.mark.slow
+async def test_a_supervisor_suspends_a_service_and_residents_see_it_then_undoes_it(
+    fake: FakeTelegram, engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    """Koknese's supervisor suspends home visits on the desk (previewed in each language with
+    its SMS cost); a resident asking on Telegram is told so at once; undone, the notice's
+    status is back; a staff member who is no supervisor may not."""
+    clock.current = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with database.transaction() as conn:
+        await staff.add(conn, staff.Member("706", "koknese", "supervisor", None, "Ieva"), NOW)
+        await staff.add(conn, staff.Member("707", "koknese", "staff", None, "Andris"), NOW)
+        links = [await desk.create_link(conn, user, clock.now()) for user in ("706", "707")]
+    page_path = "/desk/services/koknese/home-visits"
+    async with (
+        running_bot(fake, engine, HTTP_PORT=str(port)),
+        httpx.AsyncClient(base_url=base) as ieva,
+    ):
+        await ieva.get(f"/desk/login/{links[0]}")
+        page = (await ieva.get(page_path)).text
+        assert "Klientu apsekošana dzīvesvietā" in page
+        assert "Посещение клиентов на дому" in page  # the Russian preview too
+        assert re.search(r"SMS segmenti: \d", page)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf is not None
+        form = {
+            "csrf": csrf.group(1),
+            "status": "suspended",
+            "start": "2020-03-20",
+            "end": "2020-04-03",
+            "note": "Darbinieki slimo",
+        }
+        saved = await ieva.post(f"{page_path}/set", data=form)
+        assert saved.headers["location"].endswith("done=saved")
+        anna = TelegramUser(fake, 516, "lv")
+        await anna.say("/start koknese_lv")
+        await anna.press("Pakalpojumu pieejamība")
+        message = await anna.press("Klientu apsekošana dzīvesvietā")
+        assert "apturēts" in message["text"]
+        assert "Darbinieki slimo" in message["text"]
+        page = (await ieva.get(page_path)).text
+        change = re.search(r'name="change" value="(\d+)"', page)
+        assert change is not None
+        undone = await ieva.post(
+            f"{page_path}/undo", data={"csrf": csrf.group(1), "change": change.group(1)}
+        )
+        assert undone.headers["location"].endswith("done=saved")
+        await anna.press("Visi pakalpojumi")
+        message = await anna.press("Klientu apsekošana dzīvesvietā")
+        assert "Darbinieki slimo" not in message["text"]
+        async with httpx.AsyncClient(base_url=base) as andris:
+            await andris.get(f"/desk/login/{links[1]}")
+            assert (await andris.get(page_path)).status_code == 404
+            csrf2 = re.search(r'name="csrf" value="([^"]+)"', (await andris.get("/desk/")).text)
+            assert csrf2 is not None
+            form["csrf"] = csrf2.group(1)
+            refused = await andris.post(f"{page_path}/set", data=form)
+            assert refused.headers["location"].endswith("done=refused")
+    rows = await database.fetchall("SELECT status, undone_by FROM service_overrides")
+    assert [tuple(r) for r in rows] == [("suspended", "706")]

@@ -1,0 +1,139 @@
+"""The desk's service statuses pages (`/desk/services`): for supervisors, each service as
+residents see it today, a new status from a day (to a day) with a note, the history, undo."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.desk import session
+from dialogs.core.clock import local_today
+from dialogs.core.i18n import N_
+from dialogs.flows.services import STATUS_LABELS
+from dialogs.staff.web_desk import Result
+from dialogs.staff.web_services import WebServices
+from dialogs.understanding.text import parse_id
+from storage.content import STATUSES
+from storage.rows import Conn
+from storage.service_overrides import Override
+
+if TYPE_CHECKING:
+    from bot.desk.app import Desk
+
+
+class ServicePages:
+    """The routes, over the desk's session, language and page frame."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.services = WebServices(desk.engine.content, desk.engine.catalogs)
+
+    def routes(self) -> list[Route]:
+        """The pages' routes, inside /desk."""
+        return [
+            Route("/services", self.listing, methods=["GET"]),
+            Route("/services/{municipality}/{service}", self.page, methods=["GET"]),
+            Route("/services/{municipality}/{service}/{what}", self.post, methods=["POST"]),
+        ]
+
+    async def listing(self, request: Request) -> Response:
+        """Every service of the member's municipalities with its status today."""
+        desk = self.desk
+        members = await desk.members_of(request)
+        if not members:
+            return desk.signed_out(request)
+        t = desk.translator(request, members)
+        day = local_today(desk.engine.clock)
+        municipalities = self.services.municipalities(members)
+
+        async def today(conn: Conn) -> list[Any]:
+            return [(m, await self.services.today(conn, m, t.lang, day)) for m in municipalities]
+
+        blocks = await desk.engine.database.unit(today)
+        return desk.render(request, "services.html", t, blocks=blocks, day=t.date(day))
+
+    async def page(self, request: Request) -> Response:
+        """One service: what residents see in each language, the form, the history."""
+        desk = self.desk
+        members = await desk.members_of(request)
+        if not members:
+            return desk.signed_out(request)
+        t = desk.translator(request, members)
+        day = local_today(desk.engine.clock)
+        municipality_id = request.path_params["municipality"]
+        service_id = request.path_params["service"]
+        found = await desk.engine.database.unit(
+            lambda conn: self.services.page(conn, members, municipality_id, service_id, day)
+        )
+        if found is None:
+            return desk.message(
+                request, t, 404, N_("Not found"), N_("There is no such service here.")
+            )
+        statuses = [(s, t._(STATUS_LABELS[s])) for s in STATUSES]
+        return desk.render(
+            request,
+            "service.html",
+            t,
+            page=found,
+            statuses=statuses,
+            status_names=dict(statuses),
+            today=day.isoformat(),
+        )
+
+    async def post(self, request: Request) -> Response:
+        """Set a status, or undo one: CSRF checked, then one unit."""
+        desk = self.desk
+        members = await desk.members_of(request)
+        if not members:
+            return desk.signed_out(request)
+        form = await request.form()
+        municipality_id = request.path_params["municipality"]
+        service_id = request.path_params["service"]
+        if not session.csrf_ok(request, form.get("csrf")):
+            t = desk.translator(request, members)
+            return desk.message(
+                request,
+                t,
+                403,
+                N_("Refused"),
+                N_("This form has expired. Open the page and try again."),
+            )
+        now = desk.engine.clock.now()
+        what = request.path_params["what"]
+        if what == "undo":
+            change = parse_id(str(form.get("change") or ""))
+            result = await desk.engine.database.unit(
+                lambda conn: self.services.undo(conn, members, municipality_id, change or 0, now)
+            )
+        elif what == "set":
+            start = _day(form.get("start"))
+            override = Override(
+                service_id,
+                str(form.get("status") or ""),
+                start or date.min,
+                _day(form.get("end")),
+                str(form.get("note") or "").strip() or None,
+            )
+            result = Result.INVALID
+            if start is not None:
+                result = await desk.engine.database.unit(
+                    lambda conn: self.services.set_status(
+                        conn, members, municipality_id, override, now
+                    )
+                )
+        else:
+            return Response(status_code=404)
+        done = "saved" if result == Result.OK else result.value
+        target = f"/desk/services/{municipality_id}/{service_id}?done={done}"
+        return RedirectResponse(target, status_code=303)
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
