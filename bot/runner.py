@@ -14,8 +14,8 @@ from bot.app import wire
 from bot.channels.telegram.run import TelegramRuntime
 from bot.delivery import Delivery
 from bot.desk.app import Desk
-from bot.settings import Settings
-from bot.web import create_web_app, make_server
+from bot.settings import Settings, SettingsError
+from bot.web import Server, create_web_app, make_server
 from dialogs.core.clock import local_today
 from dialogs.pipeline.engine import Engine
 from dialogs.pipeline.warm import warm_up
@@ -39,6 +39,21 @@ async def settle_after(loading: Awaitable[object]) -> None:
     await loading
     gc.collect()
     gc.freeze()
+
+
+async def _serve(server: Server, settings: Settings) -> bool:
+    """Serve the web app; False if it could not listen (said in one line: uvicorn would exit
+    the process)."""
+    try:
+        await server.serve()
+    except (OSError, SystemExit):
+        log.error(
+            "the web app could not listen on %s:%d (is the port in use? HTTP_PORT)",
+            settings.http_host,
+            settings.http_port,
+        )
+        return False
+    return True
 
 
 def desk_route(engine: Engine, delivery: Delivery, settings: Settings) -> BaseRoute:
@@ -67,8 +82,11 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     if sms is not None:
         routes += sms.routes()
         delivery.senders[Channel.SMS] = sms.send
+    # Webhooks (Telegram's, Twilio's) need the web app; with polling alone it only serves the
+    # staff desk, and a taken port leaves residents served without it.
+    needed = len(routes) > 1
     server = make_server(create_web_app(routes), settings.http_host, settings.http_port)
-    serving = asyncio.create_task(server.serve())
+    serving = asyncio.create_task(_serve(server, settings))
     # Load the language and intent models (and what else turns load on first use) now, so the
     # first residents do not wait for them; then what start-up built is set outside the
     # garbage collector's sight.
@@ -87,15 +105,19 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
             "web app on %s:%d (%d routes)", settings.http_host, settings.http_port, len(routes)
         )
         waiting = asyncio.create_task(stop.wait())
-        await asyncio.wait({waiting, serving}, return_when=asyncio.FIRST_COMPLETED)
+        watched = {waiting, serving} if needed else {waiting}
+        await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
         server.should_exit = True
-        await serving
+        lost = needed and not await serving  # the webhooks' server never listened
         if telegram is not None:
             await telegram.stop()  # answers to updates already received reach the outbox
         delivered.set()
         await delivering  # a last round, then sends under way finish
         await warming
+        if lost:
+            where = f"{settings.http_host}:{settings.http_port}"
+            raise SettingsError(f"the web app could not listen on {where} (HTTP_PORT in use?)")
     finally:
         if not serving.done():
             server.should_exit = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.settings import SettingsError
 from dialogs.pipeline.engine import Engine
 from storage import desk, requests, staff
 from storage.db import Database
@@ -360,3 +362,41 @@ async def test_a_supervisor_suspends_a_service_and_residents_see_it_then_undoes_
             assert refused.headers["location"].endswith("done=refused")
     rows = await database.fetchall("SELECT status, undone_by FROM service_overrides")
     assert [tuple(r) for r in rows] == [("suspended", "706")]
+
+
+@pytest.mark.slow
+async def test_a_taken_port_leaves_a_polling_bot_serving_residents(
+    fake: FakeTelegram, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With polling the web app only serves the desk: if its port is taken the residents are
+    still answered, and the operator reads one line saying why the desk is not there."""
+    port = free_port()
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        async with running_bot(fake, engine, HTTP_PORT=str(port)):
+            ona = TelegramUser(fake, 808, "lt")
+            message = await ona.say("/start elektrenai_lt")
+            assert "Ką norėtumėte sužinoti?" in message["text"]
+    assert f"the web app could not listen on 127.0.0.1:{port}" in caplog.text
+
+
+@pytest.mark.slow
+async def test_a_taken_port_stops_a_webhook_bot_with_one_line(
+    fake: FakeTelegram, engine: Engine
+) -> None:
+    """Telegram's webhook needs the web app: a taken port is a start-up error, said in one line
+    (`error: ...`, status 2, as the command line prints a SettingsError)."""
+    port = free_port()
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        with pytest.raises(SettingsError, match=f"could not listen on 127.0.0.1:{port}"):
+            async with running_bot(
+                fake,
+                engine,
+                HTTP_PORT=str(port),
+                TELEGRAM_WEBHOOK_URL="https://bot.example.lt",
+                TELEGRAM_WEBHOOK_SECRET="s3cret-token",
+            ):
+                pass
