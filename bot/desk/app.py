@@ -18,7 +18,14 @@ from starlette.routing import Mount, Route
 
 from bot.desk import session
 from bot.desk.services import ServicePages
-from bot.desk.views import page_values, roster_values, status_label, when
+from bot.desk.views import (
+    ERRORS,
+    FLASHES,
+    page_values,
+    roster_values,
+    status_label,
+    when,
+)
 from dialogs.core.clock import local_today
 from dialogs.core.i18n import LANGUAGES, N_, Translator
 from dialogs.pipeline.engine import Engine
@@ -32,21 +39,6 @@ from storage import desk as desk_store
 from storage.staff import Member
 
 VIEW_LABELS = {View.UNASSIGNED: N_("Unassigned"), View.MINE: N_("Mine"), View.ALL: N_("All open")}
-FLASHES = {
-    "signed-in": N_("You are signed in."),
-    "saved": N_("Saved."),
-    "sent": N_("Sent to the resident through the assistant."),
-    "noted": N_("Note added."),
-    "signed-out": N_("You are signed out."),
-    "refused": N_("Not done: you may not do this."),
-    "stale": N_("Not done: the request changed meanwhile. Here it is as it is now."),
-    "empty": N_("Nothing was saved or sent: write the text first."),
-    "too-long": N_("Nothing was saved or sent: the text is longer than 1,000 characters."),
-    "not-found": N_("Write a request number, e.g. 12."),
-}
-
-
-ERRORS = {"refused", "stale", "empty", "too-long", "not-found"}
 
 
 class Desk:

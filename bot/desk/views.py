@@ -12,6 +12,26 @@ from dialogs.staff.roster import closed_label, how, who
 from dialogs.staff.web_desk import Page, Roster
 from storage import desk as desk_store
 
+# What a page says after an action (?done=...), and which of them are refusals.
+FLASHES = {
+    "signed-in": N_("You are signed in."),
+    "saved": N_("Saved."),
+    "sent": N_("Sent to the resident through the assistant."),
+    "noted": N_("Note added."),
+    "signed-out": N_("You are signed out."),
+    "refused": N_("Not done: you may not do this."),
+    "stale": N_("Not done: the request changed meanwhile. Here it is as it is now."),
+    "empty": N_("Nothing was saved or sent: write the text first."),
+    "too-long": N_("Nothing was saved or sent: the text is longer than 1,000 characters."),
+    "not-found": N_("Write a request number, e.g. 12."),
+    "invalid": N_(
+        "Not saved: check the status and the dates (the last day comes after the first)."
+    ),
+}
+
+
+ERRORS = {"refused", "stale", "empty", "too-long", "not-found", "invalid"}
+
 ACTION_LABELS = {
     "take": N_("Take"),
     "done": N_("Done"),
