@@ -41,6 +41,9 @@ from storage.staff import Member
 VIEW_LABELS = {View.UNASSIGNED: N_("Unassigned"), View.MINE: N_("Mine"), View.ALL: N_("All open")}
 
 
+ROSTER_DAYS = 730  # a roster further than two years away is a typo in the URL
+
+
 class Desk:
     """The desk's routes over the engine; `wake` tells delivery that messages wait."""
 
@@ -164,6 +167,10 @@ class Desk:
         members = await self.members_of(request)
         if not members:
             return self.signed_out(request)
+        municipalities = [self.engine.content.municipality(m.municipality_id) for m in members]
+        if not any(m is not None and m.requests for m in municipalities):  # Koknese: bookings
+            done = request.query_params.get("done")
+            return RedirectResponse("/desk/roster" + (f"?done={done}" if done else ""), 303)
         t = self.translator(request, members)
         view = _choice(View, request.query_params.get("view"), View.UNASSIGNED)
         urgency = request.query_params.get("urgency")
@@ -284,8 +291,9 @@ def _choice(kind: type[View], value: str | None, default: View) -> View:
 
 
 def parse_day(text: str, today: date) -> date:
-    """A day from the URL (YYYY-MM-DD), today for anything else."""
+    """A day from the URL (YYYY-MM-DD) within two years of today; today for anything else."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return today
+    return day if abs((day - today).days) <= ROSTER_DAYS else today

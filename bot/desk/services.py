@@ -3,7 +3,7 @@ residents see it today, a new status from a day (to a day) with a note, the hist
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -74,13 +74,26 @@ class ServicePages:
                 request, t, 404, N_("Not found"), N_("There is no such service here.")
             )
         statuses = [(s, t._(STATUS_LABELS[s])) for s in STATUSES]
+        catalogs, languages = desk.engine.catalogs, [p.lang for p in found.previews]
+        history = [
+            {
+                "change": change,
+                "start": t.date(change.override.start),
+                "end": t.date(change.override.end) if change.override.end else "",
+                "set": t.moment(datetime.fromisoformat(change.set_at)),
+                "who": found.names.get(change.set_by, change.set_by),
+            }
+            for change in found.history
+        ]
         return desk.render(
             request,
             "service.html",
             t,
             page=found,
+            history=history,
             statuses=statuses,
             status_names=dict(statuses),
+            language_names={lang: catalogs.get(lang).language_name() for lang in languages},
             today=day.isoformat(),
         )
 
@@ -128,6 +141,8 @@ class ServicePages:
         else:
             return Response(status_code=404)
         done = "saved" if result == Result.OK else result.value
+        if what == "undo":  # said in the words of undoing
+            done = "undone" if result == Result.OK else "undone-before"
         target = f"/desk/services/{municipality_id}/{service_id}?done={done}"
         return RedirectResponse(target, status_code=303)
 

@@ -25,12 +25,15 @@ FLASHES = {
     "too-long": N_("Nothing was saved or sent: the text is longer than 1,000 characters."),
     "not-found": N_("Write a request number, e.g. 12."),
     "invalid": N_(
-        "Not saved: check the status and the dates (the last day comes after the first)."
+        "Not saved: check the status and the dates (from a day within two years; the last"
+        " day not before the first)."
     ),
+    "undone": N_("Undone: residents are told what they were told before."),
+    "undone-before": N_("This status was undone already."),
 }
 
 
-ERRORS = {"refused", "stale", "empty", "too-long", "not-found", "invalid"}
+ERRORS = {"refused", "stale", "empty", "too-long", "not-found", "invalid", "undone-before"}
 
 ACTION_LABELS = {
     "take": N_("Take"),

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from dialogs.core.i18n import Catalogs
 from dialogs.core.turn import Turn
 from dialogs.flows.services import show_service, status_summary
+from dialogs.pipeline import sms_policy
+from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.render.sms_encoding import segments
-from dialogs.render.sms_pages import sms_text
 from dialogs.rules.availability import availability
 from dialogs.staff.web_desk import Result
 from storage import service_overrides, staff
@@ -22,7 +23,8 @@ from storage.rows import Conn
 from storage.service_overrides import Change, Override
 from storage.staff import Member, Role
 
-MAX_NOTE = 500  # characters of a note residents read with the status
+MAX_NOTE = 1000  # characters of a note residents read with the status (as a desk reply)
+SETTABLE_DAYS = 730  # a status starts and ends within two years of today (else a typo)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,9 @@ class WebServices:
         for lang in municipality.languages:
             turn = await self._turn(conn, municipality, lang, day)
             reply = await show_service(turn, service.id)
-            count = segments(sms_text(reply, transliterate_cyrillic=False))[1]
+            # As the SMS channel sends it: folded, Russian as the municipality sends it, paged.
+            sent = sms_policy.pages([reply], turn.t, municipality, SmsPolicy().max_segments)
+            count = sum(segments(page)[1] for page in sent)
             previews.append(Preview(lang, reply.text, count))
         history = await service_overrides.history(conn, municipality.id, service.id)
         everyone = await staff.members(conn, municipality.id)
@@ -103,7 +107,14 @@ class WebServices:
         if municipality is None or municipality.service(change.service_id) is None:
             await staff.audit(conn, actor, "desk service", None, "refused", now)
             return Result.REFUSED
-        if change.status not in STATUSES or (change.end and change.end < change.start):
+        today = now.date()
+        furthest = (change.end or change.start) - today
+        if (
+            change.status not in STATUSES
+            or (change.end and change.end < change.start)
+            or abs((change.start - today).days) > SETTABLE_DAYS
+            or furthest.days > SETTABLE_DAYS
+        ):
             return Result.INVALID
         if change.note and len(change.note) > MAX_NOTE:
             return Result.TOO_LONG

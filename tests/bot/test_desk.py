@@ -295,6 +295,11 @@ async def test_the_roster_shows_the_days_bookings_to_staff_of_no_queue_only(
             assert "bezkontakta" in roster  # the hand-over the door needs to know
             other = (await ilze.get("/desk/roster?day=2021-11-03")).text
             assert "bezkontakta" not in other
+            for far in ("9999-12-31", "0001-01-01", "2021-02-30"):  # today's instead
+                assert (await ilze.get(f"/desk/roster?day={far}")).status_code == 200
+            # Koknese takes no requests: the desk opens on the bookings.
+            landing = await ilze.get("/desk/")
+            assert landing.headers["location"] == "/desk/roster"
         async with httpx.AsyncClient(base_url=base) as juris:
             await juris.get(f"/desk/login/{links[1]}")
             limited = (await juris.get("/desk/roster?day=2021-11-02")).text
@@ -348,14 +353,23 @@ async def test_a_supervisor_suspends_a_service_and_residents_see_it_then_undoes_
         undone = await ieva.post(
             f"{page_path}/undo", data={"csrf": csrf.group(1), "change": change.group(1)}
         )
-        assert undone.headers["location"].endswith("done=saved")
+        assert undone.headers["location"].endswith("done=undone")
+        again = await ieva.post(
+            f"{page_path}/undo", data={"csrf": csrf.group(1), "change": change.group(1)}
+        )
+        assert again.headers["location"].endswith("done=undone-before")
+        form_far = {**form, "start": "9999-12-31", "end": ""}
+        far = await ieva.post(f"{page_path}/set", data=form_far)
+        assert far.headers["location"].endswith("done=invalid")
         await anna.press("Visi pakalpojumi")
         message = await anna.press("Klientu apsekošana dzīvesvietā")
         assert "Darbinieki slimo" not in message["text"]
         async with httpx.AsyncClient(base_url=base) as andris:
             await andris.get(f"/desk/login/{links[1]}")
             assert (await andris.get(page_path)).status_code == 404
-            csrf2 = re.search(r'name="csrf" value="([^"]+)"', (await andris.get("/desk/")).text)
+            csrf2 = re.search(
+                r'name="csrf" value="([^"]+)"', (await andris.get("/desk/roster")).text
+            )
             assert csrf2 is not None
             form["csrf"] = csrf2.group(1)
             refused = await andris.post(f"{page_path}/set", data=form)
