@@ -144,6 +144,7 @@ async def test_after_the_emergency_no_certificate_is_asked(
     assert reply.text.startswith(
         "Pieraksts apstiprināts: Dušas pakalpojums, trešdiena, 2. marts.\n"
     )
+    assert "Līdzi jāņem" not in reply.text  # the certificate was the emergency's
 
 
 @pytest.mark.parametrize(

@@ -65,8 +65,11 @@ async def confirm_booking(
         lines.append(
             t._("Without a certificate the laundry is handed over and returned without contact.")
         )
-    if facility.bring:
-        lines.append(t.fill("Please bring: %(what)s.", what=turn.text(facility.bring)))
+    # What the notice says to bring is its health certificate: only while a rule asks for one
+    # (the door's roster says "no certificate needed" after it).
+    bring = facility.bring if any(r.covers(day) for r in municipality.health_rules) else None
+    if bring:
+        lines.append(t.fill("Please bring: %(what)s.", what=turn.text(bring)))
     reminder_at = local_datetime(day - timedelta(days=1), time(turn.policy.reminder_hour))
     if reminder_at > turn.now:
         reminder = t.fill(
@@ -74,8 +77,8 @@ async def confirm_booking(
             day=day_label(t, day),
             facility=name,
         )
-        if facility.bring:
-            reminder += " " + t.fill("Please bring: %(what)s.", what=turn.text(facility.bring))
+        if bring:
+            reminder += " " + t.fill("Please bring: %(what)s.", what=turn.text(bring))
         await outbox.enqueue(
             turn.connection,
             turn.conversation.channel,
