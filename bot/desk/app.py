@@ -109,6 +109,12 @@ class Desk:
     ) -> Response:
         return self.render(request, "message.html", t, status, heading=t._(heading), text=t._(text))
 
+    def expired(self, request: Request, members: list[Member]) -> Response:
+        """A form without this session's CSRF token: refused, nothing changed."""
+        t = self.translator(request, members)
+        text = N_("This form has expired. Open the page and try again.")
+        return self.message(request, t, 403, N_("Refused"), text)
+
     async def members_of(self, request: Request) -> list[Member]:
         sid = session.session_id(request)
         if sid is None:
@@ -254,14 +260,7 @@ class Desk:
         number = parse_id(request.path_params["number"])
         what = request.path_params["what"]
         if not session.csrf_ok(request, form.get("csrf")) or number is None:
-            t = self.translator(request, members)
-            return self.message(
-                request,
-                t,
-                403,
-                N_("Refused"),
-                N_("This form has expired. Open the page and try again."),
-            )
+            return self.expired(request, members)
         desk, now = self.actions, self.engine.clock.now()
         # Each form: what it does with its one field (one unit), and what the page then says.
         forms = {

@@ -107,14 +107,7 @@ class ServicePages:
         municipality_id = request.path_params["municipality"]
         service_id = request.path_params["service"]
         if not session.csrf_ok(request, form.get("csrf")):
-            t = desk.translator(request, members)
-            return desk.message(
-                request,
-                t,
-                403,
-                N_("Refused"),
-                N_("This form has expired. Open the page and try again."),
-            )
+            return desk.expired(request, members)
         now = desk.engine.clock.now()
         what = request.path_params["what"]
         if what == "undo":
