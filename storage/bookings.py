@@ -32,12 +32,14 @@ class Booking:
     certificate: str | None
     contactless: bool
     status: str
+    attendance: str | None = None  # "came" or "no-show", once staff marked it
 
 
 COLUMNS = (
     "id, municipality_id, facility_id, day, resident_id, channel, address, certificate,"
-    " contactless, status"
+    " contactless, status, attendance"
 )
+ATTENDANCE = ("came", "no-show")
 
 
 def _booking(row: tuple[object, ...] | sqlite3.Row) -> Booking:
@@ -53,6 +55,7 @@ def _booking(row: tuple[object, ...] | sqlite3.Row) -> Booking:
         certificate=None if values[7] is None else str(values[7]),
         contactless=bool(values[8]),
         status=str(values[9]),
+        attendance=None if values[10] is None else str(values[10]),
     )
 
 
@@ -166,3 +169,12 @@ async def active_of(conn: Conn, resident_id: int) -> list[Booking]:
             (resident_id,),
         )
     ]
+
+
+async def mark_attendance(conn: Conn, booking_id: int, attendance: str | None) -> bool:
+    """Mark an active booking as came / no-show (None: unmark); False if not active."""
+    cursor = await conn.execute(
+        "UPDATE bookings SET attendance = ? WHERE id = ? AND status = 'active'",
+        (attendance, booking_id),
+    )
+    return cursor.rowcount == 1

@@ -23,3 +23,10 @@ def country_language(number: str) -> str | None:
     """The language of an E.164 number's country (lt, lv), when nothing better is known."""
     region = phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
     return LANGUAGE_OF_REGION.get(region or "")
+
+
+def reads_sms(number: str) -> bool:
+    """False for a landline (it cannot receive a text); True for mobiles and numbers that may
+    be either."""
+    kind = phonenumbers.number_type(phonenumbers.parse(number, None))
+    return kind != phonenumbers.PhoneNumberType.FIXED_LINE

@@ -118,3 +118,16 @@ async def language_of(conn: Conn, channel: str, address: str) -> str | None:
         (channel, address),
     )
     return str(row[0]) if row and row[0] else None
+
+
+async def by_phone(conn: Conn, phone: str, now: datetime) -> Resident:
+    """The resident with this verified phone; one who only phoned the office is created as an
+    SMS client of that number (their texts later reach the same person)."""
+    row = await fetch_one(
+        conn, "SELECT id, municipality_id, language, phone FROM residents WHERE phone = ?", (phone,)
+    )
+    if row is not None:
+        return Resident(row[0], row[1], row[2], row[3])
+    created = await find_or_create(conn, "sms", phone, now)
+    resident_id = await verify_phone(conn, "sms", phone, phone)
+    return Resident(resident_id, created.municipality_id, created.language, phone)

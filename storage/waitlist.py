@@ -137,3 +137,16 @@ async def place_in_line(conn: Conn, entry: Entry) -> int:
         (entry.municipality_id, entry.facility_id, entry.day.isoformat(), entry.id),
     )
     return int(row[0]) if row else 1
+
+
+async def of_day(conn: Conn, municipality_id: str, day: date) -> list[tuple[Entry, str | None]]:
+    """A day's open waiting-list entries, first in line first, with each resident's phone."""
+    columns = ", ".join(f"w.{c.strip()}" for c in COLUMNS.split(","))
+    rows = await fetch_all(
+        conn,
+        f"SELECT {columns}, r.phone FROM waitlist w JOIN residents r ON r.id = w.resident_id"
+        " WHERE w.municipality_id = ? AND w.day = ? AND w.status IN ('waiting', 'offered')"
+        " ORDER BY w.facility_id, w.id",
+        (municipality_id, day.isoformat()),
+    )
+    return [(_entry(row), None if row[-1] is None else str(row[-1])) for row in rows]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from babel import negotiate_locale
@@ -17,16 +16,15 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from bot.desk import session
+from bot.desk.bookings import BookingPages
 from bot.desk.services import ServicePages
 from bot.desk.views import (
     ERRORS,
     FLASHES,
     page_values,
-    roster_values,
     status_label,
     when,
 )
-from dialogs.core.clock import local_today
 from dialogs.core.i18n import LANGUAGES, N_, Translator
 from dialogs.pipeline.engine import Engine
 from dialogs.staff.cards import (
@@ -39,9 +37,6 @@ from storage import desk as desk_store
 from storage.staff import Member
 
 VIEW_LABELS = {View.UNASSIGNED: N_("Unassigned"), View.MINE: N_("Mine"), View.ALL: N_("All open")}
-
-
-ROSTER_DAYS = 730  # a roster further than two years away is a typo in the URL
 
 
 class Desk:
@@ -62,10 +57,10 @@ class Desk:
             Route("/login/{token}", self.login, methods=["GET"]),
             Route("/logout", self.logout, methods=["POST"]),
             Route("/requests", self.find, methods=["GET"]),
-            Route("/roster", self.roster, methods=["GET"]),
             Route("/requests/{number}", self.request_page, methods=["GET"]),
             Route("/requests/{number}/{what}", self.post, methods=["POST"]),
             *ServicePages(self).routes(),
+            *BookingPages(self).routes(),
         ]
         key = secret_key or secrets.token_urlsafe(32)
         inner = Starlette(routes=routes, middleware=[session.middleware(key, https_only)])
@@ -85,12 +80,22 @@ class Desk:
         return self.engine.catalogs.get(str(lang))
 
     def render(
-        self, request: Request, name: str, t: Translator, status: int = 200, **values: Any
+        self,
+        request: Request,
+        name: str,
+        t: Translator,
+        status: int = 200,
+        done: str | None = None,
+        **values: Any,
     ) -> HTMLResponse:
+        """A page in the member's language; `done` (else ?done=) names what the page says after
+        an action."""
+
         def translate(message: str, **fill: object) -> str:
             return t._(message) % fill if fill else t._(message)
 
-        flash = FLASHES.get(request.query_params.get("done", ""))
+        done = done or request.query_params.get("done", "")
+        flash = FLASHES.get(done)
         context = {
             "_": translate,
             "lang": t.lang,
@@ -98,7 +103,7 @@ class Desk:
             "user": session.session_id(request) is not None,
             "csrf": session.csrf_token(request),
             "flash": t._(flash) if flash else None,
-            "flash_error": request.query_params.get("done") in ERRORS,
+            "flash_error": done in ERRORS,
             **values,
         }
         html = self.templates.get_template(name).render(context)
@@ -210,18 +215,6 @@ class Desk:
             urgencies=urgencies,
         )
 
-    async def roster(self, request: Request) -> Response:
-        """A day's bookings, facility by facility, printable (?day=YYYY-MM-DD; today)."""
-        members = await self.members_of(request)
-        if not members:
-            return self.signed_out(request)
-        t = self.translator(request, members)
-        day = parse_day(request.query_params.get("day", ""), local_today(self.engine.clock))
-        found = await self.engine.database.unit(
-            lambda conn: self.actions.roster(conn, members, day)
-        )
-        return self.render(request, "roster.html", t, **roster_values(t, found, day))
-
     async def find(self, request: Request) -> Response:
         """Search by request number."""
         digits = re.search(r"\d+", request.query_params.get("number", ""))  # "Nr. 3", "#3"
@@ -287,12 +280,3 @@ class Desk:
 def _choice(kind: type[View], value: str | None, default: View) -> View:
     """A view named in the URL, or the default for anything else."""
     return kind(value) if value in {v.value for v in kind} else default
-
-
-def parse_day(text: str, today: date) -> date:
-    """A day from the URL (YYYY-MM-DD) within two years of today; today for anything else."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return today
-    return day if abs((day - today).days) <= ROSTER_DAYS else today

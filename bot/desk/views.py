@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from dialogs.core.i18n import N_, Translator
-from dialogs.flows.booking.offers import facility_name
 from dialogs.staff.cards import STAFF_STATUS, card_text
-from dialogs.staff.roster import closed_label, how, who
-from dialogs.staff.web_desk import Page, Roster
+from dialogs.staff.web_desk import Page
 from storage import desk as desk_store
 
 # What a page says after an action (?done=...), and which of them are refusals.
@@ -30,10 +28,26 @@ FLASHES = {
     ),
     "undone": N_("Undone: residents are told what they were told before."),
     "undone-before": N_("This status was undone already."),
+    "booked": N_(
+        "Booked. The resident gets the confirmation by SMS and a reminder the day before."
+    ),
+    "booked-landline": N_("Booked. The number is a landline: no SMS is sent, tell the resident."),
+    "waitlisted": N_("On the waiting list: a freed place is offered to the resident by SMS."),
+    "cancelled": N_("Cancelled: the resident is told, and the place goes to the waiting list."),
+    "marked": N_("Marked."),
+    "bad-phone": N_("Not done: this is not a phone number. Check the digits."),
+    "closed": N_("Not booked: the service cannot be booked on this day."),
+    "full": N_("Not booked: the day is full. You can put the resident on the waiting list."),
+    "already": N_("Not done: the resident is already booked or waiting on this day."),
+    "certificate": N_(
+        "Not booked: on this day the resident needs a certificate (or, for the laundry, the"
+        " contactless hand-over)."
+    ),
 }
 
 
 ERRORS = {"refused", "stale", "empty", "too-long", "not-found", "invalid", "undone-before"}
+ERRORS |= {"bad-phone", "closed", "full", "already", "certificate"}
 
 ACTION_LABELS = {
     "take": N_("Take"),
@@ -110,34 +124,3 @@ def _event_label(t: Translator, event: desk_store.Event) -> str:
     if event.kind == desk_store.EventKind.ASSIGNED:
         return t.fill("assigned to %(name)s", name=event.text)
     return t._(EVENT_LABELS[event.kind.value])
-
-
-def roster_values(t: Translator, found: list[Roster], day: date) -> dict[str, Any]:
-    """What the roster page shows: each facility's places (or that it is closed) and, for each
-    booking, who comes and with what certificate (the texts of /today)."""
-    blocks = []
-    for roster in found:
-        municipality = roster.municipality
-        facilities = []
-        for facility in municipality.facilities:
-            booked = [(b, phone) for b, phone in roster.rows if b.facility_id == facility.id]
-            closed = closed_label(t, facility, municipality.country, day)
-            places = t.n_(
-                "%(booked)d of %(places)d place booked",
-                "%(booked)d of %(places)d places booked",
-                facility.places_per_day,
-            ) % {"booked": len(booked), "places": facility.places_per_day}
-            facilities.append(
-                {
-                    "name": facility_name(t, municipality, facility.id),
-                    "state": closed or places,
-                    "rows": [(who(t, b, phone), how(t, b)) for b, phone in booked],
-                }
-            )
-        blocks.append({"name": municipality.name.get(t.lang), "facilities": facilities})
-    return {
-        "blocks": blocks,
-        "day": t.date(day),
-        "previous": (day - timedelta(days=1)).isoformat(),
-        "next": (day + timedelta(days=1)).isoformat(),
-    }

@@ -71,8 +71,13 @@ class Translator:
     def language_name(self, capitalised: bool = True) -> str:
         """The language's own name: "Lietuvių", "Русский" (a label), "русский" (in a
         sentence)."""
-        name = Locale.parse(self.lang).get_display_name(self.lang) or self.lang
-        return name[:1].upper() + name[1:] if capitalised else name
+        return own_name(self.lang, capitalised)
+
+
+def own_name(lang: str, capitalised: bool = True) -> str:
+    """A language's name in itself: "Lietuvių", "Latviešu"."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:] if capitalised else name
 
 
 class Catalogs:

@@ -65,6 +65,11 @@ class Engine:
         self.hand_off: HandOff | None = None  # delivery's, while it runs
         self.configure_sms(self.sms_rules)
 
+    @property
+    def booking_policy(self) -> BookingPolicy:
+        """When reminders go out and how long waiting-list offers hold."""
+        return self._policy
+
     def use_dialogs(self, dialogs: ResidentDialogs) -> None:
         """Answer residents with these dialogs (an evaluation notes what they run)."""
         self._dialogs = dialogs

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from dialogs.core.i18n import Catalogs
 from dialogs.staff import access
 from dialogs.staff.cards import card_choices, card_text, notify_groups
 from dialogs.staff.desk import TAKEN, TRANSITIONS, StaffDesk
-from storage import bookings, desk, outbox, requests, staff
-from storage.bookings import Booking
-from storage.content import Content, Municipality
+from storage import desk, outbox, requests, staff
+from storage.content import Content
 from storage.requests import OPEN_STATUSES, Request
 from storage.rows import Conn, fetch_all
 from storage.staff import Member, Role
@@ -85,14 +84,6 @@ def _sees(member: Member, request: Request) -> bool:
         None,
         request.queue,
     )
-
-
-@dataclass(frozen=True)
-class Roster:
-    """A municipality's bookings of one day, each with the resident's phone where known."""
-
-    municipality: Municipality
-    rows: list[tuple[Booking, str | None]]
 
 
 class WebDesk:
@@ -261,17 +252,6 @@ class WebDesk:
             return await _refused(conn, _actor(members), "desk note", request_id, now)
         await desk.add_event(conn, request.id, desk.EventKind.NOTE, member.user_id, text, now)
         return Result.OK
-
-    async def roster(self, conn: Conn, members: list[Member], day: date) -> list[Roster]:
-        """The day's bookings of the member's municipalities that have facilities; bookings
-        belong to no queue, so only members limited to none see them (as with /today)."""
-        found = []
-        for member in members:
-            municipality = self._content.municipality(member.municipality_id)
-            if member.queue is not None or municipality is None or not municipality.facilities:
-                continue
-            found.append(Roster(municipality, await bookings.roster(conn, municipality.id, day)))
-        return found
 
     async def names(self, conn: Conn, municipality_id: str) -> dict[str, str]:
         """Staff names by user id, for the timeline."""
