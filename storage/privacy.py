@@ -65,6 +65,7 @@ async def forget(conn: Conn, resident_id: int, now: datetime) -> None:
     )
     await conn.execute("UPDATE bookings SET address = '' WHERE resident_id = ?", (resident_id,))
     await conn.execute("UPDATE waitlist SET address = '' WHERE resident_id = ?", (resident_id,))
+    await conn.execute("DELETE FROM subscriptions WHERE resident_id = ?", (resident_id,))
     await conn.execute("DELETE FROM identities WHERE resident_id = ?", (resident_id,))
     await conn.execute(
         "UPDATE residents SET municipality_id = NULL, language = NULL, phone = NULL,"

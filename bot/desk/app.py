@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route
 
 from bot.desk import session
 from bot.desk.bookings import BookingPages
+from bot.desk.broadcasts import BroadcastPages
 from bot.desk.services import ServicePages
 from bot.desk.views import (
     ERRORS,
@@ -61,6 +62,7 @@ class Desk:
             Route("/requests/{number}/{what}", self.post, methods=["POST"]),
             *ServicePages(self).routes(),
             *BookingPages(self).routes(),
+            *BroadcastPages(self).routes(),
         ]
         key = secret_key or secrets.token_urlsafe(32)
         inner = Starlette(routes=routes, middleware=[session.middleware(key, https_only)])

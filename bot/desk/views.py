@@ -39,6 +39,16 @@ FLASHES = {
     "closed": N_("Not booked: the service cannot be booked on this day."),
     "full": N_("Not booked: the day is full. You can put the resident on the waiting list."),
     "already": N_("Not done: the resident is already booked or waiting on this day."),
+    "broadcast-sent": N_("The notice is on its way: the counts below grow as it is delivered."),
+    "broadcast-withdrawn": N_("Withdrawn: what was not sent yet will not be sent."),
+    "broadcast-empty": N_("Nothing sent: write the text in the municipality's main language."),
+    "broadcast-too-long": N_("Nothing sent: a text is longer than 1,000 characters."),
+    "broadcast-invalid": N_(
+        "Nothing sent: choose the day (and a facility or service where asked), and a sending"
+        " time within 30 days."
+    ),
+    "broadcast-refused": N_("Not done: only a supervisor can send notices to residents."),
+    "broadcast-stale": N_("Nothing left to withdraw: it has been sent."),
     "certificate": N_(
         "Not booked: on this day the resident needs a certificate (or, for the laundry, the"
         " contactless hand-over)."
@@ -47,7 +57,8 @@ FLASHES = {
 
 
 ERRORS = {"refused", "stale", "empty", "too-long", "not-found", "invalid", "undone-before"}
-ERRORS |= {"bad-phone", "closed", "full", "already", "certificate"}
+ERRORS |= {"bad-phone", "closed", "full", "already", "certificate", "broadcast-empty"}
+ERRORS |= {"broadcast-too-long", "broadcast-invalid", "broadcast-refused", "broadcast-stale"}
 
 ACTION_LABELS = {
     "take": N_("Take"),

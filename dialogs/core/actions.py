@@ -38,6 +38,8 @@ class ServicesAction(StrEnum):
     SERVICES = "services"
     RESTRICTED = "status"
     SERVICE = "svc"
+    NOTIFY = "notify"  # tell me when this service changes
+    UNNOTIFY = "unnotify"
 
 
 class CertificatesAction(StrEnum):

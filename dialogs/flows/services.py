@@ -17,6 +17,7 @@ from dialogs.rules.availability import (
 )
 from dialogs.types import Choice, Reply
 from dialogs.understanding.search import find, which_one
+from storage import broadcasts
 from storage.content import Service, Status
 
 STATUS_LABELS: dict[Status, str] = {
@@ -121,8 +122,47 @@ async def show_service(turn: Turn, service_id: str) -> Reply:
                     f"{ContactsAction.DEPARTMENT}:{department.id}",
                 )
             )
+    choices.append(await _news_choice(turn, municipality.id, service))
     choices.append(Choice(t._("All services"), ServicesAction.SERVICES))
     return turn.reply("\n".join(lines), choices)
+
+
+async def _news_choice(turn: Turn, municipality_id: str, service: Service) -> Choice:
+    """ "Tell me when this changes", or, for one who asked, how to stop it."""
+    t = turn.t
+    if await broadcasts.subscribed(turn.connection, turn.resident_id, municipality_id, service.id):
+        return Choice(
+            t._("No more news of this service"), f"{ServicesAction.UNNOTIFY}:{service.id}"
+        )
+    return Choice(t._("Tell me when this changes"), f"{ServicesAction.NOTIFY}:{service.id}")
+
+
+async def notify(turn: Turn, service_id: str) -> Reply:
+    """ "Tell me when this changes": the service's news (a broadcast to those who asked)."""
+    municipality = turn.require_municipality()
+    service = municipality.service(service_id)
+    if service is None:
+        return await show_services(turn, "")
+    await broadcasts.subscribe(
+        turn.connection, turn.resident_id, municipality.id, service.id, turn.now
+    )
+    text = turn.t.fill(
+        "All right: I will write to you when the social service announces a change of"
+        " %(service)s. You can stop it on the service's page.",
+        service=turn.text(service.name),
+    )
+    return turn.reply(text, [Choice(turn.t._("All services"), ServicesAction.SERVICES)])
+
+
+async def unnotify(turn: Turn, service_id: str) -> Reply:
+    """No more news of the service."""
+    municipality = turn.require_municipality()
+    service = municipality.service(service_id)
+    if service is None:
+        return await show_services(turn, "")
+    await broadcasts.unsubscribe(turn.connection, turn.resident_id, municipality.id, service.id)
+    text = turn.t.fill("All right: no more news of %(service)s.", service=turn.text(service.name))
+    return turn.reply(text, [Choice(turn.t._("All services"), ServicesAction.SERVICES)])
 
 
 def _what_changes(turn: Turn, service: Service, state: Availability) -> list[str]:
@@ -187,5 +227,7 @@ ACTIONS: dict[str, Handler] = {
     ServicesAction.SERVICES: show_services,
     ServicesAction.RESTRICTED: show_restricted,
     ServicesAction.SERVICE: show_service,
+    ServicesAction.NOTIFY: notify,
+    ServicesAction.UNNOTIFY: unnotify,
 }
 UNDERSTANDS: dict[str, Understander] = {Dialog.SERVICES: understand}

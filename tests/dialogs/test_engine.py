@@ -356,8 +356,10 @@ NOT_CRAWLED = (
 
 async def _reach(chat: Chat, action: str) -> None:
     """Press an action, opening the list it belongs to first when it is not on screen."""
-    prefix = action.partition(":")[0]
+    prefix, _, argument = action.partition(":")
     openers = {
+        "notify": ["services", f"svc:{argument}"],  # a service's news, on its page
+        "unnotify": ["services", f"svc:{argument}"],
         "dept": ["contacts"],
         "svc": ["services"],
         "status": ["services"],
