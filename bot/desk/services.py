@@ -125,10 +125,11 @@ class ServicePages:
                 str(form.get("note") or "").strip() or None,
             )
             result = Result.INVALID
+            tell = form.get("tell") == "yes"
             if start is not None:
                 result = await desk.engine.database.unit(
                     lambda conn: self.services.set_status(
-                        conn, members, municipality_id, override, now
+                        conn, members, municipality_id, override, now, tell
                     )
                 )
         else:

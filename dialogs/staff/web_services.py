@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dialogs.core.clock import LOCAL_ZONE
 from dialogs.core.i18n import Catalogs
 from dialogs.core.turn import Turn
 from dialogs.flows.services import show_service, status_summary
@@ -15,8 +16,9 @@ from dialogs.pipeline import sms_policy
 from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.render.sms_encoding import segments
 from dialogs.rules.availability import availability
-from dialogs.staff.web_desk import Result
-from storage import service_overrides, staff
+from dialogs.staff.broadcasts import Audience, WebBroadcasts, Wish
+from dialogs.staff.web_desk import MAX_REPLY, Result
+from storage import broadcasts, service_overrides, staff
 from storage.content import STATUSES, Content, Municipality, Service
 from storage.conversations import Conversation
 from storage.rows import Conn
@@ -45,6 +47,7 @@ class ServicePage:
     previews: list[Preview]
     history: list[Change]
     names: dict[str, str]  # staff names by user id, for the history
+    subscribers: int = 0  # residents who asked for the service's news
 
 
 class WebServices:
@@ -90,7 +93,9 @@ class WebServices:
         history = await service_overrides.history(conn, municipality.id, service.id)
         everyone = await staff.members(conn, municipality.id)
         names = {m.user_id: m.name or m.user_id for m in everyone}
-        return ServicePage(municipality, service, previews, history, names)
+        asked = await broadcasts.subscribers(conn, municipality.id, service.id)
+        count = len({recipient.resident_id for recipient in asked})
+        return ServicePage(municipality, service, previews, history, names, count)
 
     async def set_status(
         self,
@@ -99,15 +104,16 @@ class WebServices:
         municipality_id: str,
         change: Override,
         now: datetime,
+        tell: bool = False,
     ) -> Result:
         """A new status from a day (to a day), with an optional note; residents see it at
-        once."""
+        once, and with `tell` those who asked for the service's news get its new answer."""
         municipality = self._mine(members, municipality_id)
         actor = members[0].user_id if members else "?"
         if municipality is None or municipality.service(change.service_id) is None:
             await staff.audit(conn, actor, "desk service", None, "refused", now)
             return Result.REFUSED
-        today = now.date()
+        today = now.astimezone(LOCAL_ZONE).date()
         furthest = (change.end or change.start) - today
         if (
             change.status not in STATUSES
@@ -121,7 +127,27 @@ class WebServices:
         await service_overrides.add(conn, municipality.id, change, actor, now)
         what = f"desk service {change.service_id} {change.status}"
         await staff.audit(conn, actor, what, None, "ok", now)
+        if tell:
+            await self._tell(conn, members, municipality, change.service_id, now)
         return Result.OK
+
+    async def _tell(
+        self,
+        conn: Conn,
+        members: list[Member],
+        municipality: Municipality,
+        service_id: str,
+        now: datetime,
+    ) -> None:
+        """The service's answer as it is now, to who asked for its news (a broadcast)."""
+        page = await self.page(
+            conn, members, municipality.id, service_id, now.astimezone(LOCAL_ZONE).date()
+        )
+        if page is None or not page.subscribers:
+            return
+        texts = {preview.lang: preview.text[:MAX_REPLY] for preview in page.previews}
+        wish = Wish(municipality.id, Audience.SUBSCRIBERS, texts, service_id=service_id)
+        await WebBroadcasts(self._content, self._catalogs).send(conn, members, wish, now, now)
 
     async def undo(
         self, conn: Conn, members: list[Member], municipality_id: str, change_id: int, now: datetime

@@ -91,6 +91,16 @@ async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
             await page.reload()
             assert "sent: 2" in await page.inner_text("#delivery")
             assert "Skipped (asked for no SMS): 1" in await page.inner_text("main")
+            # The shower is suspended on the desk: who asked is told, in their language.
+            await page.goto(f"{base}/desk/services/koknese/shower")
+            await page.select_option("#status", "suspended")
+            assert await page.is_checked("input[name=tell]")
+            await page.click("form button.primary")
+            await fake.wait_until(
+                lambda: fake.last_message(521)["text"].startswith("Kokneses sociālais dienests")
+                and "apturēts" in fake.last_message(521)["text"]
+            )
+            await _until(lambda: "apturets" in twilio.to(stays.number)[-1])
 
 
 async def test_notices_are_for_supervisors_of_the_municipality_only(
