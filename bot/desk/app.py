@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from bot.desk import session
+from bot.desk.admin import AdminPages
 from bot.desk.bookings import BookingPages
 from bot.desk.broadcasts import BroadcastPages
 from bot.desk.services import ServicePages
@@ -63,6 +64,7 @@ class Desk:
             *ServicePages(self).routes(),
             *BookingPages(self).routes(),
             *BroadcastPages(self).routes(),
+            *AdminPages(self).routes(),
         ]
         key = secret_key or secrets.token_urlsafe(32)
         inner = Starlette(routes=routes, middleware=[session.middleware(key, https_only)])

@@ -97,8 +97,10 @@ async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
             assert await page.is_checked("input[name=tell]")
             await page.click("form button.primary")
             await fake.wait_until(
-                lambda: fake.last_message(521)["text"].startswith("Kokneses sociālais dienests")
-                and "apturēts" in fake.last_message(521)["text"]
+                lambda: (
+                    fake.last_message(521)["text"].startswith("Kokneses sociālais dienests")
+                    and "apturēts" in fake.last_message(521)["text"]
+                )
             )
             await _until(lambda: "apturets" in twilio.to(stays.number)[-1])
 
