@@ -19,6 +19,7 @@ from bot.desk import session
 from bot.desk.admin import AdminPages
 from bot.desk.bookings import BookingPages
 from bot.desk.broadcasts import BroadcastPages
+from bot.desk.register import RegisterPages
 from bot.desk.services import ServicePages
 from bot.desk.views import (
     ERRORS,
@@ -65,6 +66,7 @@ class Desk:
             *BookingPages(self).routes(),
             *BroadcastPages(self).routes(),
             *AdminPages(self).routes(),
+            *RegisterPages(self).routes(),
         ]
         key = secret_key or secrets.token_urlsafe(32)
         inner = Starlette(routes=routes, middleware=[session.middleware(key, https_only)])

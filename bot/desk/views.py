@@ -49,6 +49,13 @@ FLASHES = {
     ),
     "broadcast-refused": N_("Not done: only a supervisor can send notices to residents."),
     "broadcast-stale": N_("Nothing left to withdraw: it has been sent."),
+    "register-applied": N_("Imported: the register now holds these certificates."),
+    "register-empty": N_("Nothing checked: choose a CSV file first."),
+    "register-too-long": N_("Nothing checked: the file is too large."),
+    "register-stale": N_(
+        "Not imported: the register changed since the check. Check the file again."
+    ),
+    "register-refused": N_("Not done: only a supervisor can import the register."),
     "certificate": N_(
         "Not booked: on this day the resident needs a certificate (or, for the laundry, the"
         " contactless hand-over)."
@@ -58,6 +65,7 @@ FLASHES = {
 
 ERRORS = {"refused", "stale", "empty", "too-long", "not-found", "invalid", "undone-before"}
 ERRORS |= {"bad-phone", "closed", "full", "already", "certificate", "broadcast-empty"}
+ERRORS |= {"register-empty", "register-too-long", "register-stale", "register-refused"}
 ERRORS |= {"broadcast-too-long", "broadcast-invalid", "broadcast-refused", "broadcast-stale"}
 
 ACTION_LABELS = {
