@@ -1,12 +1,14 @@
-"""Pure rules: on which days a facility can be booked (weekdays, holidays, closures, horizon)."""
+"""Pure rules: on which days a facility can be booked (weekdays, holidays, closures, horizon),
+and when the office opens next."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from dialogs.core.clock import LOCAL_ZONE
 from dialogs.core.i18n import N_
-from storage.content import Facility
+from storage.content import Facility, OfficeHours
 
 
 @lru_cache(maxsize=64)
@@ -80,3 +82,20 @@ def open_days(facility: Facility, country: str, today: date, count: int) -> list
             if len(days) == count:
                 break
     return days
+
+
+def next_opening(hours: OfficeHours, country: str, now: datetime) -> datetime | None:
+    """When the office next opens, if it is closed at `now` (local time; weekdays, hours,
+    public holidays); None while it is open."""
+    local = now.astimezone(LOCAL_ZONE)
+    for offset in range(15):  # the longest closure is a holiday week
+        day = local.date() + timedelta(days=offset)
+        if day.isoweekday() not in hours.weekdays or holiday_name(country, day, "en"):
+            continue
+        opens = datetime.combine(day, hours.opens, tzinfo=LOCAL_ZONE)
+        closes = datetime.combine(day, hours.closes, tzinfo=LOCAL_ZONE)
+        if offset == 0 and opens <= local < closes:
+            return None
+        if local < opens:
+            return opens
+    return None

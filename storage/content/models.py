@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Literal
 
 import phonenumbers
@@ -196,12 +196,23 @@ class HealthRule:
 
 
 @dataclass(frozen=True)
+class OfficeHours:
+    """When staff work through the queue: these weekdays (ISO, 1 = Monday), from `opens` to
+    `closes` local time, public holidays closed."""
+
+    weekdays: tuple[int, ...]
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True)
 class Requests:
     """Requests from residents at home go to staff; `department` is whom residents may call."""
 
     department: str
     queue: str = "isolation"
     escalate_after_minutes: int = 60
+    office_hours: OfficeHours | None = None  # None: the content sets none
 
 
 @dataclass(frozen=True)

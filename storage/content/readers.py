@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import time
 
 from storage.content.fields import Table
 from storage.content.models import (
@@ -18,6 +19,7 @@ from storage.content.models import (
     HealthRule,
     Hotline,
     LocalText,
+    OfficeHours,
     Period,
     Phone,
     Requests,
@@ -233,9 +235,30 @@ def read_requests(root: Table) -> Requests | None:
         department=table.identifier("department"),
         queue=table.identifier("queue") if "queue" in table else "isolation",
         escalate_after_minutes=minutes[0] if minutes else 60,
+        office_hours=_office_hours(table),
     )
     table.finish()
     return requests
+
+
+def _office_hours(requests: Table) -> OfficeHours | None:
+    """`[requests.office_hours]`: weekdays = [1, 2, 3, 4, 5], opens = "08:00", closes = "17:00"."""
+    table = requests.table("office_hours")
+    if table is None:
+        return None
+    weekdays = table.integers("weekdays", minimum=1)
+    if not weekdays or max(weekdays) > 7:
+        raise table.error("weekdays", "expected ISO weekdays, 1 (Monday) to 7 (Sunday)")
+    hours = []
+    for key in ("opens", "closes"):
+        try:
+            hours.append(time.fromisoformat(table.string(key)))
+        except ValueError:
+            raise table.error(key, "expected a time like 08:00") from None
+    if hours[1] <= hours[0]:
+        raise table.error("closes", "expected a time after opens")
+    table.finish()
+    return OfficeHours(weekdays, hours[0], hours[1])
 
 
 def read_sms_russian(root: Table) -> str:

@@ -9,6 +9,7 @@ from dialogs.core.steps import Dialog
 from dialogs.core.turn import Turn
 from dialogs.flows.requests.changes import pass_voice
 from dialogs.flows.requests.mine import enough_open
+from dialogs.rules.opening import next_opening
 from dialogs.staff.cards import card_choices, card_text, notify_groups
 from dialogs.types import Choice, Reply
 from storage import requests
@@ -59,6 +60,15 @@ async def send(turn: Turn, _: str) -> Reply:
             "I will tell you when someone takes it and when it is done."
         ),
     ]
+    if settings.office_hours is not None:
+        opens = next_opening(settings.office_hours, municipality.country, turn.now)
+        if opens is not None:
+            lines.append(
+                t.fill(
+                    "The office is closed now: staff will see your request from %(when)s.",
+                    when=t.moment(opens),
+                )
+            )
     department = municipality.department(settings.department)
     if department is not None and department.phones:
         phones = ", ".join(phone.national() for phone in department.phones)
