@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,7 +22,7 @@ class Override:
     status: str
     start: date
     end: date | None
-    note: str | None
+    note: Mapping[str, str] | None  # by language; a note written once for all is under "en"
 
 
 async def add(
@@ -40,7 +42,7 @@ async def add(
             override.status,
             override.start.isoformat(),
             override.end.isoformat() if override.end else None,
-            override.note,
+            json.dumps(dict(override.note), ensure_ascii=False) if override.note else None,
             set_by,
             stamp(now),
         ),
@@ -55,15 +57,26 @@ def from_row(row: Sequence[Any]) -> Override:
         status,
         date.fromisoformat(start),
         date.fromisoformat(end) if end else None,
-        note,
+        _notes(note),
     )
+
+
+def _notes(stored: str | None) -> dict[str, str] | None:
+    """A note by language (JSON); one kept as plain text before notes had languages."""
+    if not stored:
+        return None
+    with contextlib.suppress(ValueError):
+        found = json.loads(stored)
+        if isinstance(found, dict):
+            return {str(lang): str(text) for lang, text in found.items()}
+    return {"en": stored}
 
 
 def as_periods(overrides: Sequence[Override]) -> list[tuple[str, Period]]:
     """Staff's statuses as periods to lay over the content's (service id, period)."""
     periods = []
     for item in overrides:
-        note = LocalText({"en": item.note}) if item.note else None
+        note = LocalText(item.note) if item.note else None
         status: Status = next((s for s in STATUSES if s == item.status), "limited")
         periods.append((item.service_id, Period(status, item.start, item.end, note)))
     return periods

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -122,7 +123,7 @@ class ServicePages:
                 str(form.get("status") or ""),
                 start or date.min,
                 _day(form.get("end")),
-                str(form.get("note") or "").strip() or None,
+                _notes(form),
             )
             result = Result.INVALID
             tell = form.get("tell") == "yes"
@@ -146,3 +147,13 @@ def _day(value: object) -> date | None:
         return date.fromisoformat(str(value or ""))
     except ValueError:
         return None
+
+
+def _notes(form: FormData) -> dict[str, str] | None:
+    """The note for residents in each language it was written in (note-lt, note-ru, ...)."""
+    notes = {
+        key.removeprefix("note-"): str(value).strip()
+        for key, value in form.items()
+        if key.startswith("note-") and str(value).strip()
+    }
+    return notes or None

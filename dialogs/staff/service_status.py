@@ -60,7 +60,8 @@ async def set_service(
         return _with_list(t, listed, t._("The last day comes before the first."))
     note = " ".join(rest[2:] if end else rest[1:]) or None
     member, service = chosen.member, chosen.service
-    override = service_overrides.Override(service.id, status, start, end, note)
+    notes = {"en": note} if note else None  # one text, read in every language
+    override = service_overrides.Override(service.id, status, start, end, notes)
     await service_overrides.add(conn, member.municipality_id, override, member.user_id, now)
     await staff.audit(conn, member.user_id, f"service {service.id} {status}", None, "ok", now)
     return _saved(t, chosen, status, start, end, note)

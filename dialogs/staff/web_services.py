@@ -122,7 +122,7 @@ class WebServices:
             or furthest.days > SETTABLE_DAYS
         ):
             return Result.INVALID
-        if change.note and len(change.note) > MAX_NOTE:
+        if change.note and any(len(text) > MAX_NOTE for text in change.note.values()):
             return Result.TOO_LONG
         await service_overrides.add(conn, municipality.id, change, actor, now)
         what = f"desk service {change.service_id} {change.status}"

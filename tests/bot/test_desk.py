@@ -337,7 +337,8 @@ async def test_a_supervisor_suspends_a_service_and_residents_see_it_then_undoes_
             "status": "suspended",
             "start": "2020-03-20",
             "end": "2020-04-03",
-            "note": "Darbinieki slimo",
+            "note-lv": "Darbinieki slimo",
+            "note-ru": "Сотрудники болеют",
         }
         saved = await ieva.post(f"{page_path}/set", data=form)
         assert saved.headers["location"].endswith("done=saved")
@@ -347,6 +348,12 @@ async def test_a_supervisor_suspends_a_service_and_residents_see_it_then_undoes_
         message = await anna.press("Klientu apsekošana dzīvesvietā")
         assert "apturēts" in message["text"]
         assert "Darbinieki slimo" in message["text"]
+        boris = TelegramUser(fake, 517, "ru")  # the note in his language
+        await boris.say("/start koknese_ru")
+        await boris.press("Какие услуги работают")
+        message = await boris.press("Посещение клиентов на дому")
+        assert "Сотрудники болеют" in message["text"]
+        assert "Darbinieki slimo" not in message["text"]
         page = (await ieva.get(page_path)).text
         change = re.search(r'name="change" value="(\d+)"', page)
         assert change is not None

@@ -533,7 +533,7 @@ async def test_first_sms_from_a_phone_known_on_telegram_sees_staff_statuses(
     await engine.handle(replace(telegram, text="koknese_lv", start=True))
     await engine.handle(replace(telegram, shared_phone="+37126000702", shared_phone_is_own=True))
     async with database.transaction() as conn:
-        override = Override("shower", "suspended", date(2021, 11, 1), None, "remonts")
+        override = Override("shower", "suspended", date(2021, 11, 1), None, {"en": "remonts"})
         await service_overrides.add(conn, "koknese", override, "staff", clock.now())
     sms = Incoming("sms", "+37126000702", text="Dušas pakalpojums", verified_phone="+37126000702")
     (reply,) = await engine.handle(sms)  # the number joins the Telegram resident at once
