@@ -45,11 +45,11 @@ async def test_a_register_file_is_checked_then_applied(
         form = {"csrf": csrf, "municipality": "koknese"}
         bad = FILE + "KOK-2021-016,needy,123,2021-04-01,2021-09-30\n"
         files = {"file": ("register.csv", bad.encode(), "text/csv")}
-        refused = await dace.post("/desk/register/check", data=form, files=files)
+        refused = await dace.post("/desk/register/check?lang=en", data=form, files=files)
         assert refused.status_code == 400
         assert "holder_phone &#39;123&#39; is not a valid phone number" in refused.text
         files = {"file": ("register.csv", FILE.encode(), "text/csv")}
-        checked = await dace.post("/desk/register/check", data=form, files=files)
+        checked = await dace.post("/desk/register/check?lang=en", data=form, files=files)
         assert "New: 2 · Updated: 0 · Unchanged: 0" in checked.text
         assert "+37126000014" in checked.text
         async with engine.database.transaction() as conn:
@@ -57,12 +57,12 @@ async def test_a_register_file_is_checked_then_applied(
         digest = re.search(r'name="digest" value="([0-9a-f]+)"', checked.text)
         assert digest is not None
         applied = await dace.post(
-            "/desk/register/apply", data={**form, "digest": digest[1], "text": FILE}
+            "/desk/register/apply?lang=en", data={**form, "digest": digest[1], "text": FILE}
         )
         assert "Imported: the register now holds these certificates." in applied.text
         # The same check applied again after the register changed: refused.
         again = await dace.post(
-            "/desk/register/apply",
+            "/desk/register/apply?lang=en",
             data={**form, "digest": digest[1], "text": FILE.replace("30.11.2021", "31.12.2021")},
         )
         assert "the register changed since the check" in again.text
