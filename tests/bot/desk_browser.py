@@ -3,10 +3,12 @@ chromium (FIELD-NOTES: its own browser download does not work here)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, async_playwright
@@ -18,6 +20,14 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "desk"
+
+
+def shot(tmp: Path, name: str) -> Path:
+    """Where a screenshot goes: the test's folder, or docs/desk with UPDATE_SCREENSHOTS=1."""
+    return (SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp) / f"{name}.png"
 
 
 def free_port() -> int:

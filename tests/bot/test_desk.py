@@ -22,13 +22,12 @@ from bot.settings import SettingsError
 from dialogs.pipeline.engine import Engine
 from storage import desk, requests, staff
 from storage.db import Database
-from tests.bot.desk_browser import browser, free_port
+from tests.bot.desk_browser import browser, free_port, shot
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.telegram_harness import TelegramUser, running_bot
 from tests.bot.test_cli import run_bot
 from tests.conftest import PROJECT, FixedClock
 
-SCREENSHOTS = PROJECT / "docs" / "desk"
 NOW = datetime(2020, 3, 20, 9, 0, tzinfo=UTC)
 
 
@@ -49,11 +48,6 @@ async def _file_food_request(ona: TelegramUser) -> None:
     await ona.press("Šiandien")
     message = await ona.press("Siųsti")
     assert message["text"].startswith("Jūsų prašymas Nr. 1 išsiųstas.")
-
-
-def _shot(tmp: Path, name: str) -> Path:
-    """Where a screenshot goes: the test's folder, or docs/desk with UPDATE_SCREENSHOTS=1."""
-    return (SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp) / f"{name}.png"
 
 
 @pytest.mark.slow
@@ -79,7 +73,7 @@ async def test_a_staff_member_works_a_request_at_the_desk(
             await page.goto(link.group(0))
             assert "Jūs prisijungėte." in await page.inner_text("main")
             assert "Duona" not in await page.inner_text("main")  # the queue shows no details
-            await page.screenshot(path=_shot(tmp_path, "queue"))
+            await page.screenshot(path=shot(tmp_path, "queue"))
             await page.click("text=1")
             assert "Prašymas Nr. 1" in await page.inner_text("h1")
             assert "Adresas: Rungos g. 5-12, Elektrėnai" in await page.inner_text("main")
@@ -112,7 +106,7 @@ async def test_a_staff_member_works_a_request_at_the_desk(
             timeline = await page.inner_text(".timeline")
             assert "<script>alert(1)</script> raktas po kilimėliu" in timeline
             assert "<script>alert" not in await page.content()  # escaped in the HTML
-            await page.screenshot(path=_shot(tmp_path, "request"), full_page=True)
+            await page.screenshot(path=shot(tmp_path, "request"), full_page=True)
             await page.click("button:has-text('Įvykdyta')")
             await fake.wait_until(
                 lambda: fake.last_message(801)["text"] == "Jūsų prašymas Nr. 1 įvykdytas."

@@ -9,13 +9,14 @@ import asyncio
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
 
 from dialogs.pipeline.engine import Engine
 from storage import desk, staff
-from tests.bot.desk_browser import browser, free_port
+from tests.bot.desk_browser import browser, free_port, shot
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import Phone, running_sms, twilio_env
@@ -45,7 +46,7 @@ async def _asks_for_shower_news(phone: Phone) -> None:
 
 @pytest.mark.slow
 async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
-    fake: FakeTelegram, twilio: FakeTwilio, engine: Engine, clock: FixedClock
+    fake: FakeTelegram, twilio: FakeTwilio, engine: Engine, clock: FixedClock, tmp_path: Path
 ) -> None:
     clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
     async with engine.database.transaction() as conn:
@@ -83,6 +84,7 @@ async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
             assert "Skipped (asked for no SMS): 1" in preview
             assert "Estimated SMS: 1" in preview
             assert "Kokneses sociālais dienests informē:\nRīt duša slēgta <remonts>." in preview
+            await page.screenshot(path=shot(tmp_path, "broadcast"), full_page=True)
             await page.click("#broadcast-koknese button:has-text('Send')")
             assert "The notice is on its way" in await page.inner_text("main")
             await fake.wait_until(lambda: "Rīt duša slēgta" in fake.last_message(521)["text"])

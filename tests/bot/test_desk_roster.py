@@ -8,6 +8,7 @@ import asyncio
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,7 +16,7 @@ from playwright.async_api import Page
 
 from dialogs.pipeline.engine import Engine
 from storage import desk, staff
-from tests.bot.desk_browser import browser
+from tests.bot.desk_browser import browser, shot
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import Phone, running_sms
 from tests.bot.test_sms_journeys import answer, number_of
@@ -45,7 +46,7 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 @pytest.mark.slow
 async def test_staff_book_for_callers_and_the_waiting_list_gets_the_freed_place(
-    twilio: FakeTwilio, engine: Engine, clock: FixedClock
+    twilio: FakeTwilio, engine: Engine, clock: FixedClock, tmp_path: Path
 ) -> None:
     clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
     async with engine.database.transaction() as conn:
@@ -99,6 +100,7 @@ async def test_staff_book_for_callers_and_the_waiting_list_gets_the_freed_place(
         assert "came" in await page.inner_text("tr:has-text('+37165123456')")
         await page.click("tr:has-text('+37126123457') button:has-text('Did not come')")
         assert "did not come" in await page.inner_text("tr:has-text('+37126123457')")
+        await page.screenshot(path=shot(tmp_path, "roster"), full_page=True)
 
 
 async def test_bookings_are_refused_to_other_municipalities_queues_and_forged_forms(
