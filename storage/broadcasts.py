@@ -76,9 +76,8 @@ async def booked_on(
     """Who is booked on a day (at one facility, or any), where they booked from."""
     return await _recipients(
         conn,
-        "SELECT r.id, r.language, i.channel, i.address FROM bookings b"
+        "SELECT r.id, r.language, b.channel, b.address FROM bookings b"
         " JOIN residents r ON r.id = b.resident_id"
-        " JOIN identities i ON i.channel = b.channel AND i.address = b.address"
         " WHERE b.municipality_id = ? AND b.day = ? AND b.status = 'active'"
         " AND (? IS NULL OR b.facility_id = ?)",
         (municipality_id, day.isoformat(), facility_id, facility_id),
@@ -91,9 +90,8 @@ async def waiting_on(
     """Who waits for a place on a day (at one facility, or any)."""
     return await _recipients(
         conn,
-        "SELECT r.id, r.language, i.channel, i.address FROM waitlist w"
+        "SELECT r.id, r.language, w.channel, w.address FROM waitlist w"
         " JOIN residents r ON r.id = w.resident_id"
-        " JOIN identities i ON i.channel = w.channel AND i.address = w.address"
         " WHERE w.municipality_id = ? AND w.day = ? AND w.status IN ('waiting', 'offered')"
         " AND (? IS NULL OR w.facility_id = ?)",
         (municipality_id, day.isoformat(), facility_id, facility_id),

@@ -127,6 +127,13 @@ async def by_phone(conn: Conn, phone: str, now: datetime) -> Resident:
         conn, "SELECT id, municipality_id, language, phone FROM residents WHERE phone = ?", (phone,)
     )
     if row is not None:
+        # The number is theirs (shared on Telegram): texts to and from it are theirs too, and
+        # /forget finds what was sent to it.
+        await conn.execute(
+            "INSERT INTO identities (channel, address, resident_id, created_at)"
+            " VALUES ('sms', ?, ?, ?) ON CONFLICT DO NOTHING",
+            (phone, row[0], now.isoformat()),
+        )
         return Resident(row[0], row[1], row[2], row[3])
     created = await find_or_create(conn, "sms", phone, now)
     resident_id = await verify_phone(conn, "sms", phone, phone)

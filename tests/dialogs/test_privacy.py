@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.delivery import Delivery
 from dialogs.pipeline.engine import Engine
+from dialogs.staff.broadcasts import Audience, WebBroadcasts, Wish
+from dialogs.staff.web_bookings import OnBehalf, Outcome, WebBookings
 from dialogs.staff.web_desk import Result, WebDesk
 from dialogs.types import Incoming, Outgoing, Receipt, Reply
 from storage import inbox, outbox, staff
@@ -255,4 +257,52 @@ async def test_forget_by_sms_leaves_no_value_anywhere(
     await Delivery(engine, {"sms": deliver}).drain()  # the goodbye goes, then forgets itself
     for table, column, value in await _every_value(database):
         for secret in (phone, phone.removeprefix("+"), home, words):
+            assert secret not in value, (table, column, secret)
+
+
+async def test_forget_after_desk_bookings_and_notices_leaves_no_phone(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    """A Koknese resident who shared her phone on Telegram and asked for the shower's news is
+    booked by staff by that phone (the SMS confirmation and reminder), put on a waiting list and
+    sent a notice; after /forget no table, no outbox row holds the phone or the user id."""
+    clock.current = datetime(2021, 11, 1, 9, 0, tzinfo=UTC)
+    now = clock.now()
+    user, phone = "770033", "+37126770033"
+
+    async def say(**fields: Any) -> Reply:
+        (reply,) = await engine.handle(Incoming("telegram", user, can_share_phone=True, **fields))
+        return reply
+
+    await say(text="koknese_lv", start=True)
+    await say(shared_phone=phone, shared_phone_is_own=True)
+    await say(action="notify:shower")
+    chief = staff.Member("706", "koknese", "supervisor", None, "Dace")
+    bookings = WebBookings(engine.content, engine.catalogs, engine.booking_policy)
+    notices = WebBroadcasts(engine.content, engine.catalogs)
+    async with database.transaction() as conn:
+        await staff.add(conn, chief, now)
+        day = date(2021, 11, 2)
+        for facility in ("shower", "laundry"):
+            wish = OnBehalf("koknese", facility, day, "2677 0033", "vaccination")
+            assert await bookings.book(conn, [chief], wish, now, now.date()) == Outcome.BOOKED
+        other = OnBehalf("koknese", "laundry", day, "2677 0034", "contactless")
+        assert await bookings.book(conn, [chief], other, now, now.date()) == Outcome.BOOKED
+        full = OnBehalf("koknese", "laundry", date(2021, 11, 3), "2677 0033", "contactless")
+        for caller in ("2677 0035", "2677 0036"):
+            filler = OnBehalf("koknese", "laundry", full.day, caller, "contactless")
+            assert await bookings.book(conn, [chief], filler, now, now.date()) == Outcome.BOOKED
+        assert await bookings.wait(conn, [chief], full, now, now.date()) == Outcome.WAITLISTED
+        for audience in (Audience.ALL, Audience.SUBSCRIBERS):
+            wish = Wish("koknese", audience, {"lv": "Rīt duša slēgta"}, service_id="shower")
+            assert isinstance(await notices.send(conn, [chief], wish, now, now), int)
+    await say(action="forget")
+    assert (await say(action="forget!")).text.startswith("Jūsu personas dati ir dzēsti.")
+
+    async def deliver(outgoing: Outgoing) -> bool:
+        return True
+
+    await Delivery(engine, {"telegram": deliver, "sms": deliver}).drain()  # the goodbye goes
+    for table, column, value in await _every_value(database):
+        for secret in (user, phone, phone.removeprefix("+")):
             assert secret not in value, (table, column, secret)
