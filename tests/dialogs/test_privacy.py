@@ -294,8 +294,8 @@ async def test_forget_after_desk_bookings_and_notices_leaves_no_phone(
             assert await bookings.book(conn, [chief], filler, now, now.date()) == Outcome.BOOKED
         assert await bookings.wait(conn, [chief], full, now, now.date()) == Outcome.WAITLISTED
         for audience in (Audience.ALL, Audience.SUBSCRIBERS):
-            wish = Wish("koknese", audience, {"lv": "Rīt duša slēgta"}, service_id="shower")
-            assert isinstance(await notices.send(conn, [chief], wish, now, now), int)
+            notice = Wish("koknese", audience, {"lv": "Rīt duša slēgta"}, service_id="shower")
+            assert isinstance(await notices.send(conn, [chief], notice, now, now), int)
     await say(action="forget")
     assert (await say(action="forget!")).text.startswith("Jūsu personas dati ir dzēsti.")
 
