@@ -74,26 +74,32 @@ async def booked_on(
     conn: Conn, municipality_id: str, day: date, facility_id: str | None
 ) -> list[Recipient]:
     """Who is booked on a day (at one facility, or any), where they booked from."""
-    return await _recipients(
-        conn,
-        "SELECT r.id, r.language, b.channel, b.address FROM bookings b"
-        " JOIN residents r ON r.id = b.resident_id"
-        " WHERE b.municipality_id = ? AND b.day = ? AND b.status = 'active'"
-        " AND (? IS NULL OR b.facility_id = ?)",
-        (municipality_id, day.isoformat(), facility_id, facility_id),
-    )
+    return await _on_day(conn, "bookings", "('active')", municipality_id, day, facility_id)
 
 
 async def waiting_on(
     conn: Conn, municipality_id: str, day: date, facility_id: str | None
 ) -> list[Recipient]:
     """Who waits for a place on a day (at one facility, or any)."""
+    statuses = "('waiting', 'offered')"
+    return await _on_day(conn, "waitlist", statuses, municipality_id, day, facility_id)
+
+
+async def _on_day(
+    conn: Conn,
+    table: str,
+    statuses: str,
+    municipality_id: str,
+    day: date,
+    facility_id: str | None,
+) -> list[Recipient]:
+    """The residents of a day's bookings or waiting list, at the address each used."""
     return await _recipients(
         conn,
-        "SELECT r.id, r.language, w.channel, w.address FROM waitlist w"
-        " JOIN residents r ON r.id = w.resident_id"
-        " WHERE w.municipality_id = ? AND w.day = ? AND w.status IN ('waiting', 'offered')"
-        " AND (? IS NULL OR w.facility_id = ?)",
+        f"SELECT r.id, r.language, t.channel, t.address FROM {table} t"
+        " JOIN residents r ON r.id = t.resident_id"
+        f" WHERE t.municipality_id = ? AND t.day = ? AND t.status IN {statuses}"
+        " AND (? IS NULL OR t.facility_id = ?)",
         (municipality_id, day.isoformat(), facility_id, facility_id),
     )
 

@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.desk import session
 from dialogs.core.i18n import Translator
 from dialogs.staff.figures import Figures, figures
 from dialogs.staff.joining import ROLE_LABELS
@@ -74,12 +73,10 @@ class AdminPages:
     async def post(self, request: Request) -> Response:
         """Invite, change a member's role and queue, remove a member: CSRF checked, one unit."""
         desk = self.desk
-        members = await desk.members_of(request)
-        if not members:
-            return desk.signed_out(request)
-        form = await request.form()
-        if not session.csrf_ok(request, form.get("csrf")):
-            return desk.expired(request, members)
+        found = await desk.signed_form(request)
+        if isinstance(found, Response):
+            return found
+        members, form = found
         now = desk.engine.clock.now()
         what = request.path_params["what"]
         municipality = str(form.get("municipality") or "")

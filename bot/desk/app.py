@@ -11,6 +11,7 @@ from typing import Any
 from babel import negotiate_locale
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -138,6 +139,16 @@ class Desk:
             session.sign_out(request)  # signed out, expired, or removed from the staff
         return members
 
+    async def signed_form(self, request: Request) -> tuple[list[Member], FormData] | Response:
+        """A form's member and fields; the refusal if signed out or the CSRF token is wrong."""
+        members = await self.members_of(request)
+        if not members:
+            return self.signed_out(request)
+        form = await request.form()
+        if not session.csrf_ok(request, form.get("csrf")):
+            return self.expired(request, members)
+        return members, form
+
     def signed_out(self, request: Request) -> Response:
         t = self.translator(request, [])
         return self.message(
@@ -252,13 +263,13 @@ class Desk:
 
     async def post(self, request: Request) -> Response:
         """Take / done / ..., a reply to the resident, a note: CSRF checked, then one unit."""
-        members = await self.members_of(request)
-        if not members:
-            return self.signed_out(request)
-        form = await request.form()
+        found = await self.signed_form(request)
+        if isinstance(found, Response):
+            return found
+        members, form = found
         number = parse_id(request.path_params["number"])
         what = request.path_params["what"]
-        if not session.csrf_ok(request, form.get("csrf")) or number is None:
+        if number is None:
             return self.expired(request, members)
         desk, now = self.actions, self.engine.clock.now()
         # Each form: what it does with its one field (one unit), and what the page then says.

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.desk import session
 from bot.desk.roster_view import roster_values
 from dialogs.core.clock import local_today
 from dialogs.staff.web_bookings import OnBehalf, Outcome, WebBookings
@@ -79,12 +78,10 @@ class BookingPages:
     async def post(self, request: Request) -> Response:
         """Book, put on the waiting list, cancel, mark who came: CSRF checked, then one unit."""
         desk = self.desk
-        members = await desk.members_of(request)
-        if not members:
-            return desk.signed_out(request)
-        form = await request.form()
-        if not session.csrf_ok(request, form.get("csrf")):
-            return desk.expired(request, members)
+        found = await desk.signed_form(request)
+        if isinstance(found, Response):
+            return found
+        members, form = found
         today = local_today(desk.engine.clock)
         day = parse_day(str(form.get("day") or ""), today)
         what = request.path_params["what"]

@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.desk import session
 from dialogs.core.i18n import N_, Translator, own_name
 from dialogs.flows.booking.offers import facility_name
 from dialogs.staff.broadcasts import Audience, Plan, WebBroadcasts, Wish
@@ -90,7 +89,7 @@ class BroadcastPages:
 
     async def preview(self, request: Request) -> Response:
         """What the broadcast would be: each language's text, SMS segments, who gets it."""
-        found = await self._signed_form(request)
+        found = await self.desk.signed_form(request)
         if isinstance(found, Response):
             return found
         members, form = found
@@ -106,7 +105,7 @@ class BroadcastPages:
 
     async def send(self, request: Request) -> Response:
         """Send now, or at the time set."""
-        found = await self._signed_form(request)
+        found = await self.desk.signed_form(request)
         if isinstance(found, Response):
             return found
         members, form = found
@@ -143,7 +142,7 @@ class BroadcastPages:
 
     async def cancel(self, request: Request) -> Response:
         """Withdraw what is not sent yet."""
-        found = await self._signed_form(request)
+        found = await self.desk.signed_form(request)
         if isinstance(found, Response):
             return found
         members, _ = found
@@ -154,16 +153,6 @@ class BroadcastPages:
         )
         done = "broadcast-withdrawn" if result == Result.OK else f"broadcast-{result.value}"
         return RedirectResponse(f"/desk/broadcasts/{number}?done={done}", status_code=303)
-
-    async def _signed_form(self, request: Request) -> tuple[list[Member], FormData] | Response:
-        """The members and the form; the refusal if signed out or the CSRF token is wrong."""
-        members = await self.desk.members_of(request)
-        if not members:
-            return self.desk.signed_out(request)
-        form = await request.form()
-        if not session.csrf_ok(request, form.get("csrf")):
-            return self.desk.expired(request, members)
-        return members, form
 
 
 def _wish(form: FormData) -> Wish:

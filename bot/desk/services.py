@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.desk import session
 from dialogs.core.clock import local_today
 from dialogs.core.i18n import N_
 from dialogs.flows.services import STATUS_LABELS
@@ -101,14 +100,12 @@ class ServicePages:
     async def post(self, request: Request) -> Response:
         """Set a status, or undo one: CSRF checked, then one unit."""
         desk = self.desk
-        members = await desk.members_of(request)
-        if not members:
-            return desk.signed_out(request)
-        form = await request.form()
+        found = await desk.signed_form(request)
+        if isinstance(found, Response):
+            return found
+        members, form = found
         municipality_id = request.path_params["municipality"]
         service_id = request.path_params["service"]
-        if not session.csrf_ok(request, form.get("csrf")):
-            return desk.expired(request, members)
         now = desk.engine.clock.now()
         what = request.path_params["what"]
         if what == "undo":

@@ -8,9 +8,10 @@ from dataclasses import replace
 
 from dialogs.types import Channel, Incoming
 from storage import staff
+from storage.content import Content, Municipality
 from storage.requests import Request
 from storage.rows import Conn
-from storage.staff import Member
+from storage.staff import Member, Role
 
 
 def private_with(incoming: Incoming, user_id: str) -> bool:
@@ -55,3 +56,9 @@ def may_act(member: Member, request: Request, action: str) -> bool:
         and member.queue in (None, request.queue)
         and (action == "take" or request.taken_by == member.user_id or member.role == "supervisor")
     )
+
+
+def supervised(content: Content, members: list[Member]) -> list[Municipality]:
+    """The municipalities the member is a supervisor of (services, notices, staff, register)."""
+    found = [content.municipality(m.municipality_id) for m in members if m.role == Role.SUPERVISOR]
+    return [m for m in found if m is not None]

@@ -16,13 +16,14 @@ from dialogs.core.i18n import Catalogs
 from dialogs.pipeline import sms_policy
 from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.render.sms_encoding import segments
+from dialogs.staff import access
 from dialogs.staff.web_desk import MAX_REPLY, Result
 from dialogs.types import Channel, Reply
 from storage import broadcasts, outbox, staff
 from storage.broadcasts import Broadcast, Recipient
 from storage.content import Content, Municipality
 from storage.rows import Conn
-from storage.staff import Member, Role
+from storage.staff import Member
 
 # Messages a second a broadcast may use (the rest is for answers): Telegram allows about 30
 # overall; a Twilio long code sends one SMS segment a second and queues the rest.
@@ -104,12 +105,7 @@ class WebBroadcasts:
 
     def municipalities(self, members: list[Member]) -> list[Municipality]:
         """The municipalities this member may broadcast to (as a supervisor)."""
-        found = [
-            self._content.municipality(m.municipality_id)
-            for m in members
-            if m.role == Role.SUPERVISOR
-        ]
-        return [m for m in found if m is not None]
+        return access.supervised(self._content, members)
 
     async def plan(
         self, conn: Conn, members: list[Member], wish: Wish, now: datetime

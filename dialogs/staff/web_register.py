@@ -10,13 +10,14 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from dialogs.staff import access
 from dialogs.staff.web_desk import Result
 from storage import certificates, staff
 from storage.certificate_csv import Change, RowError, changes, parse_register
 from storage.certificates import StatusCertificate
 from storage.content import Content, Municipality
 from storage.rows import Conn
-from storage.staff import Member, Role
+from storage.staff import Member
 
 MAX_FILE = 5_000_000  # characters: a register of some 50,000 certificates
 
@@ -42,12 +43,7 @@ class WebRegister:
 
     def municipalities(self, members: list[Member]) -> list[Municipality]:
         """The municipalities with a register this member may import into (as a supervisor)."""
-        found = [
-            self._content.municipality(m.municipality_id)
-            for m in members
-            if m.role == Role.SUPERVISOR
-        ]
-        return [m for m in found if m is not None and m.certificates is not None]
+        return [m for m in access.supervised(self._content, members) if m.certificates is not None]
 
     async def check(
         self, conn: Conn, members: list[Member], municipality_id: str, text: str, now: datetime

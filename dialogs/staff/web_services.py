@@ -16,6 +16,7 @@ from dialogs.pipeline import sms_policy
 from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.render.sms_encoding import segments
 from dialogs.rules.availability import availability
+from dialogs.staff import access
 from dialogs.staff.broadcasts import Audience, WebBroadcasts, Wish
 from dialogs.staff.web_desk import MAX_REPLY, Result
 from storage import broadcasts, service_overrides, staff
@@ -23,7 +24,7 @@ from storage.content import STATUSES, Content, Municipality, Service
 from storage.conversations import Conversation
 from storage.rows import Conn
 from storage.service_overrides import Change, Override
-from storage.staff import Member, Role
+from storage.staff import Member
 
 MAX_NOTE = 1000  # characters of a note residents read with the status (as a desk reply)
 SETTABLE_DAYS = 730  # a status starts and ends within two years of today (else a typo)
@@ -59,12 +60,7 @@ class WebServices:
 
     def municipalities(self, members: list[Member]) -> list[Municipality]:
         """The municipalities whose services this member may set (as a supervisor)."""
-        found = [
-            self._content.municipality(m.municipality_id)
-            for m in members
-            if m.role == Role.SUPERVISOR
-        ]
-        return [m for m in found if m is not None and m.services]
+        return [m for m in access.supervised(self._content, members) if m.services]
 
     async def today(
         self, conn: Conn, municipality: Municipality, lang: str, day: date

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from dialogs.staff import access
 from dialogs.staff.binding import queue_of
 from dialogs.staff.web_desk import Result
 from storage import staff
@@ -56,12 +57,7 @@ class WebTeam:
 
     def municipalities(self, members: list[Member]) -> list[Municipality]:
         """The municipalities this member manages (as a supervisor)."""
-        found = [
-            self._content.municipality(m.municipality_id)
-            for m in members
-            if m.role == Role.SUPERVISOR
-        ]
-        return [m for m in found if m is not None]
+        return access.supervised(self._content, members)
 
     def _managed(self, members: list[Member], municipality_id: str) -> Municipality | None:
         return next((m for m in self.municipalities(members) if m.id == municipality_id), None)

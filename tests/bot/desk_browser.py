@@ -3,10 +3,12 @@ chromium (FIELD-NOTES: its own browser download does not work here)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -48,3 +50,19 @@ async def browser() -> AsyncIterator[Browser]:
             yield launched
         finally:
             await launched.close()
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait for the outbox's delivery to make `condition` true (at most 10 s)."""
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("not delivered")
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of a page's forms."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None, page
+    return found.group(1)

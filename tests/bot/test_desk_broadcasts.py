@@ -5,9 +5,6 @@ does not (counted as skipped), and the delivery counts show it."""
 
 from __future__ import annotations
 
-import asyncio
-import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,21 +13,13 @@ import pytest
 
 from dialogs.pipeline.engine import Engine
 from storage import desk, staff
-from tests.bot.desk_browser import browser, free_port, shot
+from tests.bot.desk_browser import browser, csrf_of, free_port, shot, until
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import Phone, running_sms, twilio_env
 from tests.bot.telegram_harness import TelegramUser, running_bot
 from tests.bot.test_sms_journeys import answer, number_of
 from tests.conftest import FixedClock
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("not delivered")
 
 
 async def _asks_for_shower_news(phone: Phone) -> None:
@@ -88,7 +77,7 @@ async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
             await page.click("#broadcast-koknese button:has-text('Send')")
             assert "The notice is on its way" in await page.inner_text("main")
             await fake.wait_until(lambda: "Rīt duša slēgta" in fake.last_message(521)["text"])
-            await _until(lambda: any("Rit dusa slegta" in m for m in twilio.to(stays.number)))
+            await until(lambda: any("Rit dusa slegta" in m for m in twilio.to(stays.number)))
             assert not any("slegta" in m for m in twilio.to(stops.number))
             await page.reload()
             assert "sent: 2" in await page.inner_text("#delivery")
@@ -104,7 +93,7 @@ async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
                     and "apturēts" in fake.last_message(521)["text"]
                 )
             )
-            await _until(lambda: "apturets" in twilio.to(stays.number)[-1])
+            await until(lambda: "apturets" in twilio.to(stays.number)[-1])
 
 
 async def test_notices_are_for_supervisors_of_the_municipality_only(
@@ -123,12 +112,10 @@ async def test_notices_are_for_supervisors_of_the_municipality_only(
             async with httpx.AsyncClient(base_url=base) as client:
                 signed = await client.get(f"/desk/login/{token}")
                 client.cookies.set("desk", signed.cookies["desk"], path="/desk")
-                listing = await client.get("/desk/broadcasts?lang=en")
-                csrf = re.search(r'name="csrf" value="([^"]+)"', listing.text)
-                assert csrf is not None
+                csrf = csrf_of((await client.get("/desk/broadcasts?lang=en")).text)
                 forged = await client.post("/desk/broadcasts/send", data={**form, "csrf": "x"})
                 assert forged.status_code == 403
-                sent = await client.post("/desk/broadcasts/send", data={**form, "csrf": csrf[1]})
+                sent = await client.post("/desk/broadcasts/send", data={**form, "csrf": csrf})
                 assert sent.status_code == 400
                 assert 'class="flash error"' in sent.text  # only a supervisor may
                 assert (await client.get("/desk/broadcasts/1")).status_code == 404

@@ -12,6 +12,7 @@ import httpx
 
 from dialogs.pipeline.engine import Engine
 from storage import certificates, desk, staff
+from tests.bot.desk_browser import csrf_of
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import Phone, running_sms
 from tests.bot.test_sms_journeys import answer, number_of
@@ -22,12 +23,6 @@ FILE = (
     "KOK-2021-014,needy,26000014,01.06.2021,30.11.2021\n"
     "KOK-2021-015,low-income,+371 26000015,2021-07-01,2021-12-31\n"
 )
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
 
 
 async def test_a_register_file_is_checked_then_applied(
@@ -41,7 +36,7 @@ async def test_a_register_file_is_checked_then_applied(
     async with running_sms(twilio, engine) as base, httpx.AsyncClient(base_url=base) as dace:
         signed = await dace.get(f"/desk/login/{token}")
         dace.cookies.set("desk", signed.cookies["desk"], path="/desk")
-        csrf = _csrf((await dace.get("/desk/register?lang=en")).text)
+        csrf = csrf_of((await dace.get("/desk/register?lang=en")).text)
         form = {"csrf": csrf, "municipality": "koknese"}
         bad = FILE + "KOK-2021-016,needy,123,2021-04-01,2021-09-30\n"
         files = {"file": ("register.csv", bad.encode(), "text/csv")}

@@ -4,9 +4,6 @@ list, a cancellation offers the place to them by SMS, and on the day staff mark 
 
 from __future__ import annotations
 
-import asyncio
-import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from playwright.async_api import Page
 
 from dialogs.pipeline.engine import Engine
 from storage import desk, staff
-from tests.bot.desk_browser import browser, shot
+from tests.bot.desk_browser import browser, csrf_of, shot, until
 from tests.bot.fake_twilio import FakeTwilio
 from tests.bot.sms_harness import Phone, running_sms
 from tests.bot.test_sms_journeys import answer, number_of
@@ -36,14 +33,6 @@ async def _book(page: Page, phone: str, button: str = "button.primary") -> str:
     return await page.inner_text("main")
 
 
-async def _until(condition: Callable[[], bool]) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("not delivered")
-
-
 @pytest.mark.slow
 async def test_staff_book_for_callers_and_the_waiting_list_gets_the_freed_place(
     twilio: FakeTwilio, engine: Engine, clock: FixedClock, tmp_path: Path
@@ -61,7 +50,7 @@ async def test_staff_book_for_callers_and_the_waiting_list_gets_the_freed_place(
         assert "Booked. The resident gets the confirmation by SMS" in said
         assert "+37126123456" in said
         assert "contactless hand-over" in said
-        await _until(lambda: bool(twilio.to("+37126123456")))
+        await until(lambda: bool(twilio.to("+37126123456")))
         assert "2. novembris" in twilio.to("+37126123456")[0]
         # A landline: booked, no SMS, and staff are told to say it themselves.
         said = await _book(page, "6512 3456")
@@ -79,7 +68,7 @@ async def test_staff_book_for_callers_and_the_waiting_list_gets_the_freed_place(
         # The first caller phones to cancel: told by SMS, and the place is offered.
         await page.click("tr:has-text('+37126123456') button:has-text('Cancel booking')")
         assert "Cancelled" in await page.inner_text("main")
-        await _until(lambda: len(twilio.to("+37126123457")) == 1)
+        await until(lambda: len(twilio.to("+37126123457")) == 1)
         cancelled = twilio.to("+37126123456")[-1]
         assert "atcēla" in cancelled or "atcel" in cancelled, cancelled
         offer = twilio.to("+37126123457")[0]
@@ -122,14 +111,13 @@ async def test_bookings_are_refused_to_other_municipalities_queues_and_forged_fo
                 signed = await client.get(f"/desk/login/{token}")
                 client.cookies.set("desk", signed.cookies["desk"], path="/desk")
                 page = await client.get("/desk/roster?lang=en")
-                csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-                assert csrf is not None
+                csrf = csrf_of(page.text)
                 forged = await client.post("/desk/roster/book", data={**form, "csrf": "x"})
                 assert forged.status_code == 403
-                refused = await client.post("/desk/roster/book", data={**form, "csrf": csrf[1]})
+                refused = await client.post("/desk/roster/book", data={**form, "csrf": csrf})
                 assert refused.headers["location"].endswith("done=refused")
                 refused = await client.post(
-                    "/desk/roster/cancel", data={"booking": "1", "csrf": csrf[1], "day": DAY}
+                    "/desk/roster/cancel", data={"booking": "1", "csrf": csrf, "day": DAY}
                 )
                 assert refused.headers["location"].endswith("done=refused")
     async with engine.database.transaction() as conn:
