@@ -46,7 +46,7 @@ test-fast: lint
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F pyproject.toml -k _ -k N_ -k n_:1,2 -k fill --no-location --sort-output \
 		--project=socassist -o locales/messages.pot bot dialogs storage
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d locales -D messages --statistics
 
 # Grade the intent model on the held-out examples (accuracy per language and intent).

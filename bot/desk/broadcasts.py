@@ -37,7 +37,7 @@ STATUS_LABELS = {
     "sending": N_("being sent"),
     "sent": N_("sent"),
     "failed": N_("not delivered"),
-    "cancelled": N_("withdrawn"),
+    "cancelled": N_("withdrawn before sending"),
 }
 
 

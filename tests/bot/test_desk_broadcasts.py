@@ -30,7 +30,7 @@ async def _asks_for_shower_news(phone: Phone) -> None:
     shower = await answer(phone, number_of(services, "Dusas"))
     shower = await answer(phone, "vairak")  # the page's second half, with the choices
     told = await answer(phone, number_of(shower, "Pazinot, kad mainisies"))
-    assert told.startswith("Labi: uzrakstisu jums"), told
+    assert told.startswith("Labi: kad socialais dienests pazinos"), told
 
 
 @pytest.mark.slow
@@ -51,7 +51,7 @@ async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
         await anna.press("Pakalpojumu pieejamība")
         await anna.press("Dušas pakalpojums")
         told = await anna.press("Paziņot, kad mainīsies")
-        assert told["text"].startswith("Labi: uzrakstīšu jums")
+        assert told["text"].startswith("Labi: kad sociālais dienests paziņos")
         await anna.press("Visi pakalpojumi")
         shower = await anna.press("Dušas pakalpojums")  # now it offers to stop the news
         assert "Vairs nesaņemt" in str(shower["reply_markup"])

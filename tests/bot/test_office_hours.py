@@ -67,6 +67,6 @@ async def test_a_request_filed_after_hours_says_when_staff_will_see_it(
         await _file_food_request(ona)
         sent = fake.last_message(801)["text"]
         assert (
-            "Biuras dabar nedirba: darbuotojai jūsų prašymą pamatys nuo"
+            "Šiuo metu ne darbo laikas: darbuotojai jūsų prašymą pamatys nuo"
             " 2021 m. lapkričio 8 d. 08:00." in sent
         )
