@@ -9,7 +9,7 @@ from bot.app import make_clock
 from bot.settings import Settings, SettingsError
 from dialogs.core.clock import local_today
 from dialogs.core.i18n import LANGUAGES, Catalogs
-from dialogs.staff.roster import roster_text
+from dialogs.staff.roster import as_set_now, roster_text
 from storage import bookings
 from storage.content import load_content
 from storage.db import Database
@@ -50,6 +50,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         async with database.transaction() as conn:
             rows = await bookings.roster(conn, municipality.id, day)
+            municipality = await as_set_now(conn, municipality)
     finally:
         await database.close()
     print(roster_text(t, municipality, day, rows))

@@ -60,7 +60,7 @@ def desk_route(engine: Engine, delivery: Delivery, settings: Settings) -> BaseRo
     """The staff desk at /desk, its sign-in links pointing at it."""
     engine.staff.desk_url = settings.desk_base_url
     https = settings.desk_base_url.startswith("https://")
-    return Desk(engine, delivery.wake).app(settings.desk_cookie_key, https)
+    return Desk(engine, delivery.wake, settings.sms_enabled).app(settings.desk_cookie_key, https)
 
 
 async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:

@@ -178,3 +178,25 @@ async def mark_attendance(conn: Conn, booking_id: int, attendance: str | None) -
         (attendance, booking_id),
     )
     return cursor.rowcount == 1
+
+
+async def refusal_for(
+    conn: Conn, municipality_id: str, facility_id: str, day: date, capacity: int, phone: str
+) -> type[Exception] | None:
+    """Why booking the resident with this verified phone would fail (FacilityFullError,
+    AlreadyBookedError), checked before anything is written for them; None if it would not."""
+    row = await fetch_one(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM bookings b JOIN residents r ON r.id = b.resident_id"
+        " WHERE r.phone = :p AND b.municipality_id = :m AND b.facility_id = :f AND b.day = :d"
+        " AND b.status = 'active'), EXISTS (SELECT 1 FROM waitlist w JOIN residents r"
+        " ON r.id = w.resident_id WHERE r.phone = :p AND w.municipality_id = :m"
+        " AND w.facility_id = :f AND w.day = :d AND w.status = 'offered')",
+        {"p": phone, "m": municipality_id, "f": facility_id, "d": day.isoformat()},
+    )
+    booked, held = (bool(row[0]), bool(row[1])) if row else (False, False)
+    if booked:
+        return AlreadyBookedError
+    if not held and await taken(conn, municipality_id, facility_id, day) >= capacity:
+        return FacilityFullError
+    return None

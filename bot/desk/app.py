@@ -44,11 +44,13 @@ VIEW_LABELS = {View.UNASSIGNED: N_("Unassigned"), View.MINE: N_("Mine"), View.AL
 
 
 class Desk:
-    """The desk's routes over the engine; `wake` tells delivery that messages wait."""
+    """The desk's routes over the engine; `wake` tells delivery that messages wait; `sms`: this
+    server sends SMS (else what would go by SMS is not promised, and staff are told)."""
 
-    def __init__(self, engine: Engine, wake: Callable[[], None]) -> None:
+    def __init__(self, engine: Engine, wake: Callable[[], None], sms: bool = True) -> None:
         self.engine = engine
         self.wake = wake
+        self.sms = sms
         self.actions = WebDesk(engine.content, engine.catalogs, engine.staff)
         self.templates = Environment(
             loader=PackageLoader("bot.desk", "templates"), autoescape=select_autoescape()

@@ -13,7 +13,8 @@ from starlette.routing import Route
 
 from bot.desk.roster_view import roster_values
 from dialogs.core.clock import local_today
-from dialogs.staff.web_bookings import OnBehalf, Outcome, WebBookings
+from dialogs.staff.booking_desk_types import CLOSED_OUTCOMES, OnBehalf, Outcome
+from dialogs.staff.web_bookings import WebBookings
 from dialogs.understanding.text import parse_id
 from storage.staff import Member
 
@@ -25,7 +26,8 @@ ROSTER_DAYS = 730  # a roster further than two years away is a typo in the URL
 # stays out of URLs and access logs).
 KEEP_TYPED = {
     Outcome.BAD_PHONE,
-    Outcome.CLOSED,
+    Outcome.NO_OFFER,
+    *CLOSED_OUTCOMES.values(),
     Outcome.FULL,
     Outcome.ALREADY,
     Outcome.CERTIFICATE,
@@ -38,7 +40,9 @@ class BookingPages:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         engine = desk.engine
-        self.bookings = WebBookings(engine.content, engine.catalogs, engine.booking_policy)
+        self.bookings = WebBookings(
+            engine.content, engine.catalogs, engine.booking_policy, sms=desk.sms
+        )
 
     def routes(self) -> list[Route]:
         """The pages' routes, inside /desk."""

@@ -46,7 +46,7 @@ class BroadcastPages:
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
-        self.broadcasts = WebBroadcasts(desk.engine.content, desk.engine.catalogs)
+        self.broadcasts = WebBroadcasts(desk.engine.content, desk.engine.catalogs, sms=desk.sms)
 
     def routes(self) -> list[Route]:
         """The pages' routes, inside /desk."""
@@ -82,6 +82,7 @@ class BroadcastPages:
             "typed": typed,
             "plan": _plan_values(t, plan) if plan else None,
             "sent": [_sent_values(t, s.broadcast, s.delivery) for s in sent],
+            "sms_off": not desk.sms,
         }
         status = 200 if refusal is None else 400
         done = f"broadcast-{refusal.value}" if refusal else None

@@ -8,9 +8,9 @@ from typing import Any
 from dialogs.core.i18n import Translator, own_name
 from dialogs.flows.booking.offers import facility_name
 from dialogs.flows.health import KIND_LABELS
+from dialogs.staff.booking_desk_types import CONTACTLESS, NONE_NEEDED, Roster
 from dialogs.staff.cards import CHANNEL_LABELS
 from dialogs.staff.roster import closed_label, how, who
-from dialogs.staff.web_bookings import CONTACTLESS, NONE_NEEDED, Roster
 from storage import waitlist
 from storage.content import HEALTH_KINDS, Facility, Municipality
 
@@ -25,7 +25,7 @@ def roster_values(t: Translator, found: list[Roster], day: date, today: date) ->
         facilities = []
         for facility in municipality.facilities:
             booked = [(b, phone) for b, phone in roster.rows if b.facility_id == facility.id]
-            closed = closed_label(t, facility, municipality.country, day)
+            closed = closed_label(t, facility, municipality, day)
             places = t.n_(
                 "%(booked)d of %(places)d place booked",
                 "%(booked)d of %(places)d places booked",

@@ -30,7 +30,7 @@ class ServicePages:
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
-        self.services = WebServices(desk.engine.content, desk.engine.catalogs)
+        self.services = WebServices(desk.engine.content, desk.engine.catalogs, sms=desk.sms)
 
     def routes(self) -> list[Route]:
         """The pages' routes, inside /desk."""

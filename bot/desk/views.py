@@ -32,11 +32,25 @@ FLASHES = {
         "Booked. The resident gets the confirmation by SMS and a reminder the day before."
     ),
     "booked-landline": N_("Booked. The number is a landline: no SMS is sent, tell the resident."),
+    "booked-no-sms": N_("Booked. This server sends no SMS: tell the resident yourself."),
+    "no-offer": N_(
+        "Not on the waiting list: a freed place is offered by SMS, and this number cannot get"
+        " one (a landline, or no SMS on this server). Note the number and call back."
+    ),
+    "cancelled-untold": N_(
+        "Cancelled: the resident could not be told (no SMS to this number), call them; the"
+        " place goes to the next on the waiting list."
+    ),
     "waitlisted": N_("On the waiting list: a freed place is offered to the resident by SMS."),
     "cancelled": N_("Cancelled: the resident is told, and the place goes to the waiting list."),
     "marked": N_("Marked."),
     "bad-phone": N_("Not done: this is not a phone number. Check the digits."),
-    "closed": N_("Not booked: the service cannot be booked on this day."),
+    "closed-past": N_("Not booked: this day has passed."),
+    "closed-weekday": N_("Not booked: the service does not work on this weekday."),
+    "closed-closure": N_("Not booked: the service is closed on this day."),
+    "closed-holiday": N_("Not booked: this day is a public holiday."),
+    "closed-suspended": N_("Not booked: the service is suspended on this day."),
+    "closed-too-far": N_("Not booked: bookings for this day are not open yet."),
     "full": N_("Not booked: the day is full. You can put the resident on the waiting list."),
     "already": N_("Not done: the resident is already booked or waiting on this day."),
     "broadcast-sent": N_("The notice is on its way: the counts below grow as it is delivered."),
@@ -64,7 +78,9 @@ FLASHES = {
 
 
 ERRORS = {"refused", "stale", "empty", "too-long", "not-found", "invalid", "undone-before"}
-ERRORS |= {"bad-phone", "closed", "full", "already", "certificate", "broadcast-empty"}
+ERRORS |= {"closed-past", "closed-weekday", "closed-closure", "closed-holiday"}
+ERRORS |= {"closed-suspended", "closed-too-far", "no-offer"}
+ERRORS |= {"bad-phone", "full", "already", "certificate", "broadcast-empty"}
 ERRORS |= {"register-empty", "register-too-long", "register-stale", "register-refused"}
 ERRORS |= {"broadcast-too-long", "broadcast-invalid", "broadcast-refused", "broadcast-stale"}
 

@@ -182,6 +182,8 @@ def _what_changes(turn: Turn, service: Service, state: Availability) -> list[str
     if state.upcoming is not None:
         upcoming = state.upcoming
         lines.append(_from_line(turn, upcoming.start, upcoming.status, upcoming.end))
+        if upcoming.note:  # why it changes, said before it does
+            lines.append(turn.text(upcoming.note))
     if state.status is None and state.last_period is not None:
         last = state.last_period
         assert last.end is not None

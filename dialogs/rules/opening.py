@@ -8,7 +8,10 @@ from functools import lru_cache
 
 from dialogs.core.clock import LOCAL_ZONE
 from dialogs.core.i18n import N_
-from storage.content import Facility, OfficeHours
+from dialogs.rules.availability import availability
+from storage.content import Facility, Municipality, OfficeHours
+
+NOT_IN_PERSON = ("suspended", "remote_only")  # a facility is not open on such days
 
 
 @lru_cache(maxsize=64)
@@ -57,27 +60,36 @@ def _languages(country: str) -> tuple[str, ...]:
     return tuple(holidays.country_holidays(country).supported_languages)
 
 
-def closed_reason(facility: Facility, country: str, day: date, today: date) -> str | None:
-    """Why a day cannot be booked ("past", "too_far", "weekday", "holiday", "closure"), or None."""
+def closed_reason(
+    facility: Facility, municipality: Municipality, day: date, today: date
+) -> str | None:
+    """Why a day cannot be booked ("past", "too_far", "weekday", "holiday", "closure",
+    "suspended": its service is suspended or remote only that day), or None. `municipality`
+    with the statuses staff have set."""
     if day < today:
         return "past"
     if day.isoweekday() not in facility.weekdays:
         return "weekday"
     if day in facility.closures:
         return "closure"
-    if holiday_name(country, day, "en") is not None:
+    if holiday_name(municipality.country, day, "en") is not None:
         return "holiday"
+    service = municipality.service(facility.service)
+    if service is not None and availability(service, day).status in NOT_IN_PERSON:
+        return "suspended"
     if day > today + timedelta(days=facility.book_ahead_days):
         return "too_far"
     return None
 
 
-def open_days(facility: Facility, country: str, today: date, count: int) -> list[date]:
+def open_days(
+    facility: Facility, municipality: Municipality, today: date, count: int
+) -> list[date]:
     """The next `count` bookable days from today on."""
     days = []
     for offset in range(facility.book_ahead_days + 1):
         day = today + timedelta(days=offset)
-        if closed_reason(facility, country, day, today) is None:
+        if closed_reason(facility, municipality, day, today) is None:
             days.append(day)
             if len(days) == count:
                 break

@@ -22,6 +22,7 @@ from dialogs.types import Channel, Reply
 from storage import broadcasts, outbox, staff
 from storage.broadcasts import Broadcast, Recipient
 from storage.content import Content, Municipality
+from storage.phones import reads_sms
 from storage.rows import Conn
 from storage.staff import Member
 
@@ -82,7 +83,7 @@ class Plan:
 
     municipality: Municipality
     recipients: list[tuple[Recipient, str]]  # with the language each reads
-    skipped: int  # SMS numbers that opted out
+    skipped: int  # SMS numbers that opted out, landlines, or every SMS where none is set up
     previews: list[Preview]
     by_channel: dict[str, int] = field(default_factory=dict)
     sms_segments: int = 0  # the estimated SMS count
@@ -99,9 +100,10 @@ class Sent:
 class WebBroadcasts:
     """Broadcasts for signed-in supervisors."""
 
-    def __init__(self, content: Content, catalogs: Catalogs) -> None:
+    def __init__(self, content: Content, catalogs: Catalogs, sms: bool = True) -> None:
         self._content = content
         self._catalogs = catalogs
+        self._sms = sms  # this server sends SMS
 
     def municipalities(self, members: list[Member]) -> list[Municipality]:
         """The municipalities this member may broadcast to (as a supervisor)."""
@@ -138,8 +140,10 @@ class WebBroadcasts:
             if wish.language and lang != wish.language:
                 continue
             seen.add(where)
-            if recipient.channel == Channel.SMS and recipient.address in stopped:
-                skipped += 1
+            if recipient.channel == Channel.SMS and (
+                not self._sms or recipient.address in stopped or not reads_sms(recipient.address)
+            ):
+                skipped += 1  # no SMS set up, STOP, or a landline
                 continue
             chosen.append((recipient, lang))
         return self._costed(municipality, texts, chosen, skipped)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from dialogs.core.i18n import Translator
 from dialogs.staff.cards import card_text
-from dialogs.staff.roster import roster_text
+from dialogs.staff.roster import as_set_now, roster_text
 from storage import bookings, requests, staff
 from storage.content import Content
 from storage.rows import Conn
@@ -66,7 +66,7 @@ async def today_text(
         if municipality is None or not municipality.facilities:
             continue
         rows = await bookings.roster(conn, municipality.id, day)
-        blocks.append(roster_text(t, municipality, day, rows))
+        blocks.append(roster_text(t, await as_set_now(conn, municipality), day, rows))
     if blocks:
         return "\n\n".join(blocks)
     return t._("There is no shower or laundry to book in your municipality.")

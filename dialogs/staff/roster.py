@@ -10,11 +10,21 @@ from datetime import date
 from dialogs.core.i18n import Translator
 from dialogs.flows.booking.offers import facility_name, holiday_label
 from dialogs.flows.health import KIND_LABELS
+from dialogs.rules.availability import with_overrides
 from dialogs.rules.opening import closed_reason
 from dialogs.staff.cards import CHANNEL_LABELS
 from dialogs.types import Channel
+from storage import service_overrides
 from storage.bookings import Booking
 from storage.content import Facility, Municipality
+from storage.rows import Conn
+
+
+async def as_set_now(conn: Conn, municipality: Municipality) -> Municipality:
+    """The municipality with the services' statuses staff have set (a suspended service's
+    facility is closed)."""
+    overrides = await service_overrides.active(conn, municipality.id)
+    return with_overrides(municipality, service_overrides.as_periods(overrides))
 
 
 def roster_text(
@@ -25,7 +35,7 @@ def roster_text(
     for facility in municipality.facilities:
         booked = [(booking, phone) for booking, phone in rows if booking.facility_id == facility.id]
         name = facility_name(t, municipality, facility.id)
-        closed = closed_label(t, facility, municipality.country, day)
+        closed = closed_label(t, facility, municipality, day)
         if closed:
             lines.append(f"{name}: {closed}")
         else:
@@ -40,11 +50,17 @@ def roster_text(
     return "\n".join(lines)
 
 
-def closed_label(t: Translator, facility: Facility, country: str, day: date) -> str | None:
-    """ "closed" (with the holiday's name) on a day the facility does not open, else None."""
-    reason = closed_reason(facility, country, day, day)
+def closed_label(
+    t: Translator, facility: Facility, municipality: Municipality, day: date
+) -> str | None:
+    """ "closed" (with the holiday's name, or that the service is suspended) on a day the
+    facility does not open, else None."""
+    reason = closed_reason(facility, municipality, day, day)
     if reason == "holiday":
-        return t.fill("closed: %(holiday)s", holiday=holiday_label(t, country, day))
+        holiday = holiday_label(t, municipality.country, day)
+        return t.fill("closed: %(holiday)s", holiday=holiday)
+    if reason == "suspended":
+        return t._("closed: the service is suspended")
     return t._("closed") if reason else None
 
 

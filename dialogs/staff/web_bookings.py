@@ -5,64 +5,28 @@ change them, as with /today; every change is audited and told to the resident.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from dialogs.core.i18n import Catalogs
 from dialogs.core.turn import BookingPolicy
-from dialogs.flows.booking.changes import cancel_booking
+from dialogs.flows.booking.changes import cancel_booking, settle_waiting
 from dialogs.flows.booking.confirm import Address, Booked, booked_lines
 from dialogs.flows.booking.offers import day_label, facility_name
 from dialogs.rules.opening import closed_reason
+from dialogs.staff.booking_desk_types import (
+    CLOSED_OUTCOMES,
+    CONTACTLESS,
+    OnBehalf,
+    Outcome,
+    Roster,
+)
+from dialogs.staff.roster import as_set_now
 from dialogs.types import Channel
 from storage import bookings, outbox, residents, staff, waitlist
-from storage.bookings import Booking
 from storage.content import HEALTH_KINDS, Content, Facility, Municipality
 from storage.phones import e164, reads_sms
 from storage.rows import Conn
 from storage.staff import Member
-
-CONTACTLESS = "contactless"  # the certificate field's value for a hand-over without contact
-NONE_NEEDED = ""
-
-
-class Outcome(StrEnum):
-    """How a bookings action ended (the roster page says which)."""
-
-    BOOKED = "booked"
-    BOOKED_LANDLINE = "booked-landline"  # booked; a landline gets no SMS
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
-    MARKED = "marked"
-    BAD_PHONE = "bad-phone"
-    CLOSED = "closed"  # not a day the facility can be booked
-    FULL = "full"
-    ALREADY = "already"  # booked that day already, or on the list already
-    CERTIFICATE = "certificate"  # the day's health rule wants a certificate or the hand-over
-    STALE = "stale"  # the booking changed meanwhile
-    REFUSED = "refused"
-
-
-@dataclass(frozen=True)
-class Roster:
-    """A municipality's day: its bookings and its waiting list, each with the phone if known."""
-
-    municipality: Municipality
-    rows: list[tuple[Booking, str | None]]
-    waiting: list[tuple[waitlist.Entry, str | None]]
-
-
-@dataclass(frozen=True)
-class OnBehalf:
-    """A booking (or a waiting-list place) asked for by a resident who phoned the office."""
-
-    municipality_id: str
-    facility_id: str
-    day: date
-    phone: str  # as staff typed it
-    certificate: str = NONE_NEEDED  # a health kind, CONTACTLESS, or NONE_NEEDED
-    language: str | None = None  # the resident's, if staff chose one
 
 
 def _bookers(members: list[Member], municipality_id: str) -> Member | None:
@@ -75,10 +39,13 @@ def _bookers(members: list[Member], municipality_id: str) -> Member | None:
 class WebBookings:
     """The roster's actions for a signed-in staff member."""
 
-    def __init__(self, content: Content, catalogs: Catalogs, policy: BookingPolicy) -> None:
+    def __init__(
+        self, content: Content, catalogs: Catalogs, policy: BookingPolicy, sms: bool = True
+    ) -> None:
         self._content = content
         self._catalogs = catalogs
         self._policy = policy
+        self._sms = sms  # this server sends SMS
 
     async def roster(self, conn: Conn, members: list[Member], day: date) -> list[Roster]:
         """The day's bookings and waiting lists of the member's municipalities with facilities."""
@@ -89,7 +56,7 @@ class WebBookings:
                 continue
             rows = await bookings.roster(conn, municipality.id, day)
             waiting = await waitlist.of_day(conn, municipality.id, day)
-            found.append(Roster(municipality, rows, waiting))
+            found.append(Roster(await as_set_now(conn, municipality), rows, waiting))
         return found
 
     async def book(
@@ -110,6 +77,12 @@ class WebBookings:
             contactless and not facility.contactless_without_certificate
         ):
             return Outcome.CERTIFICATE
+        places = facility.places_per_day
+        refusal = await bookings.refusal_for(
+            conn, municipality.id, facility.id, wish.day, places, phone
+        )
+        if refusal is not None:  # nobody is created for a booking that cannot be
+            return Outcome.FULL if refusal is bookings.FacilityFullError else Outcome.ALREADY
         resident = await self._resident(conn, municipality, phone, wish.language, now)
         new = bookings.NewBooking(
             municipality.id,
@@ -128,8 +101,9 @@ class WebBookings:
             return Outcome.FULL
         except bookings.AlreadyBookedError:
             return Outcome.ALREADY
+        await settle_waiting(conn, new)
         await staff.audit(conn, member.user_id, f"desk book {booking_id}", None, "ok", now)
-        texts = reads_sms(phone)
+        texts = self._sms and reads_sms(phone)
         t = self._catalogs.get(resident.language)
         booked = Booked(municipality, facility, wish.day, booking_id, contactless=contactless)
         where = Address(Channel.SMS, phone) if texts else None
@@ -139,7 +113,9 @@ class WebBookings:
             text = "\n".join([lead, *lines])
             key = f"desk-booked:{booking_id}"
             await outbox.enqueue(conn, Channel.SMS, phone, text, now, now, key=key)
-        return Outcome.BOOKED if texts else Outcome.BOOKED_LANDLINE
+        if texts:
+            return Outcome.BOOKED
+        return Outcome.BOOKED_LANDLINE if self._sms else Outcome.BOOKED_NO_SMS
 
     async def wait(
         self, conn: Conn, members: list[Member], wish: OnBehalf, now: datetime, today: date
@@ -152,7 +128,14 @@ class WebBookings:
         municipality, facility, member = checked
         phone = e164(wish.phone, municipality.country)
         assert phone is not None
+        if not (self._sms and reads_sms(phone)):
+            return Outcome.NO_OFFER
         resident = await self._resident(conn, municipality, phone, wish.language, now)
+        if any(
+            b.facility_id == facility.id and b.day == wish.day
+            for b in await bookings.active_of(conn, resident.id)
+        ):
+            return Outcome.ALREADY
         entry = waitlist.Entry(
             0,
             municipality.id,
@@ -186,19 +169,19 @@ class WebBookings:
             return Outcome.STALE
         await staff.audit(conn, member.user_id, f"desk cancel {booking.id}", None, "ok", now)
         municipality = self._content.municipality(booking.municipality_id)
-        reachable = booking.address and (
-            booking.channel != Channel.SMS or reads_sms(booking.address)
+        by_sms = booking.channel == Channel.SMS
+        texts = self._sms and reads_sms(booking.address) if by_sms else True
+        if municipality is None or not booking.address or not texts:
+            return Outcome.CANCELLED_UNTOLD
+        language = await residents.language_of(conn, booking.channel, booking.address)
+        t = self._catalogs.get(language)
+        text = t.fill(
+            "The social service has cancelled your booking: %(facility)s, %(day)s.",
+            facility=facility_name(t, municipality, booking.facility_id),
+            day=day_label(t, booking.day),
         )
-        if municipality is not None and reachable:
-            language = await residents.language_of(conn, booking.channel, booking.address)
-            t = self._catalogs.get(language)
-            text = t.fill(
-                "The social service has cancelled your booking: %(facility)s, %(day)s.",
-                facility=facility_name(t, municipality, booking.facility_id),
-                day=day_label(t, booking.day),
-            )
-            key = f"desk-cancelled:{booking.id}"
-            await outbox.enqueue(conn, booking.channel, booking.address, text, now, now, key=key)
+        key = f"desk-cancelled:{booking.id}"
+        await outbox.enqueue(conn, booking.channel, booking.address, text, now, now, key=key)
         return Outcome.CANCELLED
 
     async def attend(
@@ -245,8 +228,9 @@ class WebBookings:
             return Outcome.REFUSED
         if e164(wish.phone, municipality.country) is None:
             return Outcome.BAD_PHONE
-        if closed_reason(facility, municipality.country, wish.day, today) is not None:
-            return Outcome.CLOSED
+        reason = closed_reason(facility, await as_set_now(conn, municipality), wish.day, today)
+        if reason is not None:
+            return CLOSED_OUTCOMES[reason]
         return municipality, facility, member
 
     async def _resident(

@@ -54,9 +54,10 @@ class ServicePage:
 class WebServices:
     """Service statuses for signed-in supervisors."""
 
-    def __init__(self, content: Content, catalogs: Catalogs) -> None:
+    def __init__(self, content: Content, catalogs: Catalogs, sms: bool = True) -> None:
         self._content = content
         self._catalogs = catalogs
+        self._sms = sms
 
     def municipalities(self, members: list[Member]) -> list[Municipality]:
         """The municipalities whose services this member may set (as a supervisor)."""
@@ -143,7 +144,8 @@ class WebServices:
             return
         texts = {preview.lang: preview.text[:MAX_REPLY] for preview in page.previews}
         wish = Wish(municipality.id, Audience.SUBSCRIBERS, texts, service_id=service_id)
-        await WebBroadcasts(self._content, self._catalogs).send(conn, members, wish, now, now)
+        news = WebBroadcasts(self._content, self._catalogs, self._sms)
+        await news.send(conn, members, wish, now, now)
 
     async def undo(
         self, conn: Conn, members: list[Member], municipality_id: str, change_id: int, now: datetime

@@ -10,8 +10,9 @@ from typing import Any
 
 from bot.delivery import Delivery
 from dialogs.pipeline.engine import Engine
+from dialogs.staff.booking_desk_types import OnBehalf, Outcome
 from dialogs.staff.broadcasts import Audience, WebBroadcasts, Wish
-from dialogs.staff.web_bookings import OnBehalf, Outcome, WebBookings
+from dialogs.staff.web_bookings import WebBookings
 from dialogs.staff.web_desk import Result, WebDesk
 from dialogs.types import Incoming, Outgoing, Receipt, Reply
 from storage import inbox, outbox, staff

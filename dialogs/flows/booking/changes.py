@@ -47,3 +47,16 @@ async def leave_waitlist(
         key = (entry.municipality_id, entry.facility_id, entry.day)
         await offer_next(conn, content, catalogs, key, now, offer_minutes)
     return True
+
+
+async def settle_waiting(conn: Conn, booking: bookings.NewBooking) -> None:
+    """A resident just booked a day they were waiting for (by the bot or by staff): their
+    waiting-list entry is done, and an offer message not sent yet is withdrawn."""
+    for entry in await waitlist.open_of(conn, booking.resident_id):
+        if (entry.municipality_id, entry.facility_id, entry.day) == (
+            booking.municipality_id,
+            booking.facility_id,
+            booking.day,
+        ):
+            await waitlist.close(conn, entry.id, "accepted")
+            await outbox.cancel(conn, f"offer:{entry.id}")

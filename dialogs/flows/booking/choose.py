@@ -49,7 +49,7 @@ async def choose_day(turn: Turn, facility_id: str) -> Reply:
     turn.go(Dialog.BOOKING, Step.DAY, back=BookingAction.BOOK)
     turn.state(BookingState).facility = facility.id
     choices = []
-    for day in open_days(facility, municipality.country, turn.today, DAYS_OFFERED):
+    for day in open_days(facility, municipality, turn.today, DAYS_OFFERED):
         left = facility.places_per_day - await bookings.taken(
             turn.connection, municipality.id, facility.id, day
         )
@@ -79,7 +79,7 @@ async def pick_day(turn: Turn, iso: str) -> Reply:
     except ValueError:
         return await choose_day(turn, facility.id)
     t = turn.t
-    reason = closed_reason(facility, municipality.country, day, turn.today)
+    reason = closed_reason(facility, municipality, day, turn.today)
     if reason is not None:
         return turn.reply(
             _closed_text(turn, municipality, facility, day, reason), _other_days(turn, facility)
@@ -252,6 +252,8 @@ def _closed_text(
     if reason == "holiday":
         name = holiday_label(t, municipality.country, day)
         return t.fill("%(day)s is a public holiday (%(name)s): closed.", day=when, name=name)
+    if reason == "suspended":
+        return t.fill("%(day)s: the service is suspended, nobody can come in person.", day=when)
     return t.fill("%(day)s is not a working day of this service.", day=when)
 
 

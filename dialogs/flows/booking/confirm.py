@@ -10,10 +10,11 @@ from dialogs.core.i18n import Translator
 from dialogs.core.state import BookingState
 from dialogs.core.steps import Dialog, Step
 from dialogs.core.turn import Turn
+from dialogs.flows.booking.changes import settle_waiting
 from dialogs.flows.booking.offers import day_label, facility_name
 from dialogs.types import Choice, Reply
 from dialogs.understanding.dates import local_datetime
-from storage import bookings, outbox, waitlist
+from storage import bookings, outbox
 from storage.content import Facility, Municipality
 from storage.rows import Conn
 from storage.times import stamp
@@ -126,8 +127,8 @@ async def confirm_booking(
             [Choice(t._("My bookings"), BookingAction.MINE)],
         )
     state = turn.state(BookingState)
-    if state.offer is not None and state.holds(facility.id, day.isoformat()):
-        await waitlist.close(turn.connection, state.offer, "accepted")  # the held place is booked
+    await settle_waiting(turn.connection, new)  # a held place, or a place in line, is done
+    if state.holds(facility.id, day.isoformat()):
         state.offer = state.offer_for = None
     where = Address(turn.conversation.channel, turn.conversation.address)
     lines = await booked_lines(
