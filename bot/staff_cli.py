@@ -10,6 +10,9 @@ from telegram.error import TelegramError
 
 from bot.settings import Settings, SettingsError
 from dialogs.core.clock import SystemClock
+from dialogs.core.i18n import Catalogs
+from dialogs.staff.desk import StaffDesk
+from dialogs.staff.web_desk import WebDesk
 from storage import desk, staff
 from storage.content import load_content
 from storage.db import Database
@@ -84,7 +87,12 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 if not await staff.remove(conn, args.user_id, args.municipality):
                     print(f"{args.user_id} is not staff of {args.municipality}")
                     return 1
+                released = await _desk(settings).release(
+                    conn, "operator", args.user_id, args.municipality, SystemClock().now()
+                )
                 print(f"removed {args.user_id} from {args.municipality}")
+                if released:
+                    print(f"{released} request(s) they held are back in the queue")
                 return 0
             for member in await staff.members(conn, args.municipality):
                 fields = (member.municipality_id, member.user_id, member.name or "-", member.role)
@@ -92,6 +100,13 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             return 0
     finally:
         await database.close()
+
+
+def _desk(settings: Settings) -> WebDesk:
+    """The staff actions, to hand a removed member's requests back (the resident told)."""
+    content = load_content(settings.content_dir)
+    catalogs = Catalogs(settings.locales_dir)
+    return WebDesk(content, catalogs, StaffDesk(content, catalogs))
 
 
 async def _bot_username(settings: Settings) -> str | None:

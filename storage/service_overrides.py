@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.content import STATUSES, LocalText, Period, Status
-from storage.rows import Conn, fetch_all
+from storage.rows import Conn, fetch_all, fetch_one
 from storage.times import stamp
 
 
@@ -102,6 +102,17 @@ async def history(conn: Conn, municipality_id: str, service_id: str) -> list[Cha
         (municipality_id, service_id),
     )
     return [Change(r[0], from_row(tuple(r)[1:6]), r[6], r[7], r[8]) for r in rows]
+
+
+async def get(conn: Conn, municipality_id: str, change_id: int) -> Override | None:
+    """One status staff set, by its id."""
+    row = await fetch_one(
+        conn,
+        "SELECT service_id, status, start_day, end_day, note FROM service_overrides"
+        " WHERE municipality_id = ? AND id = ?",
+        (municipality_id, change_id),
+    )
+    return from_row(tuple(row)) if row else None
 
 
 async def active(conn: Conn, municipality_id: str) -> list[Override]:

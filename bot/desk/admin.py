@@ -18,6 +18,7 @@ from dialogs.staff.figures import Figures, figures
 from dialogs.staff.joining import ROLE_LABELS
 from dialogs.staff.web_desk import Result
 from dialogs.staff.web_team import Invite, WebTeam
+from storage.content import Municipality
 from storage.rows import Conn
 from storage.staff import Member, Role
 
@@ -30,7 +31,7 @@ class AdminPages:
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
-        self.team = WebTeam(desk.engine.content)
+        self.team = WebTeam(desk.engine.content, desk.actions)
 
     def routes(self) -> list[Route]:
         """The pages' routes, inside /desk."""
@@ -89,28 +90,30 @@ class AdminPages:
             if isinstance(made, Invite):  # shown once, never put in a URL
                 return await self._show(request, members, made)
             return RedirectResponse(f"/desk/staff?done={made.value}", status_code=303)
-        result = await self._change(what, form, members, now)
-        if result is None:
+        done = await self._change(what, form, members, now)
+        if done is None:
             return Response(status_code=404)
-        done = {Result.OK: "saved"}.get(result, result.value)
         return RedirectResponse(f"/desk/staff?done={done}", status_code=303)
 
     async def _change(
         self, what: str, form: FormData, members: list[Member], now: datetime
-    ) -> Result | None:
+    ) -> str | None:
+        """Remove a member or change their role and queue; what the page then says."""
         user = str(form.get("user") or "")
         municipality = str(form.get("municipality") or "")
         database = self.desk.engine.database
         if what == "remove":
-            done: Result = await database.unit(
+            removed: Result | int = await database.unit(
                 lambda conn: self.team.remove(conn, members, municipality, user, now)
             )
-            return done
+            if isinstance(removed, int):  # how many requests went back to the queue
+                return "removed-held" if removed else "saved"
+            return removed.value
         if what == "change":
             queue = str(form.get("queue") or "") or None
             target = Member(user, municipality, str(form.get("role") or ""), queue, None)
             done = await database.unit(lambda conn: self.team.change(conn, members, target, now))
-            return done
+            return "saved" if done == Result.OK else str(done.value)
         return None
 
     async def audit(self, request: Request) -> Response:
@@ -144,14 +147,11 @@ class AdminPages:
             return [await figures(conn, m.id, now) for m in municipalities]
 
         found = await desk.engine.database.unit(every)
-        blocks = [
-            _figure_values(t, m.name.get(t.lang), f)
-            for m, f in zip(municipalities, found, strict=True)
-        ]
+        blocks = [_figure_values(t, m, f) for m, f in zip(municipalities, found, strict=True)]
         return desk.render(request, "figures.html", t, blocks=blocks)
 
 
-def _figure_values(t: Translator, name: str, found: Figures) -> dict[str, Any]:
+def _figure_values(t: Translator, municipality: Municipality, found: Figures) -> dict[str, Any]:
     """The figures in the member's language: durations in words, weeks by their Monday."""
 
     def span(value: timedelta | None) -> str:
@@ -169,7 +169,9 @@ def _figure_values(t: Translator, name: str, found: Figures) -> dict[str, Any]:
         return " ".join(parts)
 
     return {
-        "name": name,
+        "name": municipality.name.get(t.lang),
+        "requests": municipality.requests is not None,
+        "bookings": bool(municipality.facilities),
         "open": [(q.queue, q.count, span(q.oldest)) for q in found.open],
         "weeks": [
             {

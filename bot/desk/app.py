@@ -3,10 +3,10 @@ the keyboard and on a tablet, each action one unit of the group commit, like a t
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from babel import negotiate_locale
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -21,26 +21,18 @@ from bot.desk.admin import AdminPages
 from bot.desk.bookings import BookingPages
 from bot.desk.broadcasts import BroadcastPages
 from bot.desk.register import RegisterPages
+from bot.desk.request_pages import RequestPages
 from bot.desk.services import ServicePages
 from bot.desk.views import (
     ERRORS,
     FLASHES,
-    page_values,
-    status_label,
-    when,
+    menu,
 )
 from dialogs.core.i18n import LANGUAGES, N_, Translator
 from dialogs.pipeline.engine import Engine
-from dialogs.staff.cards import (
-    NEED_LABELS,
-    URGENCY_LABELS,
-)
-from dialogs.staff.web_desk import Page, Result, View, WebDesk
-from dialogs.understanding.text import parse_id
+from dialogs.staff.web_desk import WebDesk
 from storage import desk as desk_store
 from storage.staff import Member
-
-VIEW_LABELS = {View.UNASSIGNED: N_("Unassigned"), View.MINE: N_("Mine"), View.ALL: N_("All open")}
 
 
 class Desk:
@@ -59,12 +51,9 @@ class Desk:
     def app(self, secret_key: str | None, https_only: bool) -> Mount:
         """The desk mounted at /desk (a random key if none is set: sessions end at restart)."""
         routes = [
-            Route("/", self.queue, methods=["GET"]),
             Route("/login/{token}", self.login, methods=["GET"]),
             Route("/logout", self.logout, methods=["POST"]),
-            Route("/requests", self.find, methods=["GET"]),
-            Route("/requests/{number}", self.request_page, methods=["GET"]),
-            Route("/requests/{number}/{what}", self.post, methods=["POST"]),
+            *RequestPages(self).routes(),
             *ServicePages(self).routes(),
             *BookingPages(self).routes(),
             *BroadcastPages(self).routes(),
@@ -108,8 +97,12 @@ class Desk:
         context = {
             "_": translate,
             "lang": t.lang,
-            "languages": [(c, self.engine.catalogs.get(c).language_name()) for c in LANGUAGES],
+            "languages": [
+                (code, self.engine.catalogs.get(code).language_name(), _with_lang(request, code))
+                for code in LANGUAGES
+            ],
             "user": session.session_id(request) is not None,
+            "menu": menu(self.engine.content, getattr(request.state, "members", [])),
             "csrf": session.csrf_token(request),
             "flash": t._(flash) if flash else None,
             "flash_error": done in ERRORS,
@@ -139,6 +132,7 @@ class Desk:
         )
         if not members:
             session.sign_out(request)  # signed out, expired, or removed from the staff
+        request.state.members = members  # the pages the menu offers
         return members
 
     async def signed_form(self, request: Request) -> tuple[list[Member], FormData] | Response:
@@ -192,110 +186,8 @@ class Desk:
         session.sign_out(request)
         return RedirectResponse("/desk/?done=signed-out", status_code=303)
 
-    async def queue(self, request: Request) -> Response:
-        """Open requests: unassigned, mine or all, oldest first, overdue marked."""
-        members = await self.members_of(request)
-        if not members:
-            return self.signed_out(request)
-        municipalities = [self.engine.content.municipality(m.municipality_id) for m in members]
-        if not any(m is not None and m.requests for m in municipalities):  # Koknese: bookings
-            done = request.query_params.get("done")
-            return RedirectResponse("/desk/roster" + (f"?done={done}" if done else ""), 303)
-        t = self.translator(request, members)
-        view = _choice(View, request.query_params.get("view"), View.UNASSIGNED)
-        urgency = request.query_params.get("urgency")
-        urgency = urgency if urgency in URGENCY_LABELS else None
-        now = self.engine.clock.now()
-        rows = await self.engine.database.unit(
-            lambda conn: self.actions.queue(conn, members, view, now, urgency)
-        )
-        shown = [
-            {
-                "request": row.request,
-                "overdue": row.overdue,
-                "needs": ", ".join(t._(NEED_LABELS.get(n, n)) for n in row.request.needs),
-                "urgency": t._(URGENCY_LABELS.get(row.request.urgency, row.request.urgency)),
-                "status": status_label(t, row.request.status),
-                "received": t.moment(when(row.request.created_at)),
-            }
-            for row in rows
-        ]
-        views = [(v.value, t._(label)) for v, label in VIEW_LABELS.items()]
-        urgencies = [("", t._("Any urgency"))]
-        urgencies += [(code, t._(label)) for code, label in URGENCY_LABELS.items()]
-        return self.render(
-            request,
-            "queue.html",
-            t,
-            rows=shown,
-            view=view.value,
-            views=views,
-            urgency=urgency or "",
-            urgencies=urgencies,
-        )
 
-    async def find(self, request: Request) -> Response:
-        """Search by request number."""
-        digits = re.search(r"\d+", request.query_params.get("number", ""))  # "Nr. 3", "#3"
-        number = parse_id(digits.group(0)) if digits else None
-        target = f"/desk/requests/{number}" if number is not None else "/desk/?done=not-found"
-        return RedirectResponse(target, status_code=303)
-
-    async def request_page(self, request: Request) -> Response:
-        """A request's card, timeline and actions; 404 for one the member may not see."""
-        members = await self.members_of(request)
-        if not members:
-            return self.signed_out(request)
-        t = self.translator(request, members)
-        number = parse_id(request.path_params["number"])
-        now = self.engine.clock.now()
-        page: Page | None = None
-        if number is not None:
-            page = await self.engine.database.unit(
-                lambda conn: self.actions.page(conn, members, number, now)
-            )
-        if page is None:
-            return self.message(
-                request, t, 404, N_("Not found"), N_("There is no such request here.")
-            )
-        names = await self.engine.database.unit(
-            lambda conn: self.actions.names(conn, page.request.municipality_id)
-        )
-        return self.render(request, "request.html", t, **page_values(t, page, names, now))
-
-    async def post(self, request: Request) -> Response:
-        """Take / done / ..., a reply to the resident, a note: CSRF checked, then one unit."""
-        found = await self.signed_form(request)
-        if isinstance(found, Response):
-            return found
-        members, form = found
-        number = parse_id(request.path_params["number"])
-        what = request.path_params["what"]
-        if number is None:
-            return self.expired(request, members)
-        desk, now = self.actions, self.engine.clock.now()
-        # Each form: what it does with its one field (one unit), and what the page then says.
-        forms = {
-            "act": (desk.act, "action", "saved"),
-            "assign": (desk.assign, "assignee", "saved"),
-            "reply": (desk.reply, "text", "sent"),
-            "note": (desk.note, "text", "noted"),
-        }
-        if what not in forms:
-            return Response(status_code=404)
-        work, field, outcome = forms[what]
-        value = str(form.get(field) or "")
-        result = await self.engine.database.unit(
-            lambda conn: work(conn, members, number, value, now)
-        )
-        done = result == Result.OK
-        if done:
-            self.wake()
-        return RedirectResponse(
-            f"/desk/requests/{number}?done={outcome if done else result.value}", status_code=303
-        )
-
-
-def _choice(kind: type[View], value: str | None, default: View) -> View:
-    """A view named in the URL, or the default for anything else."""
-    return kind(value) if value in {v.value for v in kind} else default
+def _with_lang(request: Request, lang: str) -> str:
+    """This page's address in another language (the day shown and the filters kept)."""
+    kept = {k: v for k, v in request.query_params.items() if k not in ("lang", "done")}
+    return "?" + urlencode({**kept, "lang": lang})

@@ -4,7 +4,7 @@ a set time; the broadcasts sent, with their delivery so far; withdrawing what is
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData
@@ -122,7 +122,9 @@ class BroadcastPages:
         if isinstance(made, Result):
             return await self._show(request, members, typed, None, made)
         self.desk.wake()
-        return RedirectResponse(f"/desk/broadcasts/{made}?done=broadcast-sent", status_code=303)
+        later = send_at > now + timedelta(minutes=1)
+        done = "broadcast-scheduled" if later else "broadcast-sent"
+        return RedirectResponse(f"/desk/broadcasts/{made}?done={done}", status_code=303)
 
     async def page(self, request: Request) -> Response:
         """One broadcast: to whom, the texts, delivered so far."""

@@ -9,6 +9,8 @@ from dialogs.core.i18n import N_, Translator
 from dialogs.staff.cards import STAFF_STATUS, card_text
 from dialogs.staff.web_desk import Page
 from storage import desk as desk_store
+from storage.content import Content
+from storage.staff import Member, Role
 
 # What a page says after an action (?done=...), and which of them are refusals.
 FLASHES = {
@@ -32,6 +34,10 @@ FLASHES = {
         "Booked. The resident gets the confirmation by SMS and a reminder the day before."
     ),
     "booked-landline": N_("Booked. The number is a landline: no SMS is sent, tell the resident."),
+    "removed-held": N_(
+        "Removed. The requests they held are back in the queue for colleagues to take; the"
+        " residents are told."
+    ),
     "booked-no-sms": N_("Booked. This server sends no SMS: tell the resident yourself."),
     "no-offer": N_(
         "Not on the waiting list: a freed place is offered by SMS, and this number cannot get"
@@ -59,8 +65,12 @@ FLASHES = {
     "broadcast-too-long": N_("Nothing sent: a text is longer than 1,000 characters."),
     "broadcast-invalid": N_(
         "Nothing sent: choose the day (and a facility or service where asked), and a sending"
-        " time within 30 days."
+        " time from now to 30 days ahead."
     ),
+    "broadcast-scheduled": N_(
+        "The notice is scheduled: it goes out at the time set. Until then you can withdraw it."
+    ),
+    "broadcast-nobody": N_("Nothing sent: nobody matches these choices."),
     "broadcast-refused": N_("Not done: only a supervisor can send notices to residents."),
     "broadcast-stale": N_("Nothing left to withdraw: it has been sent."),
     "register-applied": N_("Imported: the register now holds these certificates."),
@@ -82,7 +92,13 @@ ERRORS |= {"closed-past", "closed-weekday", "closed-closure", "closed-holiday"}
 ERRORS |= {"closed-suspended", "closed-too-far", "no-offer"}
 ERRORS |= {"bad-phone", "full", "already", "certificate", "broadcast-empty"}
 ERRORS |= {"register-empty", "register-too-long", "register-stale", "register-refused"}
-ERRORS |= {"broadcast-too-long", "broadcast-invalid", "broadcast-refused", "broadcast-stale"}
+ERRORS |= {
+    "broadcast-nobody",
+    "broadcast-too-long",
+    "broadcast-invalid",
+    "broadcast-refused",
+    "broadcast-stale",
+}
 
 ACTION_LABELS = {
     "take": N_("Take"),
@@ -159,3 +175,31 @@ def _event_label(t: Translator, event: desk_store.Event) -> str:
     if event.kind == desk_store.EventKind.ASSIGNED:
         return t.fill("assigned to %(name)s", name=event.text)
     return t._(EVENT_LABELS[event.kind.value])
+
+
+MENU = (
+    ("/desk/", N_("Queues")),
+    ("/desk/roster", N_("Bookings")),
+    ("/desk/services", N_("Services")),
+    ("/desk/broadcasts", N_("Notices")),
+    ("/desk/figures", N_("Figures")),
+    ("/desk/staff", N_("Staff")),
+    ("/desk/register", N_("Register")),
+)
+
+
+def menu(content: Content, members: list[Member]) -> list[tuple[str, str]]:
+    """The pages this member has something on: requests, bookings (no queue limit), and the
+    supervisors' pages; figures for everyone."""
+    places = [(m, content.municipality(m.municipality_id)) for m in members]
+    chief = [p for m, p in places if p is not None and m.role == Role.SUPERVISOR]
+    offered = {
+        "/desk/": any(p is not None and p.requests for _, p in places),
+        "/desk/roster": any(p is not None and p.facilities and m.queue is None for m, p in places),
+        "/desk/services": bool(chief),
+        "/desk/broadcasts": bool(chief),
+        "/desk/figures": bool(members),
+        "/desk/staff": bool(chief),
+        "/desk/register": any(p.certificates is not None for p in chief),
+    }
+    return [(path, label) for path, label in MENU if offered[path]]

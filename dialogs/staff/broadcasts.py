@@ -30,6 +30,7 @@ from storage.staff import Member
 # overall; a Twilio long code sends one SMS segment a second and queues the rest.
 PACE = {Channel.TELEGRAM: 20.0, Channel.SMS: 1.0}
 LATEST_SCHEDULE = timedelta(days=30)
+EARLIEST_SCHEDULE = timedelta(minutes=5)  # a time already past is a typo, not "now"
 
 
 class Audience(StrEnum):
@@ -191,11 +192,13 @@ class WebBroadcasts:
         now: datetime,
     ) -> int | Result:
         """Keep the broadcast and enqueue its messages from `send_at` on, paced; its id."""
-        if send_at > now + LATEST_SCHEDULE:
+        if not now - EARLIEST_SCHEDULE <= send_at <= now + LATEST_SCHEDULE:
             return Result.INVALID
         plan = await self.plan(conn, members, wish, now)
         if isinstance(plan, Result):
             return plan
+        if not plan.recipients:
+            return Result.NOBODY
         actor = members[0].user_id
         texts = {lang: text.strip() for lang, text in wish.texts.items() if text.strip()}
         start = max(send_at, now)

@@ -32,6 +32,7 @@ class Result(StrEnum):
     STALE = "stale"  # the request changed meanwhile
     INVALID = "invalid"  # a form's values do not fit (a status, dates)
     REFUSED = "refused"  # not this member's to do (audited)
+    NOBODY = "nobody"  # a notice nobody would receive: not sent
 
 
 class View(StrEnum):
@@ -252,6 +253,18 @@ class WebDesk:
             return await _refused(conn, _actor(members), "desk note", request_id, now)
         await desk.add_event(conn, request.id, desk.EventKind.NOTE, member.user_id, text, now)
         return Result.OK
+
+    async def release(
+        self, conn: Conn, actor: str, user_id: str, municipality_id: str, now: datetime
+    ) -> int:
+        """A member leaving the staff: the requests they held go back to the queue (the
+        resident told, the groups' cards follow); how many."""
+        held = await requests.queue(conn, municipality_id, taken_by=user_id)
+        for request in held:
+            updated = await self._staff.move(conn, actor, request, "back", "staff removed", now)
+            if updated is not None:
+                await self._new_card(conn, updated, None, now)
+        return len(held)
 
     async def names(self, conn: Conn, municipality_id: str) -> dict[str, str]:
         """Staff names by user id, for the timeline."""

@@ -17,8 +17,9 @@ from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.render.sms_encoding import segments
 from dialogs.rules.availability import availability
 from dialogs.staff import access
-from dialogs.staff.broadcasts import Audience, WebBroadcasts, Wish
-from dialogs.staff.web_desk import MAX_REPLY, Result
+from dialogs.staff.broadcasts import WebBroadcasts
+from dialogs.staff.service_news import tell_subscribers
+from dialogs.staff.web_desk import Result
 from storage import broadcasts, service_overrides, staff
 from storage.content import STATUSES, Content, Municipality, Service
 from storage.conversations import Conversation
@@ -57,7 +58,7 @@ class WebServices:
     def __init__(self, content: Content, catalogs: Catalogs, sms: bool = True) -> None:
         self._content = content
         self._catalogs = catalogs
-        self._sms = sms
+        self._news = WebBroadcasts(content, catalogs, sms)
 
     def municipalities(self, members: list[Member]) -> list[Municipality]:
         """The municipalities whose services this member may set (as a supervisor)."""
@@ -125,32 +126,16 @@ class WebServices:
         what = f"desk service {change.service_id} {change.status}"
         await staff.audit(conn, actor, what, None, "ok", now)
         if tell:
-            await self._tell(conn, members, municipality, change.service_id, now)
+            await tell_subscribers(
+                conn, self._news, self._catalogs, members, municipality, change, now
+            )
         return Result.OK
-
-    async def _tell(
-        self,
-        conn: Conn,
-        members: list[Member],
-        municipality: Municipality,
-        service_id: str,
-        now: datetime,
-    ) -> None:
-        """The service's answer as it is now, to who asked for its news (a broadcast)."""
-        page = await self.page(
-            conn, members, municipality.id, service_id, now.astimezone(LOCAL_ZONE).date()
-        )
-        if page is None or not page.subscribers:
-            return
-        texts = {preview.lang: preview.text[:MAX_REPLY] for preview in page.previews}
-        wish = Wish(municipality.id, Audience.SUBSCRIBERS, texts, service_id=service_id)
-        news = WebBroadcasts(self._content, self._catalogs, self._sms)
-        await news.send(conn, members, wish, now, now)
 
     async def undo(
         self, conn: Conn, members: list[Member], municipality_id: str, change_id: int, now: datetime
     ) -> Result:
-        """Withdraw a status set before (it stays in the history, marked undone)."""
+        """Withdraw a status set before (it stays in the history, marked undone); who asked
+        for the service's news is told."""
         municipality = self._mine(members, municipality_id)
         actor = members[0].user_id if members else "?"
         if municipality is None:
@@ -159,6 +144,10 @@ class WebServices:
         if not await service_overrides.undo(conn, municipality.id, change_id, actor, now):
             return Result.STALE
         await staff.audit(conn, actor, f"desk service undo {change_id}", None, "ok", now)
+        undone = await service_overrides.get(conn, municipality.id, change_id)
+        if undone is not None:
+            news, catalogs = self._news, self._catalogs
+            await tell_subscribers(conn, news, catalogs, members, municipality, undone, now, True)
         return Result.OK
 
     def _mine(self, members: list[Member], municipality_id: str) -> Municipality | None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from dialogs.staff import access
 from dialogs.staff.binding import queue_of
-from dialogs.staff.web_desk import Result
+from dialogs.staff.web_desk import Result, WebDesk
 from storage import staff
 from storage.content import Content, Municipality
 from storage.rows import Conn, fetch_all
@@ -52,8 +52,9 @@ class Invite:
 class WebTeam:
     """Staff management for signed-in supervisors."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, desk: WebDesk) -> None:
         self._content = content
+        self._desk = desk
 
     def municipalities(self, members: list[Member]) -> list[Municipality]:
         """The municipalities this member manages (as a supervisor)."""
@@ -127,8 +128,9 @@ class WebTeam:
 
     async def remove(
         self, conn: Conn, members: list[Member], municipality_id: str, user_id: str, now: datetime
-    ) -> Result:
-        """Take a member off the municipality's staff (not oneself)."""
+    ) -> Result | int:
+        """Take a member off the municipality's staff (not oneself); the requests they held
+        go back to the queue: how many."""
         municipality = self._managed(members, municipality_id)
         actor = members[0].user_id if members else "?"
         if municipality is None or user_id == actor:
@@ -137,7 +139,7 @@ class WebTeam:
         if not await staff.remove(conn, user_id, municipality.id):
             return Result.STALE
         await staff.audit(conn, actor, f"desk staff remove {user_id}", None, "ok", now)
-        return Result.OK
+        return await self._desk.release(conn, actor, user_id, municipality.id, now)
 
     async def audit(
         self, conn: Conn, members: list[Member], municipality_id: str

@@ -36,7 +36,7 @@ async def _invite(database: Database, municipality: str, role: str) -> str:
         return await staff.create_invite(conn, municipality, role, None, datetime.now(UTC))
 
 
-async def _file_food_request(ona: TelegramUser) -> None:
+async def _file_food_request(ona: TelegramUser, number: int = 1) -> None:
     await ona.say("/start elektrenai_lt")
     await ona.press("Pagalba į namus")
     await ona.press("Maistas")
@@ -47,7 +47,7 @@ async def _file_food_request(ona: TelegramUser) -> None:
     await ona.share_own_contact("37060000801")
     await ona.press("Šiandien")
     message = await ona.press("Siųsti")
-    assert message["text"].startswith("Jūsų prašymas Nr. 1 išsiųstas.")
+    assert message["text"].startswith(f"Jūsų prašymas Nr. {number} išsiųstas.")
 
 
 @pytest.mark.slow

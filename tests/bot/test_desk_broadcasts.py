@@ -70,7 +70,7 @@ async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
             await page.click("#broadcast-koknese button:has-text('Preview')")
             preview = await page.inner_text("main")
             assert "Recipients: 2" in preview
-            assert "Skipped (asked for no SMS): 1" in preview
+            assert "Skipped (no SMS: asked for none, a landline, or no SMS here): 1" in preview
             assert "Estimated SMS: 1" in preview
             assert "Kokneses sociālais dienests informē:\nRīt duša slēgta <remonts>." in preview
             await page.screenshot(path=shot(tmp_path, "broadcast"), full_page=True)
@@ -81,7 +81,10 @@ async def test_a_notice_reaches_who_asked_and_skips_a_number_that_said_stop(
             assert not any("slegta" in m for m in twilio.to(stops.number))
             await page.reload()
             assert "sent: 2" in await page.inner_text("#delivery")
-            assert "Skipped (asked for no SMS): 1" in await page.inner_text("main")
+            assert (
+                "Skipped (no SMS: asked for none, a landline, or no SMS here): 1"
+                in await page.inner_text("main")
+            )
             # The shower is suspended on the desk: who asked is told, in their language.
             await page.goto(f"{base}/desk/services/koknese/shower")
             await page.select_option("#status", "suspended")

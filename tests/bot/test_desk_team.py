@@ -91,14 +91,26 @@ async def test_a_supervisor_invites_limits_and_removes_a_colleague_and_reads_the
         await jonas.post("/desk/requests/1/act", data={"action": "take", "csrf": jonas.csrf})
         clock.current = NOW + timedelta(hours=2, minutes=30)
         await jonas.post("/desk/requests/1/act", data={"action": "done", "csrf": jonas.csrf})
-        await jonas.aclose()
         figures = (await rasa.get("/desk/figures")).text
         week = re.search(
-            r"<tr><td class=\"nowrap\">[^<]+</td><td>1</td><td>([^<]+)</td><td>([^<]+)</td>",
+            r"<tr><td class=\"nowrap\">[^<]+</td>\s*<td>1</td><td>([^<]+)</td><td>([^<]+)</td>",
             figures,
         )
         assert week is not None, figures
         assert week.groups() == ("30 min", "2 hr 30 min")
+        # Jonas takes another request and leaves the staff: it is back in the queue, told.
+        petras = TelegramUser(fake, 803, "lt")
+        await _file_food_request(petras, 2)
+        await jonas.post("/desk/requests/2/act", data={"action": "take", "csrf": jonas.csrf})
+        await jonas.aclose()
+        form = {"csrf": csrf, "municipality": "elektrenai", "user": "703"}
+        removed = await rasa.post("/desk/staff/remove", data=form)
+        assert removed.headers["location"].endswith("done=removed-held")
+        await fake.wait_until(
+            lambda: fake.last_message(803)["text"].startswith("Jūsų prašymas Nr. 2 grąžintas")
+        )
+        unassigned = (await rasa.get("/desk/?view=unassigned")).text
+        assert 'href="/desk/requests/2"' in unassigned
 
 
 class _Client(httpx.AsyncClient):

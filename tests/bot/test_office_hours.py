@@ -70,3 +70,5 @@ async def test_a_request_filed_after_hours_says_when_staff_will_see_it(
             "Šiuo metu ne darbo laikas: darbuotojai jūsų prašymą pamatys nuo"
             " 2021 m. lapkričio 8 d. 08:00." in sent
         )
+        assert "112" in sent  # not the closed office's phone
+        assert "(0-652)" not in sent

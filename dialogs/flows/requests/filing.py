@@ -60,17 +60,18 @@ async def send(turn: Turn, _: str) -> Reply:
             "I will tell you when someone takes it and when it is done."
         ),
     ]
-    if settings.office_hours is not None:
-        opens = next_opening(settings.office_hours, municipality.country, turn.now)
-        if opens is not None:
-            lines.append(
-                t.fill(
-                    "The office is closed now: staff will see your request from %(when)s.",
-                    when=t.moment(opens),
-                )
-            )
+    hours = settings.office_hours
+    opens = next_opening(hours, municipality.country, turn.now) if hours else None
     department = municipality.department(settings.department)
-    if department is not None and department.phones:
+    if opens is not None:  # the office's own phone rings in an empty office
+        lines.append(
+            t.fill(
+                "The office is closed now: staff will see your request from %(when)s.",
+                when=t.moment(opens),
+            )
+        )
+        lines.append(t._("In an emergency, call 112."))
+    elif department is not None and department.phones:
         phones = ", ".join(phone.national() for phone in department.phones)
         lines.append(t.fill("If it cannot wait, call %(phones)s.", phones=phones))
     return turn.reply("\n".join(lines), [Choice(t._("My requests"), RequestAction.MINE)])
