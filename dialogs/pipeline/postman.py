@@ -144,7 +144,10 @@ class Postman:
             profile = await turns.profile(conn, channel, address)
         t = self._catalogs.get(profile.language)
         municipality = self._content.municipality(profile.municipality_id)
-        return sms_policy.pages([reply], t, municipality, self.max_segments)
+        # Answers were paged in their turn (the rest waits for MORE); what the assistant sends
+        # on its own goes whole.
+        budget = max(self.max_segments, sms_policy.NOTICE_SEGMENTS)
+        return sms_policy.pages([reply], t, municipality, budget)
 
     async def sms_status(self, sid: str, status: str) -> None:
         """Store Twilio's delivery report of a message sent by REST."""

@@ -80,6 +80,11 @@ ASKING_STEPS = frozenset(
 )
 
 
+# A message the assistant sends on its own (a reminder, an offer, a notice) goes whole, not in
+# pages asking for MORE: Twilio joins up to 10 segments into one message on the phone.
+NOTICE_SEGMENTS = 10
+
+
 @dataclass(frozen=True)
 class SmsPolicy:
     """Flood control and page budget (SMS_FLOOD_LIMIT, SMS_MAX_SEGMENTS)."""

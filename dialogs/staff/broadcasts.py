@@ -14,7 +14,6 @@ from enum import StrEnum
 
 from dialogs.core.i18n import Catalogs
 from dialogs.pipeline import sms_policy
-from dialogs.pipeline.sms_policy import SmsPolicy
 from dialogs.render.sms_encoding import segments
 from dialogs.staff import access
 from dialogs.staff.web_desk import MAX_REPLY, Result
@@ -180,7 +179,7 @@ class WebBroadcasts:
     def sms_segments(self, municipality: Municipality, text: str, lang: str) -> int:
         """The SMS segments of the message as the SMS channel sends it (folded, paged)."""
         t = self._catalogs.get(lang)
-        pages = sms_policy.pages([Reply(text)], t, municipality, SmsPolicy().max_segments)
+        pages = sms_policy.pages([Reply(text)], t, municipality, sms_policy.NOTICE_SEGMENTS)
         return sum(segments(page)[1] for page in pages)
 
     async def send(
