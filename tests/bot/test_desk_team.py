@@ -102,6 +102,8 @@ async def test_a_supervisor_invites_limits_and_removes_a_colleague_and_reads_the
         petras = TelegramUser(fake, 803, "lt")
         await _file_food_request(petras, 2)
         await jonas.post("/desk/requests/2/act", data={"action": "take", "csrf": jonas.csrf})
+        reply = {"text": "Atvešime rytoj.", "csrf": jonas.csrf}
+        await jonas.post("/desk/requests/2/reply", data=reply)
         await jonas.aclose()
         form = {"csrf": csrf, "municipality": "elektrenai", "user": "703"}
         removed = await rasa.post("/desk/staff/remove", data=form)
@@ -111,6 +113,9 @@ async def test_a_supervisor_invites_limits_and_removes_a_colleague_and_reads_the
         )
         unassigned = (await rasa.get("/desk/?view=unassigned")).text
         assert 'href="/desk/requests/2"' in unassigned
+        # Petras's next words are his own question again: Jonas, who wrote, has left.
+        answer = await petras.say("kontaktai")
+        assert not answer["text"].startswith("Jūsų žinutė perduota")
 
 
 class _Client(httpx.AsyncClient):

@@ -2,7 +2,7 @@
 resident types (not a button, a number or a command) goes to that request's timeline and to
 the private chats of the staff member who wrote and of the request's holder, for a day after
 the staff's last message (whatever the request's status meanwhile), instead of being read as a
-new question."""
+new question; while one of them is still on the staff."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from dialogs.core.turn import Turn
 from dialogs.types import Channel, Choice, Reply
-from storage import desk, outbox
+from storage import desk, outbox, staff
 from storage.rows import fetch_one
 from storage.times import stamp
 
@@ -24,7 +24,8 @@ async def pass_on(turn: Turn, text: str, at_a_step: bool) -> Reply | None:
         return None
     row = await fetch_one(
         turn.connection,
-        "SELECT r.id, e.actor, r.taken_by FROM requests r JOIN request_events e"
+        "SELECT r.id, e.actor, r.taken_by, r.municipality_id FROM requests r"
+        " JOIN request_events e"
         " ON e.request_id = r.id WHERE r.resident_id = ? AND e.kind = 'reply'"
         " AND e.actor IS NOT NULL AND e.at > ? ORDER BY e.id DESC LIMIT 1",
         (turn.resident_id, stamp(turn.now - OPEN_FOR)),
@@ -32,8 +33,13 @@ async def pass_on(turn: Turn, text: str, at_a_step: bool) -> Reply | None:
     if row is None:
         return None
     request_id = int(row[0])
-    staff_members = {str(row[1]), *([str(row[2])] if row[2] else [])}
     conn = turn.connection
+    # Only to staff still on the staff: a colleague who left reads nothing, and with nobody
+    # left the words are read as the resident's own question.
+    current = {m.user_id for m in await staff.members(conn, str(row[3]))}
+    staff_members = {str(row[1]), *([str(row[2])] if row[2] else [])} & current
+    if not staff_members:
+        return None
     event = await desk.add_event(conn, request_id, desk.EventKind.RESIDENT, None, text, turn.now)
     municipality = turn.require_municipality()
     staff_t = turn.catalogs.get(municipality.default_language)  # the staff's language
