@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TextIO
 
@@ -17,12 +17,32 @@ REQUIRED = ("number", "kind", "holder_phone", "issued_on", "expires_on")
 OPTIONAL = ("extension_months",)
 
 
+def N_(text: str) -> str:  # noqa: N802 - the catalog's marker: extracted, translated where shown
+    """Mark an English template for the catalogs (the desk shows it translated)."""
+    return text
+
+
+class InvalidRowError(ValueError):
+    """What is wrong with a row: an English template and its values."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template % values)
+        self.template = template
+        self.values = values
+
+
 @dataclass(frozen=True)
 class RowError:
-    """Why one line of the file was refused."""
+    """Why one line of the file was refused: a template (for the catalogs) and its values."""
 
     line: int
-    message: str
+    template: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The reason in English (the CLI's)."""
+        return self.template % self.values
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -43,15 +63,21 @@ def parse_register(
     """Read a CSV register (comma or semicolon separated); return the rows and every error."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines:
-        return [], [RowError(1, "the file is empty; the first line must name the columns")]
+        empty = N_("the file is empty; the first line must name the columns")
+        return [], [RowError(1, empty)]
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     header = [name.strip() for name in reader.fieldnames or ()]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
     if missing or unknown:
-        problem = f"missing columns {missing}" if missing else f"unknown columns {unknown}"
-        return [], [RowError(1, f"{problem}; expected {', '.join(REQUIRED + OPTIONAL)}")]
+        expected = ", ".join(REQUIRED + OPTIONAL)
+        if missing:
+            template = N_("missing columns: %(columns)s; expected %(expected)s")
+        else:
+            template = N_("unknown columns: %(columns)s; expected %(expected)s")
+        columns = ", ".join(missing or unknown)
+        return [], [RowError(1, template, {"columns": columns, "expected": expected})]
     certificates, errors, seen = [], [], set()
     for line, row in enumerate(reader, start=2):
         values = {key.strip(): _unquoted(value or "") for key, value in row.items() if key}
@@ -59,11 +85,12 @@ def parse_register(
             continue  # blank lines are allowed
         try:
             certificate = _certificate(values, municipality)
-        except ValueError as error:
-            errors.append(RowError(line, str(error)))
+        except InvalidRowError as problem:
+            errors.append(RowError(line, problem.template, problem.values))
             continue
         if certificate.number in seen:
-            errors.append(RowError(line, f"number {certificate.number!r} appears twice"))
+            twice = N_("number '%(number)s' appears twice")
+            errors.append(RowError(line, twice, {"number": certificate.number}))
             continue
         seen.add(certificate.number)
         certificates.append(certificate)
@@ -75,13 +102,18 @@ def _certificate(values: dict[str, str], municipality: Municipality) -> StatusCe
     assert register is not None, "the caller checks that the municipality has a register"
     number = values["number"]
     if not number:
-        raise ValueError("number is empty")
+        raise InvalidRowError(N_("number is empty"))
     kind = values["kind"]
     if kind not in register.kind_ids():
-        raise ValueError(f"kind {kind!r} is not one of {', '.join(register.kind_ids())}")
+        kinds = ", ".join(register.kind_ids())
+        raise InvalidRowError(N_("kind '%(kind)s' is not one of %(kinds)s"), kind=kind, kinds=kinds)
     issued, expires = _day(values, "issued_on"), _day(values, "expires_on")
     if expires < issued:
-        raise ValueError(f"expires_on {expires} is before issued_on {issued}")
+        raise InvalidRowError(
+            N_("expires_on %(expires)s is before issued_on %(issued)s"),
+            expires=expires,
+            issued=issued,
+        )
     months_text = values.get("extension_months", "")
     months = None
     if months_text:
@@ -93,7 +125,11 @@ def _certificate(values: dict[str, str], municipality: Municipality) -> StatusCe
         }
         if not months_text.isdigit() or int(months_text) not in allowed:
             options = ", ".join(map(str, sorted(allowed))) or "none for this kind"
-            raise ValueError(f"extension_months {months_text!r} is not allowed ({options})")
+            raise InvalidRowError(
+                N_("extension_months '%(months)s' is not allowed (%(options)s)"),
+                months=months_text,
+                options=options,
+            )
         months = int(months_text)
     return StatusCertificate(
         number, kind, _phone(values["holder_phone"], municipality.country), issued, expires, months
@@ -107,13 +143,17 @@ def _day(values: dict[str, str], key: str) -> date:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"{key} {text!r} is not a date like 2022-02-28 or 28.02.2022")
+    raise InvalidRowError(
+        N_("%(column)s '%(text)s' is not a date like 2022-02-28 or 28.02.2022"),
+        column=key,
+        text=text,
+    )
 
 
 def _phone(text: str, region: str) -> str:
     number = e164(text, region)
     if number is None:
-        raise ValueError(f"holder_phone {text!r} is not a valid phone number")
+        raise InvalidRowError(N_("holder_phone '%(text)s' is not a valid phone number"), text=text)
     return number
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.desk import session
@@ -53,8 +53,6 @@ class RegisterPages:
     ) -> Response:
         t = self.desk.translator(request, members)
         done = f"register-{refusal.value}" if refusal else None
-        if check is not None and check.applied:
-            done = "register-applied"
         values = _check_values(t, check) if check else None
         return self.desk.render(
             request,
@@ -64,7 +62,7 @@ class RegisterPages:
             done=done,
             municipalities=self.register.municipalities(members),
             check=values,
-            text=text if check and not check.errors and not check.applied else "",
+            text=text if check and not check.errors else "",
         )
 
     async def post(self, request: Request) -> Response:
@@ -98,6 +96,8 @@ class RegisterPages:
             return Response(status_code=404)
         if isinstance(found, Result):
             return self._show(request, members, None, "", found)
+        if found.applied:  # a reload does not post the file again
+            return RedirectResponse("/desk/register?done=register-applied", status_code=303)
         return self._show(request, members, found, text, None)
 
 
@@ -123,9 +123,8 @@ def _check_values(t: Translator, check: Check) -> dict[str, Any]:
     counts = {a: sum(c.action == a for c in check.changes) for a in ("new", "updated", "unchanged")}
     return {
         "municipality": check.municipality,
-        "errors": [(e.line, e.message) for e in check.errors],
+        "errors": [(e.line, t._(e.template) % e.values) for e in check.errors],
         "rows": rows,
         "counts": counts,
         "digest": check.digest,
-        "applied": check.applied,
     }

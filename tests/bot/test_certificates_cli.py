@@ -130,7 +130,7 @@ def test_missing_columns_and_other_encodings(env: dict[str, str], tmp_path: Path
     columns.write_text("number,phone\nA,1\n", encoding="utf-8")
     code, _, err = _import(env, columns, "koknese")
     assert code == 1
-    assert "line 1: missing columns ['kind', 'holder_phone', 'issued_on', 'expires_on']" in err
+    assert "line 1: missing columns: kind, holder_phone, issued_on, expires_on" in err
     latin = tmp_path / "latin.csv"
     latin.write_bytes("number,kind,holder_phone,issued_on,expires_on\nĀ,needy\n".encode("utf-16"))
     assert "as UTF-8 text" in _import(env, latin, "koknese")[2]
