@@ -33,11 +33,12 @@ class Booking:
     contactless: bool
     status: str
     attendance: str | None = None  # "came" or "no-show", once staff marked it
+    note: str | None = None  # staff's, for a booking they made (a name for the door)
 
 
 COLUMNS = (
     "id, municipality_id, facility_id, day, resident_id, channel, address, certificate,"
-    " contactless, status, attendance"
+    " contactless, status, attendance, note"
 )
 ATTENDANCE = ("came", "no-show")
 
@@ -56,6 +57,7 @@ def _booking(row: tuple[object, ...] | sqlite3.Row) -> Booking:
         contactless=bool(values[8]),
         status=str(values[9]),
         attendance=None if values[10] is None else str(values[10]),
+        note=None if values[11] is None else str(values[11]),
     )
 
 
@@ -72,6 +74,7 @@ class NewBooking:
     capacity: int
     certificate: str | None = None
     contactless: bool = False
+    note: str | None = None
 
 
 async def book(conn: Conn, new: NewBooking, now: datetime) -> int:
@@ -79,8 +82,8 @@ async def book(conn: Conn, new: NewBooking, now: datetime) -> int:
     try:
         cursor = await conn.execute(
             "INSERT INTO bookings (municipality_id, facility_id, day, resident_id, channel,"
-            " address, capacity, certificate, contactless, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " address, capacity, certificate, contactless, created_at, note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.municipality_id,
                 new.facility_id,
@@ -92,6 +95,7 @@ async def book(conn: Conn, new: NewBooking, now: datetime) -> int:
                 new.certificate,
                 int(new.contactless),
                 stamp(now),
+                new.note,
             ),
         )
     except sqlite3.IntegrityError as error:

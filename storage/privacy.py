@@ -63,7 +63,9 @@ async def forget(conn: Conn, resident_id: int, now: datetime) -> None:
         " updated_at = ? WHERE resident_id = ?",
         (stamp(now), resident_id),
     )
-    await conn.execute("UPDATE bookings SET address = '' WHERE resident_id = ?", (resident_id,))
+    await conn.execute(
+        "UPDATE bookings SET address = '', note = NULL WHERE resident_id = ?", (resident_id,)
+    )
     await conn.execute("UPDATE waitlist SET address = '' WHERE resident_id = ?", (resident_id,))
     await conn.execute("DELETE FROM subscriptions WHERE resident_id = ?", (resident_id,))
     await conn.execute("DELETE FROM identities WHERE resident_id = ?", (resident_id,))

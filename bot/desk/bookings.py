@@ -113,6 +113,7 @@ class BookingPages:
                 str(form.get("phone") or ""),
                 str(form.get("certificate") or ""),
                 str(form.get("language") or "") or None,
+                str(form.get("note") or "") or None,
             )
             act = work.book if what == "book" else work.wait
             done: Outcome = await engine.database.unit(

@@ -69,3 +69,4 @@ class OnBehalf:
     phone: str  # as staff typed it
     certificate: str = NONE_NEEDED  # a health kind, CONTACTLESS, or NONE_NEEDED
     language: str | None = None  # the resident's, if staff chose one
+    note: str | None = None  # how the door recognises them (a name), kept with the booking

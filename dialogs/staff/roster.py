@@ -17,6 +17,7 @@ from dialogs.types import Channel
 from storage import service_overrides
 from storage.bookings import Booking
 from storage.content import Facility, Municipality
+from storage.phones import reads_sms
 from storage.rows import Conn
 
 
@@ -68,7 +69,9 @@ def who(t: Translator, booking: Booking, phone: str | None) -> str:
     """The resident's phone where one is known (an SMS client's number is one), else how they
     wrote."""
     if phone or booking.channel == Channel.SMS:
-        return phone or booking.address
+        number = phone or booking.address
+        known = f"{number} ({t._('landline')})" if number and not reads_sms(number) else number
+        return f"{known}, {booking.note}" if booking.note else known
     channel = t._(CHANNEL_LABELS.get(booking.channel, booking.channel))
     return t.fill("no phone known (booked by %(channel)s)", channel=channel)
 

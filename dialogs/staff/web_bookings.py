@@ -28,6 +28,8 @@ from storage.phones import e164, reads_sms
 from storage.rows import Conn
 from storage.staff import Member
 
+MAX_NOTE = 200  # characters of a booking's note for the door
+
 
 def _bookers(members: list[Member], municipality_id: str) -> Member | None:
     """The membership that may handle the municipality's bookings (limited to no queue)."""
@@ -94,6 +96,7 @@ class WebBookings:
             facility.places_per_day,
             certificate if covered else None,
             contactless,
+            (wish.note or "").strip()[:MAX_NOTE] or None,
         )
         try:
             booking_id = await bookings.book(conn, new, now)

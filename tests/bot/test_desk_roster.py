@@ -4,6 +4,7 @@ list, a cancellation offers the place to them by SMS, and on the day staff mark 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,11 +23,12 @@ from tests.conftest import FixedClock
 DAY = "2021-11-02"  # a Tuesday; Koknese's laundry takes two a day, contactless without papers
 
 
-async def _book(page: Page, phone: str, button: str = "button.primary") -> str:
+async def _book(page: Page, phone: str, button: str = "button.primary", note: str = "") -> str:
     """Fill the laundry's form for a caller and press `button`; what the page then says."""
     if await page.get_attribute("#koknese-laundry-form", "open") is None:  # shut after a booking
         await page.click("#koknese-laundry-form summary")
     await page.fill("#phone-koknese-laundry", phone)
+    await page.fill("#note-koknese-laundry", note)
     await page.select_option("#certificate-koknese-laundry", "contactless")
     await page.select_option("#language-koknese-laundry", "lv")
     await page.click(f"#koknese-laundry-form {button}")
@@ -46,15 +48,17 @@ async def test_staff_book_for_callers_and_the_waiting_list_gets_the_freed_place(
         await page.goto(f"{base}/desk/login/{token}")
         await page.goto(f"{base}/desk/roster?day={DAY}&lang=en")
         # A mobile: booked, the roster shows the number, the resident gets the SMS.
-        said = await _book(page, "2612 3456")
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))  # "Cancel?"
+        said = await _book(page, "2612 3456", note="Anna Bērziņa, ar spieķi")
         assert "Booked. The resident gets the confirmation by SMS" in said
-        assert "+37126123456" in said
+        assert "+37126123456, Anna Bērziņa, ar spieķi" in said
         assert "contactless hand-over" in said
         await until(lambda: bool(twilio.to("+37126123456")))
         assert "2. novembris" in twilio.to("+37126123456")[0]
         # A landline: booked, no SMS, and staff are told to say it themselves.
         said = await _book(page, "6512 3456")
         assert "The number is a landline: no SMS is sent" in said
+        assert "+37165123456 (landline)" in said
         # Not a number: refused, what was typed is still in the form.
         said = await _book(page, "12")
         assert "this is not a phone number" in said
