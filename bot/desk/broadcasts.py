@@ -20,7 +20,8 @@ from dialogs.staff.web_desk import Result
 from dialogs.types import Channel
 from dialogs.understanding.dates import local_datetime
 from dialogs.understanding.text import parse_id
-from storage.content import Municipality
+from storage.broadcasts import Broadcast
+from storage.content import Content, Municipality
 from storage.staff import Member
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class BroadcastPages:
             "forms": [_form_values(t, m) for m in municipalities],
             "typed": typed,
             "plan": _plan_values(t, plan) if plan else None,
-            "sent": [_sent_values(t, s.broadcast, s.delivery) for s in sent],
+            "sent": [_sent_values(t, desk.engine.content, s.broadcast, s.delivery) for s in sent],
             "sms_off": not desk.sms,
         }
         status = 200 if refusal is None else 400
@@ -140,7 +141,7 @@ class BroadcastPages:
         )
         if sent is None:
             return desk.message(request, t, 404, N_("Not found"), N_("There is no such notice."))
-        values = _sent_values(t, sent.broadcast, sent.delivery)
+        values = _sent_values(t, desk.engine.content, sent.broadcast, sent.delivery)
         return desk.render(request, "broadcast.html", t, item=values)
 
     async def cancel(self, request: Request) -> Response:
@@ -238,14 +239,34 @@ def _plan_values(t: Translator, plan: Plan) -> dict[str, Any]:
     }
 
 
-def _sent_values(t: Translator, broadcast: Any, delivery: dict[str, int]) -> dict[str, Any]:
+def _details(t: Translator, municipality: Municipality | None, audience: dict[str, str]) -> str:
+    """Whom a notice was for, in words: the day, the facility or service, language, channel."""
+    words = []
+    for key, value in audience.items():
+        if key == "day":
+            words.append(t.date(date.fromisoformat(value)))
+        elif key == "facility" and municipality is not None:
+            words.append(facility_name(t, municipality, value))
+        elif key == "service" and municipality is not None:
+            service = municipality.service(value)
+            words.append(service.name.get(t.lang) if service else value)
+        elif key == "language":
+            words.append(own_name(value))
+        elif key == "channel":
+            words.append(t._(CHANNEL_LABELS.get(value, value)))
+    return ", ".join(words)
+
+
+def _sent_values(
+    t: Translator, content: Content, broadcast: Broadcast, delivery: dict[str, int]
+) -> dict[str, Any]:
     """A broadcast as the list and its page show it."""
     audience = broadcast.audience
     label = AUDIENCE_LABELS.get(Audience(audience.get("audience", "all")), "")
     return {
         "id": broadcast.id,
         "audience": t._(label),
-        "details": ", ".join(value for key, value in audience.items() if key != "audience"),
+        "details": _details(t, content.municipality(broadcast.municipality_id), audience),
         "texts": [(own_name(lang), text) for lang, text in broadcast.texts.items()],
         "send_at": t.moment(broadcast.send_at),
         "recipients": broadcast.recipients,

@@ -50,6 +50,7 @@ FLASHES = {
     "waitlisted": N_("On the waiting list: a freed place is offered to the resident by SMS."),
     "cancelled": N_("Cancelled: the resident is told, and the place goes to the waiting list."),
     "marked": N_("Marked."),
+    "not-yet": N_("Not marked: who came is marked on the day or after it."),
     "bad-phone": N_("Not done: this is not a phone number. Check the digits."),
     "closed-past": N_("Not booked: this day has passed."),
     "closed-weekday": N_("Not booked: the service does not work on this weekday."),
@@ -89,7 +90,7 @@ FLASHES = {
 
 ERRORS = {"refused", "stale", "empty", "too-long", "not-found", "invalid", "undone-before"}
 ERRORS |= {"closed-past", "closed-weekday", "closed-closure", "closed-holiday"}
-ERRORS |= {"closed-suspended", "closed-too-far", "no-offer"}
+ERRORS |= {"closed-suspended", "closed-too-far", "no-offer", "not-yet"}
 ERRORS |= {"bad-phone", "full", "already", "certificate", "broadcast-empty"}
 ERRORS |= {"register-empty", "register-too-long", "register-stale", "register-refused"}
 ERRORS |= {

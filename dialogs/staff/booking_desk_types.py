@@ -26,6 +26,7 @@ class Outcome(StrEnum):
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
     MARKED = "marked"
+    NOT_YET = "not-yet"  # who came is marked on the day or after it
     BAD_PHONE = "bad-phone"
     PAST = "closed-past"  # not a day the facility can be booked: why
     WEEKDAY = "closed-weekday"

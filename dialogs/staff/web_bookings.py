@@ -200,10 +200,12 @@ class WebBookings:
         booking = await bookings.get(conn, booking_id)
         member = _bookers(members, booking.municipality_id) if booking else None
         value = attendance if attendance in bookings.ATTENDANCE else None
-        if booking is None or member is None or booking.day > today:
+        if booking is None or member is None:
             actor = members[0].user_id if members else "?"
             await staff.audit(conn, actor, f"desk attendance {booking_id}", None, "refused", now)
             return Outcome.REFUSED
+        if booking.day > today:
+            return Outcome.NOT_YET
         if not await bookings.mark_attendance(conn, booking.id, value):
             return Outcome.STALE
         await staff.audit(
