@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from bot import certificates_cli, nlu_cli, roster_cli, staff_cli
@@ -27,6 +28,7 @@ START_ERRORS = (ContentError, SettingsError, StorageError, FileNotFoundError)
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Residents' assistant")
+    parser.add_argument("--version", action="version", version=f"socassist {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the assistant (terminal chat when no Telegram token)")
     chat = commands.add_parser("chat", help="talk to the assistant in the terminal")
@@ -47,6 +49,19 @@ def build_parser() -> argparse.ArgumentParser:
     content.add_argument("action", choices=("check",))
     content.add_argument("directory", nargs="?", type=Path, help="default: BOT_CONTENT_DIR")
     return parser
+
+
+def version() -> str:
+    """The installed version (pyproject.toml's, in a checkout installed for development)."""
+    try:
+        return metadata.version("socassist")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def entry() -> None:
+    """The `socassist` console script."""
+    sys.exit(main())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """Where the content and the compiled catalogs are: beside the code in a checkout, else
+    under the environment's share/socassist (where the wheel installs them)."""
+    if (PROJECT_DIR / "content").is_dir() and (PROJECT_DIR / "locales").is_dir():
+        return PROJECT_DIR
+    return Path(sys.prefix) / "share" / "socassist"
+
+
+def default_database(env: Mapping[str, str]) -> Path:
+    """systemd's state directory if it gave one; else data/ in a checkout, or in the current
+    directory for an installed package."""
+    if env.get("STATE_DIRECTORY"):
+        return Path(env["STATE_DIRECTORY"].split(":")[0]) / "assistant.sqlite3"
+    home = PROJECT_DIR if data_dir() == PROJECT_DIR else Path.cwd()
+    return home / "data" / "assistant.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -66,11 +84,9 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
-            database_path=Path(
-                env.get("BOT_DATABASE", "") or PROJECT_DIR / "data" / "assistant.sqlite3"
-            ),
-            content_dir=Path(env.get("BOT_CONTENT_DIR", "") or PROJECT_DIR / "content"),
-            locales_dir=PROJECT_DIR / "locales",
+            database_path=Path(env.get("BOT_DATABASE", "") or default_database(env)),
+            content_dir=Path(env.get("BOT_CONTENT_DIR", "") or data_dir() / "content"),
+            locales_dir=data_dir() / "locales",
             today=_date(env, "BOT_TODAY"),
             idle_minutes=_positive_int(env, "BOT_IDLE_MINUTES", 30),
             log_level=_log_level(env),
