@@ -30,7 +30,9 @@ async def open_engine(settings: Settings, content: Content | None = None) -> Asy
     """Load everything, open the database, and close it when done."""
     content = content or load_content(settings.content_dir)
     catalogs = Catalogs(settings.locales_dir)
-    database = await Database.open(settings.database_path, synchronous=settings.synchronous)
+    database = await Database.open(
+        settings.database_path, synchronous=settings.synchronous, backup_dir=settings.backups
+    )
     try:
         yield Engine(
             database,

@@ -9,7 +9,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from bot import certificates_cli, nlu_cli, roster_cli, staff_cli
+from bot import backup_cli, certificates_cli, nlu_cli, roster_cli, staff_cli
 from bot.app import open_engine, wire
 from bot.channels import console
 from bot.delivery import Delivery
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--phone", help="talk as the SMS client with this number (it counts as verified)"
     )
+    backup_cli.add_parsers(commands)
     certificates_cli.add_parser(commands)
     roster_cli.add_parser(commands)
     staff_cli.add_parser(commands)
@@ -72,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         _configure_logging(settings.log_level)
         if args.command == "content":
             return _check_content(args.directory or settings.content_dir)
+        if args.command in ("backup", "restore"):
+            return backup_cli.run(settings, args)
         if args.command == "certificates":
             return asyncio.run(certificates_cli.run(settings, args))
         if args.command == "roster":

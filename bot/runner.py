@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from starlette.routing import BaseRoute
 
 from bot.app import wire
+from bot.backups import keep_daily_copies
 from bot.channels.telegram.run import TelegramRuntime
 from bot.delivery import Delivery
 from bot.desk.app import Desk
@@ -94,6 +95,7 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     warming = asyncio.create_task(
         settle_after(asyncio.to_thread(warm_up, engine.content, engine.catalogs, today))
     )
+    copying = asyncio.create_task(keep_daily_copies(settings, stop))
     try:
         # Half-sent messages of a killed run are taken back before anything new is claimed.
         await delivery.recover()
@@ -114,11 +116,14 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
             await telegram.stop()  # answers to updates already received reach the outbox
         delivered.set()
         await delivering  # a last round, then sends under way finish
+        await copying
         await warming
         if lost:
             where = f"{settings.http_host}:{settings.http_port}"
             raise SettingsError(f"the web app could not listen on {where} (HTTP_PORT in use?)")
     finally:
+        stop.set()  # the daily copies' loop ends too
+        await copying
         if not serving.done():
             server.should_exit = True
             await serving

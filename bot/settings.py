@@ -28,6 +28,8 @@ def default_database(env: Mapping[str, str]) -> Path:
         return Path(env["STATE_DIRECTORY"].split(":")[0]) / "assistant.sqlite3"
     home = PROJECT_DIR if data_dir() == PROJECT_DIR else Path.cwd()
     return home / "data" / "assistant.sqlite3"
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -58,6 +60,16 @@ class Settings:
     outbox_interval: float = 5.0
     synchronous: str = "FULL"  # SQLite's: FULL survives a power cut, NORMAL a process kill
     retention_days: int = 90
+    backup_dir: Path | None = None  # None: backups/ beside the database
+    backup_keep: int = 7  # daily copies kept
+    log_format: str = "plain"  # or "json"
+    metrics_token: str | None = None  # a bearer token for /metrics and /readyz from elsewhere
+
+    @property
+    def backups(self) -> Path:
+        """Where the daily and pre-migration copies go."""
+        return self.backup_dir or self.database_path.parent / "backups"
+
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from_number: str | None = None
@@ -102,6 +114,10 @@ class Settings:
             outbox_interval=_positive_float(env, "BOT_OUTBOX_INTERVAL", 5.0),
             synchronous=_synchronous(env),
             retention_days=_positive_int(env, "BOT_RETENTION_DAYS", 90),
+            backup_dir=Path(env["BOT_BACKUP_DIR"]) if env.get("BOT_BACKUP_DIR") else None,
+            backup_keep=_positive_int(env, "BOT_BACKUP_KEEP", 7),
+            log_format=_choice(env, "BOT_LOG_FORMAT", ("plain", "json")),
+            metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
             twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip() or None,
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip() or None,
             twilio_from_number=env.get("TWILIO_FROM_NUMBER", "").strip() or None,
@@ -134,6 +150,14 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name}={value!r} must be a whole number of at least 1")
     return int(value)
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    """One of `allowed` (the first when unset)."""
+    value = env.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise SettingsError(f"{name}={value!r} must be one of {', '.join(allowed)}")
+    return value
 
 
 def _synchronous(env: Mapping[str, str]) -> str:

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from storage import backup
 from storage.group_commit import MAX_UNITS, Unit, run_batch
-from storage.migrations import migrate
+from storage.migrations import available_migrations, migrate
 from storage.rows import fetch_all
+
+log = logging.getLogger(__name__)
+MIGRATED = "SELECT version FROM schema_migrations"
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -57,14 +63,21 @@ class Database:
         self.path = path
         self._pending: list[tuple[Unit, asyncio.Future[Any]]] = []  # units for the next batch
         self._flushing: asyncio.Task[None] | None = None
+        # Held while open: a restore waits for every process to close the database.
+        self._in_use = contextlib.ExitStack()
 
     @classmethod
     async def open(
-        cls, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, synchronous: str = "FULL"
+        cls,
+        path: str | Path,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        synchronous: str = "FULL",
+        backup_dir: Path | None = None,
     ) -> Database:
-        """Open (creating if needed) the database at `path` and bring its schema up to date;
-        `synchronous` FULL makes each COMMIT survive a power cut (one fsync a group commit),
-        NORMAL only a killed process."""
+        """Open (creating if needed) the database at `path` and bring its schema up to date,
+        copying it to `backup_dir` (default: backups/ beside it) first when migrations are
+        due; `synchronous` FULL makes each COMMIT survive a power cut (one fsync a group
+        commit), NORMAL only a killed process."""
         location = str(path)
         if location != ":memory:":
             try:
@@ -80,6 +93,8 @@ class Database:
             raise StorageError(_explain(location, error)) from None
         database = cls(connection, location)
         try:
+            if location != ":memory:":
+                database._in_use.enter_context(backup.in_use(Path(location)))
             # The busy timeout first: another process's lock is waited for, not failed on.
             if synchronous not in ("FULL", "NORMAL"):
                 raise StorageError(f"synchronous={synchronous!r} must be FULL or NORMAL")
@@ -91,15 +106,37 @@ class Database:
                 # Fetched to the end: a statement left open would block the savepoints of
                 # a group commit ("SQL statements in progress").
                 await connection.execute_fetchall(pragma)
+            await database._copy_before_migrating(backup_dir)
             async with database.transaction() as conn:
                 await migrate(conn)
-        except (sqlite3.Error, StorageError) as error:
+        except (sqlite3.Error, StorageError, backup.BackupError) as error:
             # Closed on every failure: aiosqlite's thread would keep the process alive.
+            database._in_use.close()
             await connection.close()
+            if isinstance(error, backup.BackupError):
+                raise StorageError(f"{error}; nothing was migrated") from None
             if isinstance(error, StorageError):
                 raise
             raise StorageError(_explain(location, error)) from None
         return database
+
+    async def _copy_before_migrating(self, backup_dir: Path | None) -> None:
+        """A copy of a database that has data, before migrations change it."""
+        if self.path == ":memory:":
+            return
+        rows = await self._connection.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        )
+        if not list(rows):
+            return  # a new database: nothing to keep
+        applied = {r[0] for r in await self._connection.execute_fetchall(MIGRATED)}
+        due = [m.version for m in available_migrations() if m.version not in applied]
+        if not applied or not due:
+            return
+        folder = backup_dir or Path(self.path).parent / "backups"
+        name = backup.dated(folder, f"pre-migration-{max(applied):04d}-", datetime.now())
+        copy = await asyncio.to_thread(backup.take, Path(self.path), name)
+        log.warning("copied the database to %s before migrations %s", copy.path, due)
 
     async def close(self) -> None:
         """Close the connection, once the units queued are done."""
@@ -107,6 +144,7 @@ class Database:
             with contextlib.suppress(Exception):
                 await self._flushing
         await self._connection.close()
+        self._in_use.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

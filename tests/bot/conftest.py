@@ -1,28 +1,5 @@
-"""Fixtures of the channel tests."""
+"""The fake Bot API and the fake Twilio for these tests."""
 
-from __future__ import annotations
+from tests.channel_fixtures import fake, twilio
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from tests.bot.fake_telegram import FakeTelegram
-from tests.bot.fake_twilio import FakeTwilio
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    """A fake Bot API server for one test."""
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def twilio() -> AsyncIterator[FakeTwilio]:
-    """A fake Twilio REST API for one test."""
-    server = FakeTwilio()
-    await server.start()
-    yield server
-    await server.stop()
+__all__ = ["fake", "twilio"]
