@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.assistant import AssistantFacade
 from bot.delivery import Delivery, Sender
+from bot.metrics import Metrics
 from bot.settings import Settings
 from dialogs.core.clock import Clock, PinnedDateClock, SystemClock
 from dialogs.core.i18n import Catalogs
@@ -31,7 +32,7 @@ async def open_engine(settings: Settings, content: Content | None = None) -> Asy
     content = content or load_content(settings.content_dir)
     catalogs = Catalogs(settings.locales_dir)
     database = await Database.open(
-        settings.database_path, synchronous=settings.synchronous, backup_dir=settings.backups
+        settings.database_path, synchronous=settings.synchronous, backup_dir=settings.backups()
     )
     try:
         yield Engine(
@@ -66,4 +67,6 @@ def wire(
     are added as channels start)."""
     engine.configure_sms(sms_policy(settings))  # the process's settings, whoever built it
     delivery = Delivery(engine, senders or {}, pacing(settings), settings.outbox_interval)
-    return AssistantFacade(engine, delivery), delivery
+    metrics = Metrics(engine, settings)
+    delivery.on_result = metrics.delivered
+    return AssistantFacade(engine, delivery, metrics), delivery

@@ -2,24 +2,49 @@
 
 from __future__ import annotations
 
+import time
+
+from bot import log_context
 from bot.delivery import Delivery
+from bot.metrics import Metrics
 from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming, Outcome, Receipt, Reply
 
 
 class AssistantFacade:
-    """Turns go through the engine; committed answers wake delivery at once."""
+    """Turns go through the engine; committed answers wake delivery at once; what channels
+    see is counted for /metrics."""
 
-    def __init__(self, engine: Engine, delivery: Delivery | None = None) -> None:
+    def __init__(
+        self, engine: Engine, delivery: Delivery | None = None, metrics: Metrics | None = None
+    ) -> None:
         self.engine = engine
         self.delivery = delivery
+        self.metrics = metrics
 
     async def turn(self, incoming: Incoming) -> Outcome:
         """Run one turn and wake delivery."""
-        outcome = await self.engine.run(incoming)
+        started = time.perf_counter()
+        with log_context.turn():
+            outcome = await self.engine.run(incoming)
         if self.delivery is not None:
             self.delivery.wake()
+        if self.metrics is not None:
+            self.metrics.turn_seconds.labels(incoming.channel).observe(
+                time.perf_counter() - started
+            )
+            self.metrics.updates.labels(incoming.channel, _outcome(outcome)).inc()
         return outcome
+
+    def refused(self, channel: str, reason: str) -> None:
+        """A webhook call refused (a wrong secret or signature, malformed parameters)."""
+        if self.metrics is not None:
+            self.metrics.refused.labels(channel, reason).inc()
+
+    def sent_sms(self, segments: int) -> None:
+        """SMS segments handed to Twilio."""
+        if self.metrics is not None:
+            self.metrics.segments.inc(segments)
 
     async def journal(self, channel: str, items: list[tuple[str, str]]) -> None:
         """Write updates to the inbox."""
@@ -55,3 +80,12 @@ class AssistantFacade:
     async def sms_status(self, sid: str, status: str) -> None:
         """Store Twilio's delivery report."""
         await self.engine.postman.sms_status(sid, status)
+
+
+def _outcome(outcome: Outcome) -> str:
+    """A turn's result as /metrics counts it."""
+    if outcome.repeated:
+        return "repeated"
+    if not outcome.saved:
+        return "unsaved"
+    return "answered" if outcome.replies or outcome.notice else "silent"

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from bot.settings import Settings
 from storage import backup
@@ -16,22 +17,22 @@ DAY = 24 * 3600.0
 CHECK_EVERY = 3600.0  # seconds between looks at the newest copy's age
 
 
-async def keep_daily_copies(settings: Settings, stop: asyncio.Event) -> None:
-    """Until `stop`: a copy whenever the newest is a day old (or there is none)."""
+async def keep_daily_copies(settings: Settings, database: Path, stop: asyncio.Event) -> None:
+    """Until `stop`: a copy of `database` whenever the newest is a day old (or none is)."""
     while not stop.is_set():
-        await asyncio.to_thread(copy_if_due, settings)
+        await asyncio.to_thread(copy_if_due, settings, database)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), CHECK_EVERY)
 
 
-def copy_if_due(settings: Settings) -> None:
+def copy_if_due(settings: Settings, database: Path) -> None:
     """A daily copy if the newest is older than a day; old ones pruned."""
-    folder = settings.backups
+    folder = settings.backups(database)
     age = backup.newest_age(folder)
     if age is not None and age < DAY:
         return
     try:
-        copy = backup.take(settings.database_path, backup.dated(folder, "daily-", datetime.now()))
+        copy = backup.take(database, backup.dated(folder, "daily-", datetime.now()))
     except backup.BackupError as error:
         log.error("daily %s", error)
         return

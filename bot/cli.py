@@ -9,7 +9,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from bot import backup_cli, certificates_cli, nlu_cli, roster_cli, staff_cli
+from bot import backup_cli, certificates_cli, log_context, nlu_cli, roster_cli, staff_cli
 from bot.app import open_engine, wire
 from bot.channels import console
 from bot.delivery import Delivery
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        _configure_logging(settings.log_level)
+        log_context.configure(settings.log_level, settings.log_format == "json", QUIETER)
         if args.command == "content":
             return _check_content(args.directory or settings.content_dir)
         if args.command in ("backup", "restore"):
@@ -124,12 +124,6 @@ QUIETER = {
     "aiosqlite": logging.WARNING,
     "twilio": logging.WARNING,
 }
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for name, floor in QUIETER.items():
-        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
 
 
 def _check_content(directory: Path) -> int:

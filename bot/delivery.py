@@ -54,6 +54,8 @@ class Delivery:
         self._wake = asyncio.Event()
         self._next: dict[Destination, float] = {}  # when a destination may get its next one
         self._sending: set[asyncio.Task[bool]] = set()
+        # Each attempt's result, by channel (for /metrics and /readyz): ok, and why not.
+        self.on_result: Callable[[str, bool, str], None] = lambda channel, ok, reason: None
 
     def wake(self) -> None:
         """A turn committed answers: look at the outbox now, not at the next interval."""
@@ -159,11 +161,15 @@ class Delivery:
                 message.reply_to or "-",
                 error,
             )
+            self.on_result(message.channel, False, "rejected")
             await _record(self.engine.postman.rejected, message, repr(error))
             return False
         except Exception as error:
             permanent = isinstance(error, PermanentDeliveryError)
             log.warning("outbox message %d not delivered: %s", message.id, type(error).__name__)
+            self.on_result(
+                message.channel, False, "permanent" if permanent else type(error).__name__
+            )
             await _record(self.engine.postman.failed, message, repr(error), permanent)
             return False
         finally:
@@ -171,6 +177,7 @@ class Delivery:
         if not ours:
             await _record(self.engine.postman.release, message)
             return False
+        self.on_result(message.channel, True, "")
         failpoint("delivery.after_send")
         await _record(self.engine.postman.sent, message)
         return True

@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 from collections.abc import Awaitable
+from pathlib import Path
 
 from starlette.routing import BaseRoute
 
@@ -15,6 +16,7 @@ from bot.backups import keep_daily_copies
 from bot.channels.telegram.run import TelegramRuntime
 from bot.delivery import Delivery
 from bot.desk.app import Desk
+from bot.operator_routes import operator_routes
 from bot.settings import Settings, SettingsError
 from bot.web import Server, create_web_app, make_server
 from dialogs.core.clock import local_today
@@ -86,6 +88,8 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     # Webhooks (Telegram's, Twilio's) need the web app; with polling alone it only serves the
     # staff desk, and a taken port leaves residents served without it.
     needed = len(routes) > 1
+    if assistant.metrics is not None:
+        routes += operator_routes(assistant.metrics)
     server = make_server(create_web_app(routes), settings.http_host, settings.http_port)
     serving = asyncio.create_task(_serve(server, settings))
     # Load the language and intent models (and what else turns load on first use) now, so the
@@ -95,7 +99,8 @@ async def run_channels(settings: Settings, engine: Engine, stop: asyncio.Event) 
     warming = asyncio.create_task(
         settle_after(asyncio.to_thread(warm_up, engine.content, engine.catalogs, today))
     )
-    copying = asyncio.create_task(keep_daily_copies(settings, stop))
+    database = Path(engine.database.path)
+    copying = asyncio.create_task(keep_daily_copies(settings, database, stop))
     try:
         # Half-sent messages of a killed run are taken back before anything new is claimed.
         await delivery.recover()

@@ -64,11 +64,12 @@ class Settings:
     backup_keep: int = 7  # daily copies kept
     log_format: str = "plain"  # or "json"
     metrics_token: str | None = None  # a bearer token for /metrics and /readyz from elsewhere
+    outbox_stale_seconds: int = 300  # /readyz: the oldest due message may wait this long
 
-    @property
-    def backups(self) -> Path:
-        """Where the daily and pre-migration copies go."""
-        return self.backup_dir or self.database_path.parent / "backups"
+    def backups(self, database: Path | str | None = None) -> Path:
+        """Where the daily and pre-migration copies of `database` (default: BOT_DATABASE's)
+        go: BOT_BACKUP_DIR, else backups/ beside it."""
+        return self.backup_dir or Path(database or self.database_path).parent / "backups"
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
@@ -118,6 +119,7 @@ class Settings:
             backup_keep=_positive_int(env, "BOT_BACKUP_KEEP", 7),
             log_format=_choice(env, "BOT_LOG_FORMAT", ("plain", "json")),
             metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
+            outbox_stale_seconds=60 * _positive_int(env, "BOT_OUTBOX_STALE_MINUTES", 5),
             twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip() or None,
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip() or None,
             twilio_from_number=env.get("TWILIO_FROM_NUMBER", "").strip() or None,

@@ -143,3 +143,4 @@ class Outcome:
     notice: str | None = None  # a short acknowledgement of a pressed button
     alert: bool = False  # the notice is a refusal, shown so it is read
     erased: bool = False  # the resident's data was erased: the answer leaves no trace once sent
+    repeated: bool = False  # the update was handled before: its answers given again

@@ -32,6 +32,14 @@ class Assistant(Protocol):
         """The channel gave a message's answers in its own response."""
         ...
 
+    def refused(self, channel: str, reason: str) -> None:
+        """A webhook call refused: "secret", "signature" or "malformed" (counted)."""
+        ...
+
+    def sent_sms(self, segments: int) -> None:
+        """SMS segments handed to Twilio (counted)."""
+        ...
+
     def unavailable_reply(self, language: str | None) -> Reply:
         """What to say while the database cannot take writes."""
         ...

@@ -5,6 +5,7 @@ answers, written to the outbox. Nothing is sent before COMMIT."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import random
 from dataclasses import replace
@@ -63,6 +64,7 @@ class Engine:
         offer_minutes = self._policy.offer_minutes
         self._time_rules = TimeRules(content, catalogs, self.staff, offer_minutes, retention)
         self.hand_off: HandOff | None = None  # delivery's, while it runs
+        self.counters: collections.Counter[str] = collections.Counter()  # busy, unavailable
         self.configure_sms(self.sms_rules)
 
     @property
@@ -89,6 +91,7 @@ class Engine:
         try:
             return await self._turn_despite_locks(incoming)
         except DatabaseUnavailableError as error:
+            self.counters["unavailable"] += 1  # /metrics: database busy or failing
             # One line, no traceback: the operator's problem is the database, not the code.
             log.error("a %s turn was not saved: %s", incoming.channel, error)
             language = await self._stored_language(incoming)
@@ -110,6 +113,7 @@ class Engine:
             try:
                 return await self._turn(incoming)
             except DatabaseLockedError:
+                self.counters["busy"] += 1
                 await asyncio.sleep(random.uniform(0.05, 0.3) * attempt)  # apart from the others
         return await self._turn(incoming)
 
@@ -147,7 +151,7 @@ class Engine:
         ):
             log.info("a %s update was handled before; not again", receipt.channel)
             given = await outbox.answers_to(conn, incoming.channel, receipt.key)
-            return Outcome(tuple(Reply(m.text) for m in given)), None
+            return Outcome(tuple(Reply(m.text) for m in given), repeated=True), None
         outcome = None
         if incoming.staff is not None:
             outcome = await self.staff.act(conn, incoming, now)

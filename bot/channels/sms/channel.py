@@ -19,6 +19,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels.port import Assistant
 from bot.delivery import PermanentDeliveryError
 from bot.settings import Settings
+from dialogs.render.sms_encoding import segments
 from dialogs.types import Channel, Incoming, Outgoing, Receipt
 from dialogs.understanding.phones import e164
 
@@ -72,12 +73,14 @@ class SmsChannel:
         form = await self._signed_form(request)
         if form is None:
             log.warning("an SMS webhook call with a bad or missing signature was refused")
+            self.assistant.refused(CHANNEL, "signature")
             return Response(status_code=403)
         sid, address = form.get("MessageSid", ""), e164(form.get("From", ""))
         if address is None or not _well_formed(form):
             # Twilio signs keys and values run together: a captured request whose parameter
             # boundaries were moved still verifies. Its values then lose their shapes.
             log.warning("an SMS webhook call with malformed parameters was refused")
+            self.assistant.refused(CHANNEL, "malformed")
             return Response(status_code=400)
         text = OPT_OUT_WORDS.get(form.get("OptOutType", "").upper(), form.get("Body", ""))
         incoming = Incoming(
@@ -91,6 +94,7 @@ class SmsChannel:
         )
         outcome = await self.assistant.turn(incoming)
         pages = [reply.text for reply in outcome.replies]
+        self.assistant.sent_sms(sum(segments(page)[1] for page in pages))  # Twilio sends them
         if not outcome.saved:
             return _twiml(pages)  # nothing in the outbox to mark
         # Once Twilio has the answer, the next delivery round marks it sent (not a second
@@ -101,6 +105,7 @@ class SmsChannel:
         """Twilio's delivery report for a message sent by REST."""
         form = await self._signed_form(request)
         if form is None:
+            self.assistant.refused(CHANNEL, "signature")
             return Response(status_code=403)
         await self.assistant.sms_status(form.get("MessageSid", "?"), form.get("MessageStatus", "?"))
         return Response(status_code=204)
@@ -118,6 +123,7 @@ class SmsChannel:
                 body=page,
                 status_callback=callback,
             )
+            self.assistant.sent_sms(segments(page)[1])
         return True
 
 

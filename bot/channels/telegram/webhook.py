@@ -31,6 +31,7 @@ def webhook_route(
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("webhook call with a wrong or missing secret refused")
+            assistant.refused("telegram", "secret")
             return Response(status_code=403)
         try:
             data: Any = await request.json()
@@ -38,6 +39,7 @@ def webhook_route(
         except Exception:  # malformed JSON or an update PTB cannot read
             update = None
         if update is None:
+            assistant.refused("telegram", "malformed")
             return Response(status_code=400)
         await journal(assistant, [data])
         await application.update_queue.put(update)
