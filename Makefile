@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 -include .env
 export
 
-.PHONY: run chat test test-fast lint browser messages check-content eval bench clean
+.PHONY: run chat test test-fast lint tools messages check-content eval bench clean wheel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,19 +28,27 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The staff desk's tests drive Debian's chromium through Playwright (its own browser download
-# does not work offline): installed from the distribution's packages when missing.
+# The tests use Debian's packages, installed when missing: chromium (the staff desk's tests
+# drive it through Playwright, whose own browser download does not work offline), prometheus
+# and promtool (the alert rules), systemd-analyze (the unit), unshare (a full disk).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+TOOLS := chromium:chromium promtool:prometheus systemd-analyze:systemd unshare:util-linux
+tools:
+	@missing=""; for pair in $(TOOLS); do command -v $${pair%%:*} >/dev/null || \
+		missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
 
-test: lint browser
+test: lint tools
 	$(BIN)/python -m pytest
 
 # The inner loop: lint, then the tests not marked slow (no processes started, about a minute).
 test-fast: lint
 	$(BIN)/python -m pytest -m "not slow"
+
+# The installable package (dist/socassist-VERSION-py3-none-any.whl), see README "Operating it".
+wheel: $(STAMP)
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
 # Extract the strings from the code, merge them into lt/lv/ru, compile the .mo files.
 messages: $(STAMP)

@@ -146,6 +146,11 @@ class _DatabaseState(Collector):
             "Age of the newest daily copy (-1: none yet)",
             value=-1 if age is None else age,
         )
+        yield GaugeMetricFamily(
+            "socassist_ready",
+            "1 if /readyz would answer ready",
+            value=0 if self.metrics.readiness() else 1,
+        )
         up = GaugeMetricFamily("socassist_database_up", "1 if the database could be read")
         try:
             with _read_only(engine) as conn:
