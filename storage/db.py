@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +172,9 @@ class Database:
         own changes; a database that cannot take writes raises DatabaseUnavailableError, with
         nothing of the batch kept."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending.append((work, future))
+        # Run in the caller's context (its log fields, such as the turn's id) in that thread.
+        context = contextvars.copy_context()
+        self._pending.append((partial(_in_context, context, work), future))
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush())
         return await future
@@ -226,6 +230,36 @@ class Database:
             # SQLite may have rolled back by itself already (disk full, I/O error).
             with contextlib.suppress(sqlite3.Error):
                 await self._connection.rollback()
+
+
+def _in_context(context: contextvars.Context, work: Unit, conn: Any) -> Awaitable[Any]:
+    """`work` driven in `context` (the group commit drives it in the database's thread)."""
+    return _Driven(context, work(conn))
+
+
+class _Driven:
+    """An awaitable whose every step runs in a given context."""
+
+    def __init__(self, context: contextvars.Context, coroutine: Awaitable[Any]) -> None:
+        self._context = context
+        self._coroutine: Any = coroutine
+
+    def __await__(self) -> Any:
+        return self
+
+    def __iter__(self) -> Any:
+        return self
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+    def send(self, value: Any) -> Any:
+        """One step of the coroutine, in the context."""
+        return self._context.run(self._coroutine.send, value)
+
+    def close(self) -> None:
+        """Close the coroutine."""
+        self._coroutine.close()
 
 
 def _unavailable(location: str, error: sqlite3.OperationalError) -> StorageError:
