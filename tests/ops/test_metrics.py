@@ -15,8 +15,10 @@ from typing import cast
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.applications import Starlette
 
 from bot.metrics import Metrics
+from bot.operator_routes import operator_routes
 from bot.settings import Settings
 from dialogs.pipeline.engine import Engine
 from tests.bot.desk_browser import free_port
@@ -111,26 +113,23 @@ async def _pause() -> None:
     await asyncio.sleep(0.05)
 
 
-def test_a_bearer_token_opens_them_from_elsewhere_and_a_broken_database_never_raises(
+async def test_a_bearer_token_opens_them_from_elsewhere_and_a_broken_database_never_raises(
     tmp_path: Path, engine: Engine
 ) -> None:
-    from starlette.applications import Starlette
-    from starlette.testclient import TestClient
-
-    from bot.operator_routes import operator_routes
-
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"this is not a database" * 100)
     settings = Settings.from_env({"BOT_DATABASE": str(broken), "METRICS_TOKEN": "s3cret"})
     app = Starlette(routes=operator_routes(Metrics(_on(engine, broken), settings)))
-    with TestClient(app, client=("198.51.100.4", 5000)) as client:
-        assert client.get("/metrics").status_code == 401
-        assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    elsewhere = httpx.ASGITransport(app, client=("198.51.100.4", 5000))
+    async with httpx.AsyncClient(transport=elsewhere, base_url="http://desk.example") as client:
+        assert (await client.get("/metrics")).status_code == 401
+        wrong = {"Authorization": "Bearer wrong"}
+        assert (await client.get("/metrics", headers=wrong)).status_code == 401
         token = {"Authorization": "Bearer s3cret"}
-        scrape = client.get("/metrics", headers=token)
+        scrape = await client.get("/metrics", headers=token)
         assert scrape.status_code == 200
         assert value(samples(scrape.text), "socassist_database_up") == 0
-        ready = client.get("/readyz", headers=token)
+        ready = await client.get("/readyz", headers=token)
         assert ready.status_code == 503
         assert ready.json()["reasons"][0].startswith("the database cannot take writes")
     # Migrations pending and a stale outbox: each a reason.
