@@ -30,9 +30,11 @@ lint: $(STAMP)
 
 # The tests use Debian's packages, installed when missing: chromium (the staff desk's tests
 # drive it through Playwright, whose own browser download does not work offline), prometheus
-# and promtool (the alert rules), systemd-analyze (the unit), unshare (a full disk).
+# and promtool (the alert rules), systemd-analyze (the unit), unshare (a full disk), caddy (the
+# TLS proxy).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-TOOLS := chromium:chromium promtool:prometheus systemd-analyze:systemd unshare:util-linux
+TOOLS := chromium:chromium promtool:prometheus systemd-analyze:systemd unshare:util-linux \
+	caddy:caddy
 tools:
 	@missing=""; for pair in $(TOOLS); do command -v $${pair%%:*} >/dev/null || \
 		missing="$$missing $${pair##*:}"; done; \
