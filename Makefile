@@ -41,8 +41,11 @@ tools:
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
 
+# Two at a time (the machine has two cores, the tests wait on processes and sockets), then
+# the ones timed under load, alone.
 test: lint tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not serial" -n 2
+	$(BIN)/python -m pytest -m serial
 
 # The inner loop: lint, then the tests not marked slow (no processes started, about a minute).
 test-fast: lint

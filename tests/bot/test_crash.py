@@ -22,7 +22,8 @@ from tests.bot.fake_telegram import Call, FakeTelegram
 from tests.bot.test_run import _start, _stop
 from tests.flows import PERSONAS
 
-pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
+# processes, crashes or many generated cases; timed under load: never beside other tests
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 # The bot runs with BOT_TODAY=2020-03-20 (Vilnius) at the real time of day: its "now" can be
 # as early as 2020-03-19 22:00 UTC, so the test's messages are due a day before that.

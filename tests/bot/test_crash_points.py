@@ -21,7 +21,8 @@ from tests.bot.sms_harness import AUTH_TOKEN, PUBLIC, free_port, twilio_env
 from tests.bot.telegram_harness import TOKEN, TelegramUser
 from tests.bot.test_run import _spawn, _stop
 
-pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
+# processes, crashes or many generated cases; timed under load: never beside other tests
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 POINTS = ("turn.before_commit", "turn.after_commit", "delivery.before_send", "delivery.after_send")
 CONFIRMED = "Pieraksts apstiprināts: Veļas mazgāšanas pakalpojums"

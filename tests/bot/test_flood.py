@@ -14,7 +14,8 @@ from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.telegram_harness import TelegramUser
 from tests.bot.test_run import _start, _stop
 
-pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
+# processes, crashes or many generated cases; timed under load: never beside other tests
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 FLOODER = 5999
 NOTICE = "Atsiuntėte daug žinučių iš karto"

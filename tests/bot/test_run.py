@@ -18,7 +18,8 @@ from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.telegram_harness import TOKEN
 from tests.conftest import PROJECT
 
-pytestmark = pytest.mark.slow  # processes, crashes or many generated cases
+# processes, crashes or many generated cases; timed under load: never beside other tests
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 async def _spawn(**env: str) -> asyncio.subprocess.Process:

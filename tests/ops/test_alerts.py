@@ -92,10 +92,11 @@ async def test_prometheus_fires_when_the_bot_api_refuses_messages(
     ):
         await fake.user_says(701, "/start elektrenai_lt")
         await fake.wait_for("sendMessage", 1, within=30)
-        for _ in range(100):  # scraped, and nothing fires while messages go out
-            targets = (await http.get("/api/v1/targets")).json()["data"]["activeTargets"]
-            if targets and targets[0]["health"] == "up":
-                break
+        for _ in range(300):  # started, scraping, and nothing fires while messages go out
+            with contextlib.suppress(httpx.HTTPError):
+                targets = (await http.get("/api/v1/targets")).json()["data"]["activeTargets"]
+                if targets and targets[0]["health"] == "up":
+                    break
             await asyncio.sleep(0.2)
         assert await _firing(http, "SocassistDeliveriesFailing") == []
         # Residents keep writing; every answer is refused, scrape after scrape.

@@ -61,6 +61,7 @@ def _in_small_mount(size: str, options: str, *args: str) -> subprocess.Completed
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 async def test_the_drill_backup_under_load_restore_and_deliver_once(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
