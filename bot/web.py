@@ -33,5 +33,9 @@ class Server(uvicorn.Server):
 
 def make_server(app: Starlette, host: str, port: int) -> Server:
     """A quiet uvicorn server for `app`."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    # uvicorn's own log configuration off: its lines go through the process's (plain or JSON,
+    # one event a line).
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", lifespan="off", log_config=None
+    )
     return Server(config)

@@ -15,6 +15,7 @@ import pytest
 from storage import outbox
 from storage.db import Database
 from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.sms_harness import free_port
 from tests.bot.telegram_harness import TOKEN
 from tests.conftest import PROJECT
 
@@ -23,7 +24,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 async def _spawn(**env: str) -> asyncio.subprocess.Process:
-    """`python -m bot run` with the given variables and a bot token."""
+    """`python -m bot run` with the given variables and a bot token (on a web port of its
+    own: tests run side by side)."""
+    env = {"HTTP_PORT": str(free_port()), **env}
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
