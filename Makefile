@@ -53,6 +53,7 @@ test-fast: lint
 
 # The installable package (dist/socassist-VERSION-py3-none-any.whl), see README "Operating it".
 wheel: $(STAMP)
+	$(BIN)/python -c "from dialogs.understanding.nlu.models import intent_model; intent_model()"
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
 # Extract the strings from the code, merge them into lt/lv/ru, compile the .mo files.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import stat
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -27,7 +29,8 @@ START_ERRORS = (ContentError, SettingsError, StorageError, FileNotFoundError)
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Residents' assistant")
+    prog = "socassist" if Path(sys.argv[0]).name == "socassist" else "python -m bot"
+    parser = argparse.ArgumentParser(prog=prog, description="Residents' assistant")
     parser.add_argument("--version", action="version", version=f"socassist {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the assistant (terminal chat when no Telegram token)")
@@ -50,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     content.add_argument("action", choices=("check",))
     content.add_argument("directory", nargs="?", type=Path, help="default: BOT_CONTENT_DIR")
     return parser
+
+
+def _no_input() -> bool:
+    """Standard input is /dev/null (a service), not a terminal, a pipe or a file."""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError):
+        return True
+    return stat.S_ISCHR(mode) and not sys.stdin.isatty()
 
 
 def version() -> str:
@@ -85,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(staff_cli.run(settings, args))
         if args.command == "run" and (settings.telegram_token or settings.sms_enabled):
             return asyncio.run(_serve(settings))
+        if args.command == "run" and _no_input():
+            raise SettingsError(
+                "neither TELEGRAM_BOT_TOKEN nor Twilio is set, and there is no terminal for the"
+                " chat: set them (README, Configuration)"
+            )
         if args.command == "run":
             print(
                 "Neither TELEGRAM_BOT_TOKEN nor Twilio is set: opening the terminal chat.",

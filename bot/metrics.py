@@ -105,9 +105,13 @@ class Metrics:
         try:
             with _read_only(self.engine) as conn:
                 applied = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
-                due = [m.version for m in available_migrations() if m.version not in applied]
+                known = {m.version for m in available_migrations()}
+                due = sorted(known - applied)
                 if due:
                     reasons.append(f"migrations pending: {', '.join(map(str, due))}")
+                if applied - known:
+                    newer = ", ".join(map(str, sorted(applied - known)))
+                    reasons.append(f"the database is from a newer version (migrations {newer})")
                 oldest = _oldest_due(conn, self.engine.clock.now())
             if oldest is not None and oldest > self.settings.outbox_stale_seconds:
                 reasons.append(f"the outbox's oldest due message has waited {oldest / 60:.0f} min")

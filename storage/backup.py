@@ -36,6 +36,8 @@ def take(source: Path, destination: Path) -> Copy:
     while it is in use; check it; mode 0600. Raises BackupError with the reason."""
     started = time.monotonic()
     target = _target(destination)
+    if target.exists() and not target.name.startswith("."):
+        raise BackupError(f"{target} exists: choose another name, or a folder for a dated one")
     partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

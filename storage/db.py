@@ -132,6 +132,13 @@ class Database:
         if not list(rows):
             return  # a new database: nothing to keep
         applied = {r[0] for r in await self._connection.execute_fetchall(MIGRATED)}
+        known = {m.version for m in available_migrations()}
+        if applied - known:  # an older version started on a newer database (a rollback)
+            newer = ", ".join(str(v) for v in sorted(applied - known))
+            raise StorageError(
+                f"{self.path} was upgraded by a newer version (migrations {newer}): install that"
+                " version, or restore the copy taken before the upgrade (backups/pre-migration-*)"
+            )
         due = [m.version for m in available_migrations() if m.version not in applied]
         if not applied or not due:
             return

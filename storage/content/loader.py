@@ -25,6 +25,13 @@ COUNTRIES = ("LT", "LV")
 
 def load_content(directory: Path) -> Content:
     """Read every content file in `directory`; raise ContentError on the first problem."""
+    try:
+        return _load(directory)
+    except PermissionError as error:  # a folder the service's user may not read
+        raise ContentError(f"{directory}: cannot read the content ({error.strerror})") from None
+
+
+def _load(directory: Path) -> Content:
     if not directory.is_dir():
         raise ContentError(f"{directory}: content directory not found")
     catalogue = directory / CATALOGUE

@@ -189,3 +189,23 @@ def test_a_database_locked_at_start_is_one_error_line_and_status_2(tmp_path: Pat
             assert len(result.stderr.splitlines()) == 1
     finally:
         holder.close()
+
+
+def test_run_as_a_service_without_any_channel_is_one_clear_error(
+    db_env: dict[str, str],
+) -> None:
+    """Under systemd standard input is /dev/null: no terminal chat to open, so no channel at all
+    is a configuration error (exit 2, one line), not a process that serves nothing."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env={**os.environ, **db_env, "TELEGRAM_BOT_TOKEN": ""},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: neither TELEGRAM_BOT_TOKEN nor Twilio is set")
+    assert len(result.stderr.splitlines()) == 1

@@ -100,7 +100,7 @@ async def test_prometheus_fires_when_the_bot_api_refuses_messages(
             await asyncio.sleep(0.2)
         assert await _firing(http, "SocassistDeliveriesFailing") == []
         # Residents keep writing; every answer is refused, scrape after scrape.
-        fake.fail("sendMessage", 400, "Bad Request: chat not found", times=1000)
+        fake.fail("sendMessage", 502, "Bad Gateway", times=1000)
         fired: list[dict[str, Any]] = []
         for user in range(702, 802):
             await fake.user_says(user, "/start elektrenai_lt")
@@ -110,4 +110,5 @@ async def test_prometheus_fires_when_the_bot_api_refuses_messages(
             await asyncio.sleep(0.3)
         assert fired, "SocassistDeliveriesFailing did not fire"
         assert fired[0]["labels"]["channel"] == "telegram"
+        assert fired[0]["labels"]["reason"] == "NetworkError"  # what to look into
         fake.failures.clear()

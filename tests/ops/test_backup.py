@@ -137,6 +137,9 @@ def test_restore_refuses_truncated_and_foreign_files(tmp_path: Path) -> None:
     asyncio.run(_made(database))
     good = tmp_path / "good.sqlite3"
     assert _bot("backup", str(good), database=database).returncode == 0
+    again = _bot("backup", str(good), database=database)  # never over an existing file
+    assert again.returncode == 1
+    assert "exists: choose another name" in again.stderr
     truncated = tmp_path / "truncated.sqlite3"
     truncated.write_bytes(good.read_bytes()[:8192])
     foreign = tmp_path / "foreign.sqlite3"

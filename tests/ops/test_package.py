@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from dialogs.understanding.nlu.models import intent_model
 from tests.conftest import PROJECT
 
 
@@ -21,6 +22,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with the wheel installed by pip; the dependencies are this checkout's
     (pinned in pyproject.toml), reached by a path file, so the test downloads nothing."""
     where = tmp_path_factory.mktemp("package")
+    intent_model()  # its numbers go into the wheel, as `make wheel` does
     built = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(where)],
         cwd=PROJECT,
@@ -89,3 +91,6 @@ def test_the_wheel_runs_from_any_directory(installed: Path, tmp_path: Path) -> N
     assert chat.returncode == 0, chat.stderr
     assert "Elektrėnų socialinių paslaugų centras. Ką norėtumėte sužinoti?" in chat.stdout
     assert database.exists()
+    # The intent model came trained in the wheel: nothing is written into the installed code.
+    assert "could not save" not in chat.stderr
+    assert list(installed.rglob("intents.npz"))

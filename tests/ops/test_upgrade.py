@@ -9,11 +9,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from dialogs.core.i18n import Catalogs
 from dialogs.pipeline.engine import Engine
 from dialogs.types import Incoming
 from storage.content import Content
-from storage.db import Database
+from storage.db import Database, StorageError
 from tests.conftest import PROJECT, FixedClock
 
 RELEASE = PROJECT / "tests" / "data" / "release-0.1.0.sqlite3"
@@ -65,3 +67,18 @@ async def test_the_first_releases_database_upgrades_in_place(
         assert "3. novembris" in bookings.text
     finally:
         await database_open.close()
+
+
+async def test_an_older_version_refuses_a_database_a_newer_one_upgraded(tmp_path: Path) -> None:
+    """A rollback without the restore: the old code would run on a schema it does not know;
+    it stops with what to do instead."""
+    database = tmp_path / "assistant.sqlite3"
+    opened = await Database.open(database)
+    await opened.close()
+    with sqlite3.connect(database) as conn:
+        conn.execute(
+            "INSERT INTO schema_migrations (version, description, applied_at)"
+            " VALUES (99, 'from the future', '2030-01-01')"
+        )
+    with pytest.raises(StorageError, match=r"upgraded by a newer version \(migrations 99\)"):
+        await Database.open(database)

@@ -218,3 +218,18 @@ def test_file_that_is_not_utf8(content_copy: Path) -> None:
     (content_copy / "koknese.toml").write_bytes(b'id = "koknese"\nname = "\xff"\n')
     with pytest.raises(ContentError, match="cannot be read"):
         load_content(content_copy)
+
+
+def test_a_content_folder_the_service_may_not_read_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under systemd the service's own user reads the content: a folder only root may enter
+    (root reads anything, so the refusal is played here) is a ContentError, not a traceback."""
+
+    def refused(self: Path, pattern: str) -> list[Path]:
+        raise PermissionError(13, "Permission denied")
+
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    monkeypatch.setattr(Path, "glob", refused)
+    with pytest.raises(ContentError, match=r"cannot read the content \(Permission denied\)"):
+        load_content(tmp_path / "content")
