@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.desk import pages
 from dialogs.core.i18n import Translator
 from dialogs.staff.figures import Figures, figures
 from dialogs.staff.joining import ROLE_LABELS
@@ -71,13 +72,10 @@ class AdminPages:
             invite_link=link,
         )
 
-    async def post(self, request: Request) -> Response:
+    @pages.form
+    async def post(self, request: Request, members: list[Member], form: FormData) -> Response:
         """Invite, change a member's role and queue, remove a member: CSRF checked, one unit."""
         desk = self.desk
-        found = await desk.signed_form(request)
-        if isinstance(found, Response):
-            return found
-        members, form = found
         now = desk.engine.clock.now()
         what = request.path_params["what"]
         municipality = str(form.get("municipality") or "")
@@ -116,13 +114,10 @@ class AdminPages:
             return "saved" if done == Result.OK else str(done.value)
         return None
 
-    async def audit(self, request: Request) -> Response:
+    @pages.page
+    async def audit(self, request: Request, members: list[Member], t: Translator) -> Response:
         """The latest audit lines of a municipality the member manages."""
         desk = self.desk
-        members = await desk.members_of(request)
-        if not members:
-            return desk.signed_out(request)
-        t = desk.translator(request, members)
         managed = self.team.municipalities(members)
         chosen = request.query_params.get("municipality") or (managed[0].id if managed else "")
         lines = await desk.engine.database.unit(lambda conn: self.team.audit(conn, members, chosen))
@@ -132,13 +127,10 @@ class AdminPages:
         shown = [(t.moment(datetime.fromisoformat(line.at)), line) for line in lines]
         return desk.render(request, "audit.html", t, lines=shown, managed=managed, names=names)
 
-    async def figures(self, request: Request) -> Response:
+    @pages.page
+    async def figures(self, request: Request, members: list[Member], t: Translator) -> Response:
         """Open requests and the last weeks' figures of the member's municipalities."""
         desk = self.desk
-        members = await desk.members_of(request)
-        if not members:
-            return desk.signed_out(request)
-        t = desk.translator(request, members)
         now = desk.engine.clock.now()
         places = [desk.engine.content.municipality(m.municipality_id) for m in members]
         municipalities = [m for m in places if m is not None]

@@ -135,6 +135,13 @@ class Desk:
         request.state.members = members  # the pages the menu offers
         return members
 
+    async def signed_page(self, request: Request) -> tuple[list[Member], Translator] | Response:
+        """A page's member and language; the sign-in page if signed out."""
+        members = await self.members_of(request)
+        if not members:
+            return self.signed_out(request)
+        return members, self.translator(request, members)
+
     async def signed_form(self, request: Request) -> tuple[list[Member], FormData] | Response:
         """A form's member and fields; the refusal if signed out or the CSRF token is wrong."""
         members = await self.members_of(request)

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.desk import pages
 from bot.desk.roster_view import roster_values
 from dialogs.core.clock import local_today
 from dialogs.staff.booking_desk_types import CLOSED_OUTCOMES, OnBehalf, Outcome
@@ -79,13 +80,10 @@ class BookingPages:
         done = outcome.value if outcome else None
         return desk.render(request, "roster.html", t, status, done=done, typed=typed, **values)
 
-    async def post(self, request: Request) -> Response:
+    @pages.form
+    async def post(self, request: Request, members: list[Member], form: FormData) -> Response:
         """Book, put on the waiting list, cancel, mark who came: CSRF checked, then one unit."""
         desk = self.desk
-        found = await desk.signed_form(request)
-        if isinstance(found, Response):
-            return found
-        members, form = found
         today = local_today(desk.engine.clock)
         day = parse_day(str(form.get("day") or ""), today)
         what = request.path_params["what"]

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.desk import pages
 from dialogs.core.i18n import N_, Translator, own_name
 from dialogs.flows.booking.offers import facility_name
 from dialogs.staff.broadcasts import Audience, Plan, WebBroadcasts, Wish
@@ -89,12 +90,9 @@ class BroadcastPages:
         done = f"broadcast-{refusal.value}" if refusal else None
         return desk.render(request, "broadcasts.html", t, status, done=done, **values)
 
-    async def preview(self, request: Request) -> Response:
+    @pages.form
+    async def preview(self, request: Request, members: list[Member], form: FormData) -> Response:
         """What the broadcast would be: each language's text, SMS segments, who gets it."""
-        found = await self.desk.signed_form(request)
-        if isinstance(found, Response):
-            return found
-        members, form = found
         wish = _wish(form)
         now = self.desk.engine.clock.now()
         plan = await self.desk.engine.database.unit(
@@ -105,12 +103,9 @@ class BroadcastPages:
             return await self._show(request, members, typed, None, plan)
         return await self._show(request, members, typed, plan, None)
 
-    async def send(self, request: Request) -> Response:
+    @pages.form
+    async def send(self, request: Request, members: list[Member], form: FormData) -> Response:
         """Send now, or at the time set."""
-        found = await self.desk.signed_form(request)
-        if isinstance(found, Response):
-            return found
-        members, form = found
         wish = _wish(form)
         now = self.desk.engine.clock.now()
         send_at = _moment(form.get("send_at"), now)
@@ -127,13 +122,10 @@ class BroadcastPages:
         done = "broadcast-scheduled" if later else "broadcast-sent"
         return RedirectResponse(f"/desk/broadcasts/{made}?done={done}", status_code=303)
 
-    async def page(self, request: Request) -> Response:
+    @pages.page
+    async def page(self, request: Request, members: list[Member], t: Translator) -> Response:
         """One broadcast: to whom, the texts, delivered so far."""
         desk = self.desk
-        members = await desk.members_of(request)
-        if not members:
-            return desk.signed_out(request)
-        t = desk.translator(request, members)
         number = parse_id(request.path_params["number"]) or 0
         now = desk.engine.clock.now()
         sent = await desk.engine.database.unit(
@@ -144,12 +136,9 @@ class BroadcastPages:
         values = _sent_values(t, desk.engine.content, sent.broadcast, sent.delivery)
         return desk.render(request, "broadcast.html", t, item=values)
 
-    async def cancel(self, request: Request) -> Response:
+    @pages.form
+    async def cancel(self, request: Request, members: list[Member], _: FormData) -> Response:
         """Withdraw what is not sent yet."""
-        found = await self.desk.signed_form(request)
-        if isinstance(found, Response):
-            return found
-        members, _ = found
         number = parse_id(request.path_params["number"]) or 0
         now = self.desk.engine.clock.now()
         result = await self.desk.engine.database.unit(

@@ -89,10 +89,10 @@ class RequestPages:
 
     async def request_page(self, request: Request) -> Response:
         """A request's card, timeline and actions; 404 for one the member may not see."""
-        members = await self.desk.members_of(request)
-        if not members:
-            return self.desk.signed_out(request)
-        t = self.desk.translator(request, members)
+        found = await self.desk.signed_page(request)
+        if isinstance(found, Response):
+            return found
+        members, t = found
         number = parse_id(request.path_params["number"])
         now = self.desk.engine.clock.now()
         page: Page | None = None

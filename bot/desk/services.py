@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.desk import pages
 from dialogs.core.clock import local_today
-from dialogs.core.i18n import N_
+from dialogs.core.i18n import N_, Translator
 from dialogs.flows.services import STATUS_LABELS
 from dialogs.staff.web_desk import Result
 from dialogs.staff.web_services import WebServices
@@ -20,6 +21,7 @@ from dialogs.understanding.text import parse_id
 from storage.content import STATUSES
 from storage.rows import Conn
 from storage.service_overrides import Override
+from storage.staff import Member
 
 if TYPE_CHECKING:
     from bot.desk.app import Desk
@@ -40,13 +42,10 @@ class ServicePages:
             Route("/services/{municipality}/{service}/{what}", self.post, methods=["POST"]),
         ]
 
-    async def listing(self, request: Request) -> Response:
+    @pages.page
+    async def listing(self, request: Request, members: list[Member], t: Translator) -> Response:
         """Every service of the member's municipalities with its status today."""
         desk = self.desk
-        members = await desk.members_of(request)
-        if not members:
-            return desk.signed_out(request)
-        t = desk.translator(request, members)
         day = local_today(desk.engine.clock)
         municipalities = self.services.municipalities(members)
 
@@ -56,40 +55,37 @@ class ServicePages:
         blocks = await desk.engine.database.unit(today)
         return desk.render(request, "services.html", t, blocks=blocks, day=t.date(day))
 
-    async def page(self, request: Request) -> Response:
+    @pages.page
+    async def page(self, request: Request, members: list[Member], t: Translator) -> Response:
         """One service: what residents see in each language, the form, the history."""
         desk = self.desk
-        members = await desk.members_of(request)
-        if not members:
-            return desk.signed_out(request)
-        t = desk.translator(request, members)
         day = local_today(desk.engine.clock)
         municipality_id = request.path_params["municipality"]
         service_id = request.path_params["service"]
-        found = await desk.engine.database.unit(
+        shown = await desk.engine.database.unit(
             lambda conn: self.services.page(conn, members, municipality_id, service_id, day)
         )
-        if found is None:
+        if shown is None:
             return desk.message(
                 request, t, 404, N_("Not found"), N_("There is no such service here.")
             )
         statuses = [(s, t._(STATUS_LABELS[s])) for s in STATUSES]
-        catalogs, languages = desk.engine.catalogs, [p.lang for p in found.previews]
+        catalogs, languages = desk.engine.catalogs, [p.lang for p in shown.previews]
         history = [
             {
                 "change": change,
                 "start": t.date(change.override.start),
                 "end": t.date(change.override.end) if change.override.end else "",
                 "set": t.moment(datetime.fromisoformat(change.set_at)),
-                "who": found.names.get(change.set_by, change.set_by),
+                "who": shown.names.get(change.set_by, change.set_by),
             }
-            for change in found.history
+            for change in shown.history
         ]
         return desk.render(
             request,
             "service.html",
             t,
-            page=found,
+            page=shown,
             history=history,
             statuses=statuses,
             status_names=dict(statuses),
@@ -97,13 +93,10 @@ class ServicePages:
             today=day.isoformat(),
         )
 
-    async def post(self, request: Request) -> Response:
+    @pages.form
+    async def post(self, request: Request, members: list[Member], form: FormData) -> Response:
         """Set a status, or undo one: CSRF checked, then one unit."""
         desk = self.desk
-        found = await desk.signed_form(request)
-        if isinstance(found, Response):
-            return found
-        members, form = found
         municipality_id = request.path_params["municipality"]
         service_id = request.path_params["service"]
         now = desk.engine.clock.now()
